@@ -1,0 +1,59 @@
+package io.serverlessmfa.core.enrollment;
+
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.totp.TotpCode;
+import io.serverlessmfa.core.totp.TotpVerifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * {@code POST /mfa/confirm}: PENDING → ENABLED with the first code from the app. The confirming
+ * code counts as used, and the recovery codes are issued in the same write. Thread-safe.
+ */
+public final class ConfirmSetup {
+
+    private final EnrollmentStore store;
+    private final SecretDecryptor decryptor;
+    private final TotpVerifier verifier;
+    private final RecoveryCodeIssuer recoveryCodes;
+    private final MfaPolicy policy;
+    private final Clock clock;
+    private final Attempts attempts;
+
+    public ConfirmSetup(EnrollmentStore store, SecretDecryptor decryptor, TotpVerifier verifier,
+                        RecoveryCodeIssuer recoveryCodes, MfaPolicy policy, Clock clock) {
+        this.store = store;
+        this.decryptor = decryptor;
+        this.verifier = verifier;
+        this.recoveryCodes = recoveryCodes;
+        this.policy = policy;
+        this.clock = clock;
+        this.attempts = new Attempts(store, policy);
+    }
+
+    /** @return the recovery codes, to be shown this once */
+    public List<RecoveryCode> confirm(String userId, TotpCode code) {
+        return attempts.retryingOnConflict(() -> {
+            Instant now = clock.instant();
+            Enrollment enrollment = store.find(userId)
+                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP));
+            switch (enrollment.effectiveStatus(now)) {
+                case NONE -> throw new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP);
+                case ENABLED -> throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
+                case PENDING -> { }
+            }
+            attempts.rejectIfLocked(enrollment, now);
+            OptionalLong step = attempts.acceptedStep(enrollment, code, now, decryptor, verifier);
+            if (step.isEmpty()) {
+                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
+            }
+            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(policy.recoveryCodeCount());
+            store.replace(enrollment.confirmed(now, step.getAsLong(), issued.hashes()));
+            return issued.codes();
+        });
+    }
+}

@@ -1,0 +1,20 @@
+package io.serverlessmfa.core.enrollment;
+
+import io.serverlessmfa.core.port.EnrollmentStore;
+import java.time.Clock;
+
+/** {@code GET /mfa}: one read, no key service. Thread-safe. */
+public final class GetStatus {
+
+    private final EnrollmentStore store;
+    private final Clock clock;
+
+    public GetStatus(EnrollmentStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public MfaStatus status(String userId) {
+        return store.find(userId).map(enrollment -> MfaStatus.of(enrollment, clock.instant())).orElseGet(MfaStatus::none);
+    }
+}

@@ -1,0 +1,51 @@
+package io.serverlessmfa.core.enrollment;
+
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.recovery.HashedRecoveryCode;
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * {@code POST /mfa/recover}: sign in with a recovery code. The code is consumed and a new one
+ * issued in its place in the same conditional write, so a used code never lingers and its
+ * replacement is never lost (NIST SP 800-63B §5.1.2: look-up secrets are used once). Two AWS
+ * calls, no key service. Thread-safe.
+ */
+public final class RecoverAccess {
+
+    private final EnrollmentStore store;
+    private final RecoveryCodeIssuer recoveryCodes;
+    private final Clock clock;
+    private final Attempts attempts;
+
+    public RecoverAccess(EnrollmentStore store, RecoveryCodeIssuer recoveryCodes, MfaPolicy policy, Clock clock) {
+        this.store = store;
+        this.recoveryCodes = recoveryCodes;
+        this.clock = clock;
+        this.attempts = new Attempts(store, policy);
+    }
+
+    /** @return the recovery code that replaces the one used, shown this once */
+    public RecoveryCode recover(String userId, RecoveryCode code) {
+        return attempts.retryingOnConflict(() -> {
+            Instant now = clock.instant();
+            Enrollment enrollment = store.find(userId)
+                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
+            attempts.requireEnabled(enrollment, now);
+            attempts.rejectIfLocked(enrollment, now);
+            OptionalInt match = recoveryCodes.hasher().findMatch(code, enrollment.recoveryCodes());
+            if (match.isEmpty()) {
+                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
+            }
+            RecoveryCodeIssuer.Issued replacement = recoveryCodes.issue(1);
+            List<HashedRecoveryCode> remaining = new ArrayList<>(enrollment.recoveryCodes());
+            remaining.set(match.getAsInt(), replacement.hashes().get(0));
+            store.replace(enrollment.withRecoveryCodes(enrollment.lastAcceptedStep(), remaining));
+            return replacement.codes().get(0);
+        });
+    }
+}

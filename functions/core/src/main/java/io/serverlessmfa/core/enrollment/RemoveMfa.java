@@ -1,0 +1,62 @@
+package io.serverlessmfa.core.enrollment;
+
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
+import io.serverlessmfa.core.totp.TotpVerifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code POST /mfa/remove}: ENABLED → NONE only with proof of the second factor (Cognito lets MFA
+ * be removed without one: a known complaint); PENDING → NONE without. The encrypted secret and the
+ * recovery hashes go in one conditional delete. Thread-safe.
+ */
+public final class RemoveMfa {
+
+    private final EnrollmentStore store;
+    private final SecretDecryptor decryptor;
+    private final TotpVerifier verifier;
+    private final RecoveryCodeIssuer recoveryCodes;
+    private final Clock clock;
+    private final Attempts attempts;
+
+    public RemoveMfa(EnrollmentStore store, SecretDecryptor decryptor, TotpVerifier verifier,
+                     RecoveryCodeIssuer recoveryCodes, MfaPolicy policy, Clock clock) {
+        this.store = store;
+        this.decryptor = decryptor;
+        this.verifier = verifier;
+        this.recoveryCodes = recoveryCodes;
+        this.clock = clock;
+        this.attempts = new Attempts(store, policy);
+    }
+
+    public void remove(String userId, Optional<SecondFactorProof> proof) {
+        attempts.retryingOnConflict(() -> {
+            Instant now = clock.instant();
+            Enrollment enrollment = store.find(userId)
+                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
+            switch (enrollment.effectiveStatus(now)) {
+                case NONE -> throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
+                case PENDING -> {
+                    store.delete(enrollment);
+                    return null;
+                }
+                case ENABLED -> { }
+            }
+            SecondFactorProof offered = proof.orElseThrow(() -> new MfaRejection(MfaRejection.Reason.PROOF_REQUIRED));
+            attempts.rejectIfLocked(enrollment, now);
+            if (offered instanceof SecondFactorProof.Totp totp) {
+                if (attempts.acceptedStep(enrollment, totp.code(), now, decryptor, verifier).isEmpty()) {
+                    throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
+                }
+            } else if (offered instanceof SecondFactorProof.Recovery recovery) {
+                if (recoveryCodes.hasher().findMatch(recovery.code(), enrollment.recoveryCodes()).isEmpty()) {
+                    throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
+                }
+            }
+            store.delete(enrollment);
+            return null;
+        });
+    }
+}

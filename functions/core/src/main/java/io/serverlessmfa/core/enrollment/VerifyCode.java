@@ -1,0 +1,49 @@
+package io.serverlessmfa.core.enrollment;
+
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
+import io.serverlessmfa.core.totp.TotpCode;
+import io.serverlessmfa.core.totp.TotpVerifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * {@code POST /mfa/verify}: the second factor at sign-in. Three AWS calls: a read, Decrypt and
+ * the conditional write that records the accepted step, so a code can never be used twice even by
+ * two parallel requests. Thread-safe.
+ */
+public final class VerifyCode {
+
+    private final EnrollmentStore store;
+    private final SecretDecryptor decryptor;
+    private final TotpVerifier verifier;
+    private final Clock clock;
+    private final Attempts attempts;
+
+    public VerifyCode(EnrollmentStore store, SecretDecryptor decryptor, TotpVerifier verifier,
+                      MfaPolicy policy, Clock clock) {
+        this.store = store;
+        this.decryptor = decryptor;
+        this.verifier = verifier;
+        this.clock = clock;
+        this.attempts = new Attempts(store, policy);
+    }
+
+    /** Returns normally when the code is accepted; throws {@link MfaRejection} otherwise. */
+    public void verify(String userId, TotpCode code) {
+        attempts.retryingOnConflict(() -> {
+            Instant now = clock.instant();
+            Enrollment enrollment = store.find(userId)
+                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
+            attempts.requireEnabled(enrollment, now);
+            attempts.rejectIfLocked(enrollment, now);
+            OptionalLong step = attempts.acceptedStep(enrollment, code, now, decryptor, verifier);
+            if (step.isEmpty()) {
+                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
+            }
+            store.replace(enrollment.withAcceptedStep(step.getAsLong()));
+            return null;
+        });
+    }
+}

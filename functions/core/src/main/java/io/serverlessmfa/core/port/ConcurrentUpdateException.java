@@ -1,0 +1,14 @@
+package io.serverlessmfa.core.port;
+
+/**
+ * A conditional write lost against another write to the same enrollment: the state it was
+ * computed from is stale. The use case re-reads and decides again.
+ */
+public final class ConcurrentUpdateException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConcurrentUpdateException(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,36 @@
+package io.serverlessmfa.functions.config;
+
+import io.serverlessmfa.core.port.DependencyUnavailableException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Which SDK failures are a dependency outage (503 with Retry-After, nothing changed) and which are
+ * a fault in this code or its deployment (500, so an alarm fires instead of clients retrying).
+ */
+public final class AwsFailures {
+
+    private AwsFailures() {
+    }
+
+    /** Translates an SDK failure left after the SDK's own retries. */
+    public static RuntimeException translate(String operation, SdkException failure) {
+        if (isOutage(failure)) {
+            return new DependencyUnavailableException(operation + " failed: " + failure.getClass().getSimpleName(), failure);
+        }
+        return failure;
+    }
+
+    static boolean isOutage(SdkException failure) {
+        if (failure instanceof SdkClientException) {
+            return true; // connection refused, timeouts, unreadable responses
+        }
+        if (failure instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500
+                    || "KMSInternalException".equals(service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode())
+                    || "KeyUnavailableException".equals(service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode());
+        }
+        return false;
+    }
+}

@@ -1,0 +1,119 @@
+package io.serverlessmfa.functions.config;
+
+import io.serverlessmfa.core.enrollment.LockoutPolicy;
+import io.serverlessmfa.core.enrollment.MfaPolicy;
+import io.serverlessmfa.core.totp.HmacAlgorithm;
+import io.serverlessmfa.core.totp.TotpSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The functions' configuration, read once at init from environment variables and validated there,
+ * with a message that names the variable. Nothing reads the environment after init.
+ *
+ * @param tableName  {@code MFA_TABLE_NAME}, required
+ * @param kmsKeyId   {@code MFA_KMS_KEY_ID}: key id, ARN or alias; required by the functions that use KMS
+ * @param region     {@code AWS_REGION} (set by Lambda)
+ * @param endpoint   {@code AWS_ENDPOINT_URL}: an emulator, for local runs and tests only
+ * @param policy     the enrollment rules ({@code MFA_ISSUER}, {@code MFA_TOTP_*}, {@code MFA_LOCKOUT_*},
+ *                   {@code MFA_PENDING_SETUP_SECONDS}, {@code MFA_RECOVERY_CODE_COUNT})
+ */
+public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
+                               Optional<URI> endpoint, MfaPolicy policy) {
+
+    public static final String TABLE_NAME = "MFA_TABLE_NAME";
+    public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
+    public static final String ISSUER = "MFA_ISSUER";
+    public static final String TOTP_ALGORITHM = "MFA_TOTP_ALGORITHM";
+    public static final String TOTP_DIGITS = "MFA_TOTP_DIGITS";
+    public static final String TOTP_PERIOD_SECONDS = "MFA_TOTP_PERIOD_SECONDS";
+    public static final String TOTP_WINDOW = "MFA_TOTP_WINDOW";
+    public static final String LOCKOUT_MAX_FAILURES = "MFA_LOCKOUT_MAX_FAILURES";
+    public static final String LOCKOUT_SECONDS = "MFA_LOCKOUT_SECONDS";
+    public static final String PENDING_SETUP_SECONDS = "MFA_PENDING_SETUP_SECONDS";
+    public static final String RECOVERY_CODE_COUNT = "MFA_RECOVERY_CODE_COUNT";
+    public static final String REGION = "AWS_REGION";
+    public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    /** The issuer when {@code MFA_ISSUER} is unset: the name the authenticator app shows. */
+    public static final String DEFAULT_ISSUER = "Serverless MFA";
+
+    /** @throws ConfigurationException naming the first variable that is missing or invalid */
+    public static MfaConfiguration fromEnvironment(Map<String, String> environment) {
+        Reader env = new Reader(environment);
+        String table = env.required(TABLE_NAME);
+        Optional<String> keyId = env.optional(KMS_KEY_ID);
+        String region = env.required(REGION);
+        Optional<URI> endpoint = env.optional(ENDPOINT_URL).map(value -> env.uri(ENDPOINT_URL, value));
+
+        HmacAlgorithm algorithm = env.parse(TOTP_ALGORITHM, "SHA1", HmacAlgorithm::fromName,
+                "one of SHA1, SHA256, SHA512");
+        int digits = env.integer(TOTP_DIGITS, 6, 6, 8);
+        int period = env.integer(TOTP_PERIOD_SECONDS, 30, 15, 300);
+        int window = env.integer(TOTP_WINDOW, 1, 0, 10);
+        int maxFailures = env.integer(LOCKOUT_MAX_FAILURES, 5, 1, 100);
+        int lockSeconds = env.integer(LOCKOUT_SECONDS, 300, 1, 86_400);
+        int pendingSeconds = env.integer(PENDING_SETUP_SECONDS, 600, 60, 86_400);
+        int recoveryCodes = env.integer(RECOVERY_CODE_COUNT, 1, 1, 16);
+        String issuer = env.optional(ISSUER).orElse(DEFAULT_ISSUER);
+        if (issuer.indexOf(':') >= 0 || issuer.length() > 64) {
+            throw new ConfigurationException(ISSUER + " must be at most 64 characters and contain no ':' (Key Uri Format)");
+        }
+
+        MfaPolicy policy = new MfaPolicy(issuer,
+                new TotpSettings(algorithm, digits, Duration.ofSeconds(period)), window,
+                new LockoutPolicy(maxFailures, Duration.ofSeconds(lockSeconds)),
+                Duration.ofSeconds(pendingSeconds), recoveryCodes);
+        return new MfaConfiguration(table, keyId, region, endpoint, policy);
+    }
+
+    /** The KMS key, for the functions that encrypt or decrypt. */
+    public String requireKmsKeyId() {
+        return kmsKeyId.orElseThrow(() -> new ConfigurationException(KMS_KEY_ID + " is required but not set"));
+    }
+
+    private record Reader(Map<String, String> environment) {
+
+        Optional<String> optional(String name) {
+            String value = environment.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String required(String name) {
+            return optional(name).orElseThrow(() -> new ConfigurationException(name + " is required but not set"));
+        }
+
+        int integer(String name, int defaultValue, int min, int max) {
+            return parse(name, Integer.toString(defaultValue), value -> {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return parsed;
+            }, "an integer from " + min + " to " + max);
+        }
+
+        <T> T parse(String name, String defaultValue, java.util.function.Function<String, T> parser, String expected) {
+            String value = optional(name).orElse(defaultValue);
+            try {
+                return parser.apply(value);
+            } catch (RuntimeException invalid) {
+                throw new ConfigurationException(name + " must be " + expected + ", got '" + value + "'");
+            }
+        }
+
+        URI uri(String name, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException("no scheme or host");
+                }
+                return uri;
+            } catch (IllegalArgumentException invalid) {
+                throw new ConfigurationException(name + " must be an absolute URL, got '" + value + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.serverlessmfa.functions.config;
+
+import io.serverlessmfa.core.enrollment.MfaPolicy;
+import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
+import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
+import io.serverlessmfa.core.totp.TotpGenerator;
+import io.serverlessmfa.core.totp.TotpVerifier;
+import io.serverlessmfa.functions.crypto.KmsSecretCipher;
+import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * What a function is built from: configuration, time, randomness and the AWS clients. A handler's
+ * constructor (Lambda's init phase) takes only the pieces its route needs, so a function that
+ * never decrypts never builds a KMS client. Thread-safe.
+ */
+public final class Wiring {
+
+    private final MfaConfiguration configuration;
+    private final Clock clock;
+    private final SecureRandom random;
+    private DynamoDbClient dynamoDb;
+    private KmsClient kms;
+
+    public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random) {
+        this(configuration, clock, random, null, null);
+    }
+
+    /** With clients built elsewhere (tests share them between handlers). */
+    public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random, DynamoDbClient dynamoDb, KmsClient kms) {
+        this.configuration = configuration;
+        this.clock = clock;
+        this.random = random;
+        this.dynamoDb = dynamoDb;
+        this.kms = kms;
+    }
+
+    /** Lambda's way: the process environment, the system clock, a fresh SecureRandom. */
+    public static Wiring fromEnvironment(Map<String, String> environment) {
+        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom());
+    }
+
+    public MfaConfiguration configuration() {
+        return configuration;
+    }
+
+    public MfaPolicy policy() {
+        return configuration.policy();
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public SecureRandom random() {
+        return random;
+    }
+
+    public synchronized EnrollmentStore store() {
+        if (dynamoDb == null) {
+            dynamoDb = AwsClients.dynamoDb(configuration);
+        }
+        return new DynamoDbEnrollmentStore(dynamoDb, configuration.tableName());
+    }
+
+    public synchronized KmsSecretCipher cipher() {
+        String keyId = configuration.requireKmsKeyId();
+        if (kms == null) {
+            kms = AwsClients.kms(configuration);
+        }
+        return new KmsSecretCipher(kms, keyId);
+    }
+
+    public TotpVerifier verifier() {
+        return new TotpVerifier(new TotpGenerator(policy().totp()), policy().window());
+    }
+
+    public RecoveryCodeIssuer recoveryCodes() {
+        return new RecoveryCodeIssuer(new RecoveryCodeGenerator(random), new RecoveryCodeHasher(random));
+    }
+}

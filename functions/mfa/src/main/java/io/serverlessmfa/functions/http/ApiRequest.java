@@ -1,0 +1,182 @@
+package io.serverlessmfa.functions.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.totp.TotpCode;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.StreamReadFeature;
+
+/**
+ * An API Gateway HTTP API (payload 2.0) request reduced to what a handler may use: the user from
+ * the JWT authorizer's claims (never from the body, path or query) and a JSON object body.
+ */
+public final class ApiRequest {
+
+    /** The contract's limit on request bodies. */
+    public static final int MAX_BODY_BYTES = 4096;
+
+    // Duplicate keys are refused: {"code":"1","code":"2"} would mean different things to
+    // different parsers on the way in (a classic smuggling trick).
+    private static final JsonNodeParser PARSER = JsonNodeParser.builder()
+            .jsonFactory(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .build();
+
+    private final String userId;
+    private final Map<String, String> claims;
+    private final Map<String, JsonNode> body;
+
+    private ApiRequest(String userId, Map<String, String> claims, Map<String, JsonNode> body) {
+        this.userId = userId;
+        this.claims = claims;
+        this.body = body;
+    }
+
+    /**
+     * @throws UnauthorizedException   when the authorizer passed no {@code sub}
+     * @throws InvalidRequestException when the body is not a JSON object of at most 4 KiB
+     */
+    public static ApiRequest from(APIGatewayV2HTTPEvent event) {
+        Map<String, String> claims = claims(event);
+        String sub = claims.get("sub");
+        if (sub == null || sub.isBlank()) {
+            throw new UnauthorizedException("no sub claim");
+        }
+        return new ApiRequest(sub, claims, body(event));
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public Map<String, String> claims() {
+        return claims;
+    }
+
+    /** A required TOTP code: exactly {@code digits} ASCII digits, spaces ignored. */
+    public TotpCode totpCode(String field, int digits) {
+        return optionalTotpCode(field, digits).orElseThrow(() -> missing(field, digits + " digits"));
+    }
+
+    public Optional<TotpCode> optionalTotpCode(String field, int digits) {
+        return optionalString(field).map(value -> TotpCode.parse(value, digits)
+                .orElseThrow(() -> new InvalidRequestException(field + " must be " + digits + " digits")));
+    }
+
+    /** A required recovery code: case-insensitive, spaces and dashes ignored. */
+    public RecoveryCode recoveryCode(String field) {
+        return optionalRecoveryCode(field).orElseThrow(() -> missing(field, "a recovery code"));
+    }
+
+    public Optional<RecoveryCode> optionalRecoveryCode(String field) {
+        return optionalString(field).map(value -> RecoveryCode.parse(value)
+                .orElseThrow(() -> new InvalidRequestException(field + " is not a well-formed recovery code")));
+    }
+
+    private Optional<String> optionalString(String field) {
+        JsonNode node = body.get(field);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isString()) {
+            throw new InvalidRequestException(field + " must be a string");
+        }
+        return Optional.of(node.asString());
+    }
+
+    private static InvalidRequestException missing(String field, String what) {
+        return new InvalidRequestException(field + " is required: " + what);
+    }
+
+    private static Map<String, String> claims(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent.RequestContext context = event == null ? null : event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
+                || context.getAuthorizer().getJwt().getClaims() == null) {
+            throw new UnauthorizedException("no JWT authorizer claims");
+        }
+        return Map.copyOf(context.getAuthorizer().getJwt().getClaims());
+    }
+
+    private static Map<String, JsonNode> body(APIGatewayV2HTTPEvent event) {
+        String raw = event.getBody();
+        if (raw == null || raw.isEmpty()) {
+            return Map.of();
+        }
+        byte[] bytes;
+        if (event.getIsBase64Encoded()) {
+            if (raw.length() > (MAX_BODY_BYTES / 3 + 1) * 4) {
+                throw tooLarge();
+            }
+            try {
+                bytes = Base64.getDecoder().decode(raw);
+            } catch (IllegalArgumentException notBase64) {
+                throw new InvalidRequestException("body is not valid base64");
+            }
+        } else {
+            if (raw.length() > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            bytes = raw.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        if (!isJson(header(event, "content-type"))) {
+            throw new InvalidRequestException("Content-Type must be application/json");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            throw new InvalidRequestException("body must be UTF-8");
+        }
+        if (text.isBlank()) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = PARSER.parse(text);
+        } catch (RuntimeException malformed) {
+            throw new InvalidRequestException("body must be a JSON object");
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidRequestException("body must be a JSON object");
+        }
+        return node.asObject();
+    }
+
+    private static InvalidRequestException tooLarge() {
+        return new InvalidRequestException("body must be at most " + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json");
+    }
+
+    private static String header(APIGatewayV2HTTPEvent event, String name) {
+        if (event.getHeaders() == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
+            if (header.getKey() != null && header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
+    }
+}
