@@ -1,0 +1,155 @@
+package io.serverlessmfa.functions.testing;
+
+import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The AWS emulator the integration tests run against, chosen by the system property
+ * {@code mfa.backend}: {@code moto} (started by {@code make test}, reached through
+ * {@code AWS_ENDPOINT_URL}) or {@code localstack} (started here through Testcontainers; the tests
+ * are skipped when no Docker engine runs). Either way the code under test uses the real SDK
+ * clients over HTTP. One table and one KMS key per test run, created here the way template.yaml
+ * declares them.
+ */
+public final class AwsEmulator {
+
+    public static final String REGION = "us-east-1";
+    private static AwsEmulator instance;
+
+    private final String backend;
+    private final URI endpoint;
+    private final DynamoDbClient dynamoDb;
+    private final KmsClient kms;
+    private final String tableName;
+    private final String keyId;
+
+    private AwsEmulator(String backend, URI endpoint) {
+        this.backend = backend;
+        this.endpoint = endpoint;
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+        this.dynamoDb = DynamoDbClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        this.kms = KmsClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
+                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        this.tableName = "mfa-it-" + UUID.randomUUID();
+        createTable();
+        this.keyId = kms.createKey(request -> request.description("serverless-mfa integration tests")).keyMetadata().keyId();
+    }
+
+    /** The emulator of this run, started or found once per JVM; skips the test if there is none. */
+    public static synchronized AwsEmulator get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    private static AwsEmulator start() {
+        String backend = System.getProperty("mfa.backend", "moto");
+        if (backend.equals("localstack")) {
+            Assumptions.assumeTrue(dockerAvailable(), "LocalStack backend skipped: no Docker engine on this machine");
+            LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"))
+                    .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.KMS);
+            String token = System.getenv("LOCALSTACK_AUTH_TOKEN");
+            if (token != null) {
+                localStack.withEnv("LOCALSTACK_AUTH_TOKEN", token);
+            }
+            localStack.start();
+            return new AwsEmulator("localstack", localStack.getEndpoint());
+        }
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        if (endpoint == null || endpoint.isBlank()) {
+            boolean required = "true".equals(System.getenv("CI")) || Boolean.getBoolean("mfa.requireTools");
+            if (required) {
+                throw new IllegalStateException("AWS_ENDPOINT_URL is not set: run the tests with `make test`, which starts moto");
+            }
+            Assumptions.abort("moto backend skipped: AWS_ENDPOINT_URL is not set (run `make test`)");
+        }
+        return new AwsEmulator("moto", URI.create(endpoint));
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError noDocker) {
+            return false;
+        }
+    }
+
+    private void createTable() {
+        dynamoDb.createTable(request -> request.tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(DynamoDbEnrollmentStore.PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(DynamoDbEnrollmentStore.SORT_KEY).attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName(DynamoDbEnrollmentStore.PARTITION_KEY).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(DynamoDbEnrollmentStore.SORT_KEY).keyType(KeyType.RANGE).build()));
+        dynamoDb.waiter().waitUntilTableExists(request -> request.tableName(tableName));
+        dynamoDb.updateTimeToLive(request -> request.tableName(tableName)
+                .timeToLiveSpecification(spec -> spec.attributeName(DynamoDbEnrollmentStore.TTL).enabled(true)));
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public KmsClient kms() {
+        return kms;
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    /** The environment a deployed function would have, pointed at this emulator. */
+    public Map<String, String> environment(Map<String, String> overrides) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put(MfaConfiguration.TABLE_NAME, tableName);
+        environment.put(MfaConfiguration.KMS_KEY_ID, keyId);
+        environment.put(MfaConfiguration.REGION, REGION);
+        environment.put(MfaConfiguration.ENDPOINT_URL, endpoint.toString());
+        environment.put(MfaConfiguration.ISSUER, "Example Corp");
+        environment.putAll(overrides);
+        return environment;
+    }
+
+    /** Handlers' wiring over this emulator's clients, with the test's clock. */
+    public Wiring wiring(Clock clock, Map<String, String> overrides) {
+        return new Wiring(MfaConfiguration.fromEnvironment(environment(overrides)), clock, new SecureRandom(), dynamoDb, kms);
+    }
+}

@@ -1,0 +1,148 @@
+package io.serverlessmfa.functions.testing;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.serverlessmfa.core.secret.Base32;
+import io.serverlessmfa.core.totp.SecretKeys;
+import io.serverlessmfa.core.totp.TotpGenerator;
+import io.serverlessmfa.core.totp.TotpSettings;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.handler.ConfirmHandler;
+import io.serverlessmfa.functions.handler.RecoverHandler;
+import io.serverlessmfa.functions.handler.RecoveryCodesHandler;
+import io.serverlessmfa.functions.handler.RemoveHandler;
+import io.serverlessmfa.functions.handler.SetupHandler;
+import io.serverlessmfa.functions.handler.StatusHandler;
+import io.serverlessmfa.functions.handler.VerifyHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The seven handlers behind their routes, invoked in-process with API Gateway HTTP API (payload
+ * 2.0) events exactly as Lambda would, over the emulator. Also plays the authenticator app.
+ */
+public final class MfaApi {
+
+    private final Clock clock;
+    private final TotpSettings totp;
+    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new HashMap<>();
+
+    public MfaApi(Wiring wiring) {
+        this.clock = wiring.clock();
+        this.totp = wiring.policy().totp();
+        routes.put("GET /mfa", new StatusHandler(wiring));
+        routes.put("POST /mfa/setup", new SetupHandler(wiring));
+        routes.put("POST /mfa/confirm", new ConfirmHandler(wiring));
+        routes.put("POST /mfa/verify", new VerifyHandler(wiring));
+        routes.put("POST /mfa/recover", new RecoverHandler(wiring));
+        routes.put("POST /mfa/recovery-codes", new RecoveryCodesHandler(wiring));
+        routes.put("POST /mfa/remove", new RemoveHandler(wiring));
+    }
+
+    /** Handlers over the shared emulator with a clock of the test's and optional setting overrides. */
+    public static MfaApi over(AwsEmulator emulator, Clock clock, Map<String, String> overrides) {
+        return new MfaApi(emulator.wiring(clock, overrides));
+    }
+
+    public ApiResult status(TestUser user) {
+        return call("GET /mfa", user, null);
+    }
+
+    public ApiResult setup(TestUser user) {
+        return call("POST /mfa/setup", user, null);
+    }
+
+    public ApiResult confirm(TestUser user, String code) {
+        return call("POST /mfa/confirm", user, codeBody("code", code));
+    }
+
+    public ApiResult verify(TestUser user, String code) {
+        return call("POST /mfa/verify", user, codeBody("code", code));
+    }
+
+    public ApiResult recover(TestUser user, String recoveryCode) {
+        return call("POST /mfa/recover", user, codeBody("recoveryCode", recoveryCode));
+    }
+
+    public ApiResult regenerate(TestUser user, String code) {
+        return call("POST /mfa/recovery-codes", user, codeBody("code", code));
+    }
+
+    public ApiResult removeWithCode(TestUser user, String code) {
+        return call("POST /mfa/remove", user, codeBody("code", code));
+    }
+
+    public ApiResult removeWithRecoveryCode(TestUser user, String recoveryCode) {
+        return call("POST /mfa/remove", user, codeBody("recoveryCode", recoveryCode));
+    }
+
+    /** Any route with a raw JSON body (Content-Type: application/json). */
+    public ApiResult call(String route, TestUser user, String body) {
+        return invoke(route, event(route, user == null ? null : user.claims(), body, "application/json", false));
+    }
+
+    /** Any route with a hand-made event: for malformed requests. */
+    public ApiResult invoke(String route, APIGatewayV2HTTPEvent event) {
+        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = routes.get(route);
+        if (handler == null) {
+            throw new IllegalArgumentException("no route " + route);
+        }
+        return ApiResult.of(handler.handleRequest(event, null));
+    }
+
+    /** An HTTP API payload 2.0 event as API Gateway sends it after the JWT authorizer. */
+    public static APIGatewayV2HTTPEvent event(String route, Map<String, String> claims, String body,
+                                              String contentType, boolean base64) {
+        String[] methodAndPath = route.split(" ", 2);
+        Map<String, String> headers = new HashMap<>();
+        if (contentType != null) {
+            headers.put("content-type", contentType);
+        }
+        headers.put("authorization", "Bearer test-token");
+        APIGatewayV2HTTPEvent.RequestContext.RequestContextBuilder context = APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withRequestId("it-" + System.nanoTime())
+                .withRouteKey(route)
+                .withStage("$default")
+                .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                        .withMethod(methodAndPath[0]).withPath(methodAndPath[1])
+                        .withProtocol("HTTP/1.1").withSourceIp("127.0.0.1").withUserAgent("integration-test").build());
+        if (claims != null) {
+            context.withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                            .withClaims(claims).withScopes(null).build())
+                    .build());
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(route)
+                .withRawPath(methodAndPath[1])
+                .withRawQueryString("")
+                .withHeaders(headers)
+                .withRequestContext(context.build())
+                .withBody(body)
+                .withIsBase64Encoded(base64)
+                .build();
+    }
+
+    /** What the authenticator app shows now for this Base32 secret. */
+    public String codeFor(String secret) {
+        return codeAt(secret, clock.instant());
+    }
+
+    /** What the app shows {@code offset} from now (e.g. one step later). */
+    public String codeFor(String secret, Duration offset) {
+        return codeAt(secret, clock.instant().plus(offset));
+    }
+
+    private String codeAt(String secret, Instant time) {
+        return new TotpGenerator(totp).generate(SecretKeys.forTotp(Base32.decode(secret), totp.algorithm()), time).digits();
+    }
+
+    private static String codeBody(String field, String value) {
+        return "{\"" + field + "\":\"" + value + "\"}";
+    }
+}
