@@ -35,10 +35,14 @@ public final class QrCodeRenderer {
     /**
      * Error correction M recovers about 15 % of damaged codewords: enough for a photographed screen, while a long
      * key URI still fits a version a phone camera reads easily. zxing's own margin is switched off because
-     * {@link PngEncoder} draws the quiet zone. The content is encoded as UTF-8 (with an ECI designator), since a
-     * key URI is ASCII after percent-encoding but other callers may pass any text.
+     * {@link PngEncoder} draws the quiet zone. A key URI is ASCII after percent-encoding and is encoded without
+     * an ECI designator, which some older authenticator scanners do not understand; other text is encoded as
+     * UTF-8 with an ECI designator.
      */
-    private static final Map<EncodeHintType, Object> HINTS = Map.of(
+    private static final Map<EncodeHintType, Object> ASCII_HINTS = Map.of(
+            EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
+            EncodeHintType.MARGIN, 0);
+    private static final Map<EncodeHintType, Object> UTF8_HINTS = Map.of(
             EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
             EncodeHintType.MARGIN, 0,
             EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
@@ -74,7 +78,8 @@ public final class QrCodeRenderer {
         try {
             // QRCodeWriter keeps no state, but a new one per call makes thread-safety independent of zxing's.
             // Width and height 0 ask for the natural size: one matrix cell per module, scaled by PngEncoder.
-            matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0, HINTS);
+            matrix = new QRCodeWriter().encode(content, BarcodeFormat.QR_CODE, 0, 0,
+                    StandardCharsets.US_ASCII.newEncoder().canEncode(content) ? ASCII_HINTS : UTF8_HINTS);
         } catch (WriterException e) {
             // zxing only throws this when the data exceeds version 40; the content itself is deliberately not
             // quoted because it usually holds a secret.

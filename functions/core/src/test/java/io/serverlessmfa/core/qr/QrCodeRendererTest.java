@@ -85,7 +85,9 @@ class QrCodeRendererTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 12})
+    // One pixel per module is below what zbar's scanner reliably locates (and what any screen shows);
+    // the portal uses 6.
+    @ValueSource(ints = {2, 3, 4, 12})
     void aRealQrReaderDecodesOtherScales(int pixelsPerModule, @TempDir Path directory)
             throws IOException, InterruptedException {
         Path zbarimg = zbarimgOrSkip();
