@@ -1,0 +1,187 @@
+package io.serverlessmfa.core.enrollment;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.serverlessmfa.core.qr.QrCodeRenderer;
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
+import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
+import io.serverlessmfa.core.secret.Base32;
+import io.serverlessmfa.core.secret.TotpSecretGenerator;
+import io.serverlessmfa.core.totp.SecretKeys;
+import io.serverlessmfa.core.totp.TotpCode;
+import io.serverlessmfa.core.totp.TotpGenerator;
+import io.serverlessmfa.core.totp.TotpSettings;
+import io.serverlessmfa.core.totp.TotpVerifier;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.function.Executable;
+
+/** The enrollment use cases wired to in-memory doubles, a hand-moved clock and seeded randomness. */
+final class Fixture {
+
+    static final String ISSUER = "Example Corp";
+    static final String ALICE = "user-alice";
+    static final String ALICE_ACCOUNT = "alice@example.com";
+    static final String BOB = "user-bob";
+    static final String BOB_ACCOUNT = "bob@example.com";
+    /** 10 s into a 30 s time step (10:15:00 is a step boundary). */
+    static final Instant START = Instant.parse("2026-11-28T10:15:10Z");
+    static final Duration PERIOD = Duration.ofSeconds(30);
+    static final int QR_PIXELS_PER_MODULE = 4;
+
+    final MfaPolicy policy;
+    final MutableClock clock = new MutableClock(START);
+    final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore();
+    final UserBoundTestCipher cipher = new UserBoundTestCipher();
+    final TotpGenerator totp;
+    final TotpVerifier verifier;
+    final RecoveryCodeHasher hasher;
+    final RecoveryCodeIssuer recoveryCodeIssuer;
+
+    final GetStatus getStatus;
+    final StartSetup startSetup;
+    final ConfirmSetup confirmSetup;
+    final VerifyCode verifyCode;
+    final RecoverAccess recoverAccess;
+    final RegenerateRecoveryCodes regenerateRecoveryCodes;
+    final RemoveMfa removeMfa;
+
+    /** A user with MFA enabled: the Base32 secret and the recovery codes shown at confirmation. */
+    record Enabled(String secret, List<RecoveryCode> recoveryCodes, long confirmedStep) {
+        RecoveryCode recoveryCode() {
+            return recoveryCodes.get(0);
+        }
+    }
+
+    Fixture() {
+        this(MfaPolicy.defaults(ISSUER));
+    }
+
+    Fixture(MfaPolicy policy) {
+        this.policy = policy;
+        this.totp = new TotpGenerator(policy.totp());
+        this.verifier = new TotpVerifier(totp, policy.window());
+        this.hasher = new RecoveryCodeHasher(seeded(3));
+        this.recoveryCodeIssuer = new RecoveryCodeIssuer(new RecoveryCodeGenerator(seeded(2)), hasher);
+        this.getStatus = new GetStatus(store, clock);
+        this.startSetup = new StartSetup(store, cipher, new TotpSecretGenerator(seeded(1)),
+                new QrCodeRenderer(QR_PIXELS_PER_MODULE), policy, clock);
+        this.confirmSetup = new ConfirmSetup(store, cipher, verifier, recoveryCodeIssuer, policy, clock);
+        this.verifyCode = new VerifyCode(store, cipher, verifier, policy, clock);
+        this.recoverAccess = new RecoverAccess(store, recoveryCodeIssuer, policy, clock);
+        this.regenerateRecoveryCodes = new RegenerateRecoveryCodes(store, cipher, verifier, recoveryCodeIssuer,
+                policy, clock);
+        this.removeMfa = new RemoveMfa(store, cipher, verifier, recoveryCodeIssuer, policy, clock);
+    }
+
+    /** The contract's defaults with another number of recovery codes. */
+    static Fixture withRecoveryCodeCount(int count) {
+        return new Fixture(new MfaPolicy(ISSUER, TotpSettings.defaults(), 1, LockoutPolicy.defaults(),
+                Duration.ofMinutes(10), count));
+    }
+
+    static SecureRandom seeded(long seed) {
+        try {
+            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(seed);
+            return random;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- driving the use cases -------------------------------------------------------------
+
+    SetupStarted setup(String userId) {
+        return startSetup.start(userId, userId.equals(BOB) ? BOB_ACCOUNT : ALICE_ACCOUNT);
+    }
+
+    /** Setup, confirm with the current code, then move the clock to the next time step. */
+    Enabled enable(String userId) {
+        String secret = setup(userId).secret();
+        long step = totp.timeStep(clock.instant());
+        List<RecoveryCode> codes = confirmSetup.confirm(userId, currentCode(secret));
+        nextStep();
+        return new Enabled(secret, codes, step);
+    }
+
+    void nextStep() {
+        clock.advance(PERIOD);
+    }
+
+    void verify(String userId, TotpCode code) {
+        verifyCode.verify(userId, code);
+    }
+
+    void remove(String userId, TotpCode code) {
+        removeMfa.remove(userId, Optional.of(new SecondFactorProof.Totp(code)));
+    }
+
+    void remove(String userId, RecoveryCode code) {
+        removeMfa.remove(userId, Optional.of(new SecondFactorProof.Recovery(code)));
+    }
+
+    // ---- codes ------------------------------------------------------------------------------
+
+    TotpCode codeAt(String base32Secret, Instant time) {
+        return totp.generate(SecretKeys.forTotp(Base32.decode(base32Secret), policy.totp().algorithm()), time);
+    }
+
+    TotpCode currentCode(String base32Secret) {
+        return codeAt(base32Secret, clock.instant());
+    }
+
+    /** The code of the time step {@code steps} away from now (negative: earlier). */
+    TotpCode codeAtOffset(String base32Secret, int steps) {
+        return codeAt(base32Secret, clock.instant().plus(PERIOD.multipliedBy(steps)));
+    }
+
+    /** A code that matches none of the steps within ±3 of now. */
+    TotpCode wrongCode(String base32Secret) {
+        Set<String> nearby = new HashSet<>();
+        for (int offset = -3; offset <= 3; offset++) {
+            nearby.add(codeAtOffset(base32Secret, offset).digits());
+        }
+        int candidate = Integer.parseInt(currentCode(base32Secret).digits());
+        String digits;
+        do {
+            candidate = (candidate + 1) % 1_000_000;
+            digits = String.format("%06d", candidate);
+        } while (nearby.contains(digits));
+        return new TotpCode(digits);
+    }
+
+    /** A well-formed recovery code the user was never given. */
+    RecoveryCode unknownRecoveryCode() {
+        return new RecoveryCode("AAAAAAAAAAAAAAAAAAAAAAAA");
+    }
+
+    long currentStep() {
+        return totp.timeStep(clock.instant());
+    }
+
+    // ---- looking at the state ---------------------------------------------------------------
+
+    Enrollment stored(String userId) {
+        return store.find(userId).orElseThrow(() -> new AssertionError("no enrollment stored for " + userId));
+    }
+
+    Optional<Enrollment> maybeStored(String userId) {
+        return store.find(userId);
+    }
+
+    static MfaRejection.Reason rejection(Executable request) {
+        return assertThrows(MfaRejection.class, request).reason();
+    }
+
+    static MfaRejection rejected(Executable request) {
+        return assertThrows(MfaRejection.class, request);
+    }
+}

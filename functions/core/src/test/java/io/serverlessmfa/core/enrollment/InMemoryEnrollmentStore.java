@@ -1,0 +1,129 @@
+package io.serverlessmfa.core.enrollment;
+
+import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.port.EnrollmentStore;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An {@link EnrollmentStore} in memory, with the version semantics of the port's Javadoc:
+ * <ul>
+ *   <li>{@code savePending}: allowed over nothing or a PENDING record (expired or not); keeps the
+ *       failedAttempts/lockedUntil of an existing pending record; version = old + 1, or 1;
+ *       returns false over an ENABLED record and writes nothing;</li>
+ *   <li>{@code replace}: only if the stored version is {@code next.version() - 1};</li>
+ *   <li>{@code delete}: only if the stored version is {@code current.version()}.</li>
+ * </ul>
+ * Hooks: {@link #failNextWrite} throws an exception on the next write (nothing written),
+ * {@link #beforeNextWrite} runs a "concurrent request" just before the next write is checked,
+ * {@link #failNextRead} throws on the next read.
+ */
+final class InMemoryEnrollmentStore implements EnrollmentStore {
+
+    private final Map<String, Enrollment> records = new HashMap<>();
+    private final Deque<RuntimeException> writeFailures = new ArrayDeque<>();
+    private RuntimeException readFailure;
+    private Runnable beforeNextWrite;
+    private int committedWrites;
+
+    @Override
+    public synchronized Optional<Enrollment> find(String userId) {
+        if (readFailure != null) {
+            RuntimeException failure = readFailure;
+            readFailure = null;
+            throw failure;
+        }
+        return Optional.ofNullable(records.get(userId));
+    }
+
+    @Override
+    public synchronized boolean savePending(Enrollment pending) {
+        beforeWrite();
+        if (pending.status() != EnrollmentStatus.PENDING) {
+            throw new IllegalArgumentException("savePending needs a PENDING enrollment");
+        }
+        Enrollment existing = records.get(pending.userId());
+        if (existing != null && existing.status() == EnrollmentStatus.ENABLED) {
+            return false;
+        }
+        Enrollment stored = existing == null
+                ? new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
+                        pending.pendingExpiresAt(), null, Enrollment.NO_STEP, pending.failedAttempts(),
+                        pending.lockedUntil(), List.of(), 1)
+                : new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
+                        pending.pendingExpiresAt(), null, Enrollment.NO_STEP, existing.failedAttempts(),
+                        existing.lockedUntil(), List.of(), existing.version() + 1);
+        records.put(pending.userId(), stored);
+        committedWrites++;
+        return true;
+    }
+
+    @Override
+    public synchronized void replace(Enrollment next) {
+        beforeWrite();
+        Enrollment stored = records.get(next.userId());
+        if (stored == null || stored.version() != next.version() - 1) {
+            throw new ConcurrentUpdateException("stored version is not " + (next.version() - 1));
+        }
+        records.put(next.userId(), next);
+        committedWrites++;
+    }
+
+    @Override
+    public synchronized void delete(Enrollment current) {
+        beforeWrite();
+        Enrollment stored = records.get(current.userId());
+        if (stored == null || stored.version() != current.version()) {
+            throw new ConcurrentUpdateException("stored version is not " + current.version());
+        }
+        records.remove(current.userId());
+        committedWrites++;
+    }
+
+    /** Puts a record as is (test setup, e.g. a tampered record). */
+    synchronized void put(Enrollment enrollment) {
+        records.put(enrollment.userId(), enrollment);
+    }
+
+    /** The next write throws {@code failure} and writes nothing. */
+    synchronized void failNextWrite(RuntimeException failure) {
+        writeFailures.add(failure);
+    }
+
+    /** The next {@code count} writes throw {@code failure} and write nothing. */
+    synchronized void failNextWrites(int count, RuntimeException failure) {
+        for (int i = 0; i < count; i++) {
+            writeFailures.add(failure);
+        }
+    }
+
+    /** The next read throws {@code failure}. */
+    synchronized void failNextRead(RuntimeException failure) {
+        readFailure = failure;
+    }
+
+    /** Runs {@code concurrentRequest} (once, with this hook cleared) just before the next write is checked. */
+    synchronized void beforeNextWrite(Runnable concurrentRequest) {
+        beforeNextWrite = concurrentRequest;
+    }
+
+    synchronized int committedWrites() {
+        return committedWrites;
+    }
+
+    private void beforeWrite() {
+        Runnable hook = beforeNextWrite;
+        beforeNextWrite = null;
+        if (hook != null) {
+            hook.run();
+        }
+        RuntimeException failure = writeFailures.poll();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

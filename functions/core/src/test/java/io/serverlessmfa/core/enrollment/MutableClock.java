@@ -1,0 +1,46 @@
+package io.serverlessmfa.core.enrollment;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock the test moves by hand. */
+final class MutableClock extends Clock {
+
+    private volatile Instant now;
+    private final ZoneId zone;
+
+    MutableClock(Instant start) {
+        this(start, ZoneOffset.UTC);
+    }
+
+    private MutableClock(Instant start, ZoneId zone) {
+        this.now = start;
+        this.zone = zone;
+    }
+
+    void advance(Duration duration) {
+        now = now.plus(duration);
+    }
+
+    void set(Instant instant) {
+        now = instant;
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId newZone) {
+        return new MutableClock(now, newZone);
+    }
+}

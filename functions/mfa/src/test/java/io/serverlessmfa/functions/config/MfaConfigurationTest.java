@@ -1,0 +1,100 @@
+package io.serverlessmfa.functions.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.enrollment.MfaPolicy;
+import io.serverlessmfa.core.totp.HmacAlgorithm;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class MfaConfigurationTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("MFA_TABLE_NAME", "mfa");
+        environment.put("AWS_REGION", "eu-west-1");
+        return environment;
+    }
+
+    @Test
+    void defaultsAreTheContractsDefaults() {
+        MfaConfiguration configuration = MfaConfiguration.fromEnvironment(minimal());
+        MfaPolicy policy = configuration.policy();
+        assertEquals(HmacAlgorithm.SHA1, policy.totp().algorithm());
+        assertEquals(6, policy.totp().digits());
+        assertEquals(Duration.ofSeconds(30), policy.totp().period());
+        assertEquals(1, policy.window());
+        assertEquals(5, policy.lockout().maxFailures());
+        assertEquals(Duration.ofMinutes(5), policy.lockout().lockDuration());
+        assertEquals(Duration.ofMinutes(10), policy.pendingLifetime());
+        assertEquals(1, policy.recoveryCodeCount());
+        assertEquals("Serverless MFA", policy.issuer());
+        assertEquals(Optional.empty(), configuration.endpoint());
+        assertEquals(Optional.empty(), configuration.kmsKeyId());
+    }
+
+    @Test
+    void everySettingIsReadFromItsVariable() {
+        Map<String, String> environment = minimal();
+        environment.putAll(Map.of("MFA_KMS_KEY_ID", "alias/mfa", "MFA_ISSUER", "Example Corp",
+                "MFA_TOTP_ALGORITHM", "sha256", "MFA_TOTP_DIGITS", "8", "MFA_TOTP_PERIOD_SECONDS", "60",
+                "MFA_TOTP_WINDOW", "2", "MFA_LOCKOUT_MAX_FAILURES", "10", "MFA_LOCKOUT_SECONDS", "900",
+                "MFA_PENDING_SETUP_SECONDS", "120", "MFA_RECOVERY_CODE_COUNT", "10"));
+        environment.put("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+        MfaConfiguration configuration = MfaConfiguration.fromEnvironment(environment);
+        MfaPolicy policy = configuration.policy();
+        assertEquals("alias/mfa", configuration.requireKmsKeyId());
+        assertEquals("Example Corp", policy.issuer());
+        assertEquals(HmacAlgorithm.SHA256, policy.totp().algorithm());
+        assertEquals(8, policy.totp().digits());
+        assertEquals(Duration.ofSeconds(60), policy.totp().period());
+        assertEquals(2, policy.window());
+        assertEquals(10, policy.lockout().maxFailures());
+        assertEquals(Duration.ofSeconds(900), policy.lockout().lockDuration());
+        assertEquals(Duration.ofSeconds(120), policy.pendingLifetime());
+        assertEquals(10, policy.recoveryCodeCount());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), configuration.endpoint());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "MFA_TABLE_NAME, ''",
+        "AWS_REGION, ''",
+        "MFA_TOTP_ALGORITHM, MD5",
+        "MFA_TOTP_DIGITS, 5",
+        "MFA_TOTP_DIGITS, 9",
+        "MFA_TOTP_DIGITS, six",
+        "MFA_TOTP_PERIOD_SECONDS, 0",
+        "MFA_TOTP_WINDOW, 11",
+        "MFA_LOCKOUT_MAX_FAILURES, 0",
+        "MFA_LOCKOUT_MAX_FAILURES, 101",
+        "MFA_LOCKOUT_SECONDS, -1",
+        "MFA_PENDING_SETUP_SECONDS, 59",
+        "MFA_RECOVERY_CODE_COUNT, 0",
+        "MFA_RECOVERY_CODE_COUNT, 17",
+        "MFA_ISSUER, Example:Corp",
+        "AWS_ENDPOINT_URL, not a url",
+    })
+    void anInvalidValueStopsInitWithAMessageNamingTheVariable(String variable, String value) {
+        Map<String, String> environment = minimal();
+        environment.put(variable, value);
+        ConfigurationException failure = assertThrows(ConfigurationException.class,
+                () -> MfaConfiguration.fromEnvironment(environment));
+        assertTrue(failure.getMessage().startsWith(variable + " "), failure.getMessage());
+    }
+
+    @Test
+    void theKmsKeyIsRequiredOnlyWhereKmsIsUsed() {
+        MfaConfiguration configuration = MfaConfiguration.fromEnvironment(minimal());
+        ConfigurationException failure = assertThrows(ConfigurationException.class, configuration::requireKmsKeyId);
+        assertTrue(failure.getMessage().startsWith("MFA_KMS_KEY_ID "));
+    }
+}
