@@ -1,14 +1,15 @@
 # Serverless MFA: the two commands of the quick start, and their helpers.
-#   make test   all tests: unit tests of the core, integration tests over moto (LocalStack too where Docker runs)
+#   make test   all tests: cfn-lint, unit tests of the core, integration tests over moto
+#               (and over LocalStack where a Docker engine runs)
 
 SHELL := /bin/bash
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 MVN := mvn -B -ntp
 
-.PHONY: test verify-tools clean
+.PHONY: test lint verify-tools clean
 
-test: $(VENV)/.installed verify-tools
+test: lint verify-tools
 	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh $(MVN) verify -Dmfa.requireTools=true
 	@tools/test-summary.sh
 
@@ -17,6 +18,18 @@ $(VENV)/.installed: tools/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt
 	touch $@
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/cfn-lint template.yaml
+
+# `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
+# jar for all functions, placed where the Java runtime looks for it.
+SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction RecoverFunction RecoveryCodesFunction RemoveFunction
+.PHONY: $(addprefix build-,$(SAM_FUNCTIONS))
+$(addprefix build-,$(SAM_FUNCTIONS)):
+	$(MVN) -q package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp functions/mfa/target/mfa-functions.jar "$(ARTIFACTS_DIR)/lib/"
 
 # Real tools the tests check our output with: zbarimg (a QR reader) and oathtool (computes TOTP
 # codes like an authenticator app). Installed from Debian when missing and we may.

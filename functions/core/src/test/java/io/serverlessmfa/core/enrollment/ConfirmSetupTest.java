@@ -1,0 +1,216 @@
+package io.serverlessmfa.core.enrollment;
+
+import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.START;
+import static io.serverlessmfa.core.enrollment.Fixture.rejection;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.recovery.HashedRecoveryCode;
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.totp.TotpCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfirmSetupTest {
+
+    private final Fixture f = new Fixture();
+
+    @Test
+    void confirmWithoutSetupIsRejectedAsNoPendingSetup() {
+        assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
+                rejection(() -> f.confirmSetup.confirm(ALICE, new TotpCode("123456"))));
+
+        assertTrue(f.maybeStored(ALICE).isEmpty());
+    }
+
+    @Test
+    void confirmAfterTheSetupExpiredIsRejectedAsNoPendingSetupEvenWithTheRightCode() {
+        String secret = f.setup(ALICE).secret();
+        f.clock.advance(Duration.ofMinutes(10));
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret))));
+
+        assertEquals(before, f.stored(ALICE), "nothing counted, nothing enabled");
+    }
+
+    @Test
+    void confirmOneSecondBeforeExpiryStillWorks() {
+        String secret = f.setup(ALICE).secret();
+        f.clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
+    }
+
+    @Test
+    void confirmWhenAlreadyEnabledIsRejected() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(enabled.secret()))));
+
+        assertEquals(before, f.stored(ALICE));
+    }
+
+    @Test
+    void confirmWithWrongCodeCountsAFailure() {
+        String secret = f.setup(ALICE).secret();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret))));
+
+        Enrollment stored = f.stored(ALICE);
+        assertEquals(EnrollmentStatus.PENDING, stored.status());
+        assertEquals(1, stored.failedAttempts());
+        assertEquals(2, stored.version());
+        assertNull(stored.lockedUntil());
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret))));
+        assertEquals(2, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void confirmWithTheRightCodeEnablesMfaWithOneRecoveryCode() {
+        String secret = f.setup(ALICE).secret();
+        long step = f.currentStep();
+
+        List<RecoveryCode> codes = f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+
+        assertEquals(1, codes.size());
+        Enrollment stored = f.stored(ALICE);
+        assertEquals(EnrollmentStatus.ENABLED, stored.status());
+        assertEquals(START, stored.enabledAt());
+        assertNull(stored.pendingExpiresAt());
+        assertEquals(step, stored.lastAcceptedStep());
+        assertEquals(0, stored.failedAttempts());
+        assertEquals(2, stored.version());
+        assertEquals(1, stored.recoveryCodes().size());
+        assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
+        assertEquals(new MfaStatus(EnrollmentStatus.ENABLED, null, START, 1), f.getStatus.status(ALICE));
+    }
+
+    @Test
+    void confirmIssuesTheConfiguredNumberOfDistinctRecoveryCodes() {
+        Fixture three = Fixture.withRecoveryCodeCount(3);
+        String secret = three.setup(ALICE).secret();
+
+        List<RecoveryCode> codes = three.confirmSetup.confirm(ALICE, three.currentCode(secret));
+
+        assertEquals(3, codes.size());
+        assertEquals(3, new HashSet<>(codes).size());
+        List<HashedRecoveryCode> hashes = three.stored(ALICE).recoveryCodes();
+        assertEquals(3, hashes.size());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(three.hasher.matches(codes.get(i), hashes.get(i)));
+        }
+    }
+
+    @Test
+    void confirmStoresRecoveryCodesOnlyAsSaltedHashes() throws Exception {
+        Fixture three = Fixture.withRecoveryCodeCount(3);
+        String secret = three.setup(ALICE).secret();
+        List<RecoveryCode> codes = three.confirmSetup.confirm(ALICE, three.currentCode(secret));
+
+        Enrollment stored = three.stored(ALICE);
+        for (RecoveryCode code : codes) {
+            byte[] plain = code.value().getBytes(StandardCharsets.US_ASCII);
+            byte[] unsalted = MessageDigest.getInstance("SHA-256").digest(plain);
+            for (HashedRecoveryCode hashed : stored.recoveryCodes()) {
+                assertFalse(MessageDigest.isEqual(plain, hashed.hash()));
+                assertFalse(MessageDigest.isEqual(unsalted, hashed.hash()), "the hash must be salted");
+            }
+            assertFalse(stored.toString().contains(code.value()));
+            assertFalse(stored.toString().contains(code.formatted()));
+        }
+        // Each code has its own salt.
+        assertEquals(3, stored.recoveryCodes().stream().map(h -> new String(h.salt(), StandardCharsets.ISO_8859_1))
+                .distinct().count());
+    }
+
+    @Test
+    void confirmingCodeCannotBeUsedAgainToVerify() {
+        String secret = f.setup(ALICE).secret();
+        TotpCode code = f.currentCode(secret);
+        f.confirmSetup.confirm(ALICE, code);
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
+
+        f.clock.advance(Duration.ofSeconds(15));
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)),
+                "still inside the window, still a replay");
+    }
+
+    @Test
+    void codeFromTheNextStepVerifiesAfterConfirm() {
+        String secret = f.setup(ALICE).secret();
+        f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+
+        f.nextStep();
+
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(secret)));
+    }
+
+    @Test
+    void confirmAcceptsTheCodeOfAnAdjacentStep() {
+        String secret = f.setup(ALICE).secret();
+        long step = f.currentStep();
+
+        f.confirmSetup.confirm(ALICE, f.codeAtOffset(secret, -1));
+
+        assertEquals(step - 1, f.stored(ALICE).lastAcceptedStep());
+    }
+
+    @Test
+    void confirmWithACodeTwoStepsAwayIsRejected() {
+        String secret = f.setup(ALICE).secret();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.codeAtOffset(secret, 2))));
+        assertEquals(EnrollmentStatus.PENDING, f.stored(ALICE).status());
+    }
+
+    @Test
+    void confirmWithTheNextStepsCodeMakesTheCurrentStepAReplay() {
+        String secret = f.setup(ALICE).secret();
+        f.confirmSetup.confirm(ALICE, f.codeAtOffset(secret, 1));
+
+        assertEquals(f.currentStep() + 1, f.stored(ALICE).lastAcceptedStep());
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
+    }
+
+    @Test
+    void confirmAfterFailuresResetsTheCount() {
+        String secret = f.setup(ALICE).secret();
+        for (int i = 0; i < 3; i++) {
+            rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret)));
+        }
+        assertEquals(3, f.stored(ALICE).failedAttempts());
+
+        f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+
+        assertEquals(0, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void confirmKeepsTheCiphertextOfTheSetup() {
+        String secret = f.setup(ALICE).secret();
+        byte[] before = f.stored(ALICE).secret().ciphertext();
+
+        f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+
+        assertArrayEquals(before, f.stored(ALICE).secret().ciphertext());
+    }
+}

@@ -1,0 +1,209 @@
+package io.serverlessmfa.core.enrollment;
+
+import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.BOB;
+import static io.serverlessmfa.core.enrollment.Fixture.START;
+import static io.serverlessmfa.core.enrollment.Fixture.rejection;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.qr.QrCodeRenderer;
+import io.serverlessmfa.core.secret.Base32;
+import io.serverlessmfa.core.totp.TotpCode;
+import io.serverlessmfa.core.totp.TotpSettings;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class StartSetupTest {
+
+    private static final String DATA_URI_PREFIX = "data:image/png;base64,";
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+    private final Fixture f = new Fixture();
+
+    @Test
+    void setupReturnsA160BitSecretInBase32WithoutPadding() {
+        SetupStarted started = f.setup(ALICE);
+
+        assertTrue(started.secret().matches("[A-Z2-7]{32}"), "upper-case Base32, no padding");
+        assertEquals(20, Base32.decode(started.secret()).length);
+    }
+
+    @Test
+    void setupReturnsAKeyUriWithTheIssuerAndTheAccount() {
+        SetupStarted started = f.setup(ALICE);
+
+        assertEquals("otpauth://totp/Example%20Corp:alice%40example.com?secret=" + started.secret()
+                + "&issuer=Example%20Corp&algorithm=SHA1&digits=6&period=30", started.otpauthUri());
+    }
+
+    @Test
+    void setupReturnsAPngDataUriOfTheKeyUri() {
+        SetupStarted started = f.setup(ALICE);
+
+        assertTrue(started.qrCode().startsWith(DATA_URI_PREFIX));
+        byte[] png = Base64.getDecoder().decode(started.qrCode().substring(DATA_URI_PREFIX.length()));
+        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(png, PNG_SIGNATURE.length));
+        // The renderer is deterministic and has its own read-back tests: same picture, same content.
+        assertEquals(new QrCodeRenderer(Fixture.QR_PIXELS_PER_MODULE).renderDataUri(started.otpauthUri()),
+                started.qrCode());
+    }
+
+    @Test
+    void setupExpiresAfterThePendingLifetime() {
+        SetupStarted started = f.setup(ALICE);
+
+        assertEquals(START.plus(Duration.ofMinutes(10)), started.expiresAt());
+        assertEquals(started.expiresAt(), f.stored(ALICE).pendingExpiresAt());
+        assertEquals(started.expiresAt(), f.getStatus.status(ALICE).expiresAt());
+    }
+
+    @Test
+    void setupUsesTheConfiguredLifetime() {
+        Fixture custom = new Fixture(new MfaPolicy(Fixture.ISSUER, TotpSettings.defaults(), 1,
+                LockoutPolicy.defaults(), Duration.ofMinutes(3), 1));
+
+        assertEquals(START.plus(Duration.ofMinutes(3)), custom.setup(ALICE).expiresAt());
+    }
+
+    @Test
+    void setupWritesAPendingEnrollmentWithTheSecretOnlyAsCiphertextForThatUser() {
+        SetupStarted started = f.setup(ALICE);
+        byte[] secret = Base32.decode(started.secret());
+
+        Enrollment stored = f.stored(ALICE);
+
+        assertEquals(EnrollmentStatus.PENDING, stored.status());
+        assertEquals(1, stored.version());
+        assertEquals(0, stored.failedAttempts());
+        assertNull(stored.lockedUntil());
+        assertNull(stored.enabledAt());
+        assertEquals(Enrollment.NO_STEP, stored.lastAcceptedStep());
+        assertTrue(stored.recoveryCodes().isEmpty());
+        assertFalse(contains(stored.secret().ciphertext(), secret), "the plaintext secret must not be stored");
+        assertFalse(stored.toString().contains(started.secret()));
+        assertArrayEquals(secret, f.cipher.decrypt(ALICE, stored.secret()));
+    }
+
+    @Test
+    void everySetupDrawsAFreshSecret() {
+        String alice = f.setup(ALICE).secret();
+        String bob = f.setup(BOB).secret();
+        String aliceAgain = f.setup(ALICE).secret();
+
+        assertNotEquals(alice, bob);
+        assertNotEquals(alice, aliceAgain);
+    }
+
+    @Test
+    void setupWhilePendingReplacesTheSecretAndTheOldOneStopsWorking() {
+        SetupStarted first = f.setup(ALICE);
+        f.clock.advance(Duration.ofMinutes(2));
+        SetupStarted second = f.setup(ALICE);
+
+        assertNotEquals(first.secret(), second.secret());
+        assertEquals(START.plus(Duration.ofMinutes(12)), second.expiresAt());
+        Enrollment stored = f.stored(ALICE);
+        assertEquals(EnrollmentStatus.PENDING, stored.status());
+        assertEquals(2, stored.version());
+        assertEquals(second.expiresAt(), stored.pendingExpiresAt());
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(first.secret()))));
+        assertEquals(1, f.stored(ALICE).failedAttempts());
+
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(second.secret())));
+        assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
+    }
+
+    @Test
+    void setupAfterAnExpiredSetupStartsAgain() {
+        f.setup(ALICE);
+        f.clock.advance(Duration.ofMinutes(11));
+
+        SetupStarted again = f.setup(ALICE);
+
+        assertEquals(EnrollmentStatus.PENDING, f.getStatus.status(ALICE).status());
+        assertEquals(START.plus(Duration.ofMinutes(21)), again.expiresAt());
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(again.secret())));
+    }
+
+    @Test
+    void restartingSetupKeepsTheFailureCountAndARunningLock() {
+        f.setup(ALICE);
+        String secret = f.setup(ALICE).secret();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(MfaRejection.Reason.INVALID_CODE,
+                    rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret))));
+        }
+
+        String restarted = f.setup(ALICE).secret();
+        assertEquals(4, f.stored(ALICE).failedAttempts());
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(restarted))));
+        assertEquals(START.plus(Duration.ofMinutes(5)), f.stored(ALICE).lockedUntil());
+
+        String duringLock = f.setup(ALICE).secret();
+        assertEquals(START.plus(Duration.ofMinutes(5)), f.stored(ALICE).lockedUntil());
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(duringLock))));
+    }
+
+    @Test
+    void setupWhileEnabledIsRefusedAndChangesNothing() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
+
+        assertEquals(before, f.stored(ALICE));
+        assertEquals(EnrollmentStatus.ENABLED, f.getStatus.status(ALICE).status());
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+    }
+
+    @Test
+    void setupWithAnAccountNameThatCannotBeInAKeyUriWritesNothing() {
+        assertThrows(IllegalArgumentException.class, () -> f.startSetup.start(ALICE, "a:b"));
+
+        assertTrue(f.maybeStored(ALICE).isEmpty());
+        assertEquals(0, f.store.committedWrites());
+    }
+
+    @Test
+    void setupResultDoesNotPrintTheSecret() {
+        SetupStarted started = f.setup(ALICE);
+
+        assertFalse(started.toString().contains(started.secret()));
+    }
+
+    @Test
+    void setupCodesFromTheReturnedSecretAreTheAppsCodes() {
+        // Sanity of the fixture: the code an app computes from the returned secret is what confirm accepts.
+        SetupStarted started = f.setup(ALICE);
+        TotpCode code = f.currentCode(started.secret());
+
+        assertEquals(1, f.confirmSetup.confirm(ALICE, code).size());
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
