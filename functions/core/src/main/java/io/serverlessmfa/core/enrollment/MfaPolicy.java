@@ -26,7 +26,7 @@ public record MfaPolicy(String issuer, TotpSettings totp, int window, LockoutPol
         if (window < 0 || window > 10) {
             throw new IllegalArgumentException("window must be between 0 and 10 time steps");
         }
-        if (pendingLifetime == null || pendingLifetime.toSeconds() < 60 || pendingLifetime.toHours() > 24) {
+        if (pendingLifetime == null || pendingLifetime.toSeconds() < 60 || pendingLifetime.compareTo(Duration.ofHours(24)) > 0) {
             throw new IllegalArgumentException("pendingLifetime must be between 1 minute and 24 hours");
         }
         if (recoveryCodeCount < 1 || recoveryCodeCount > 16) {

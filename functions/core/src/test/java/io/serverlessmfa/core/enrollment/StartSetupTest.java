@@ -67,6 +67,15 @@ class StartSetupTest {
     }
 
     @Test
+    void setupExpiryIsInWholeSecondsAndNeverLaterThanNowPlusTheLifetime() {
+        f.clock.set(START.plusMillis(700));
+
+        SetupStarted started = f.setup(ALICE);
+
+        assertEquals(START.plus(Duration.ofMinutes(10)), started.expiresAt());
+    }
+
+    @Test
     void setupUsesTheConfiguredLifetime() {
         Fixture custom = new Fixture(new MfaPolicy(Fixture.ISSUER, TotpSettings.defaults(), 1,
                 LockoutPolicy.defaults(), Duration.ofMinutes(3), 1));

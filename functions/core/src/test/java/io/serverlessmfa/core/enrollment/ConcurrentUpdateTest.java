@@ -1,0 +1,217 @@
+package io.serverlessmfa.core.enrollment;
+
+import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.rejection;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.port.DependencyUnavailableException;
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.totp.TotpCode;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conditional writes that lose are re-decided on fresh state. Injected conflicts simulate a lost
+ * race; {@code beforeNextWrite} runs a real competing request between the read and the write.
+ */
+class ConcurrentUpdateTest {
+
+    private final Fixture f = new Fixture();
+
+    private static ConcurrentUpdateException conflict() {
+        return new ConcurrentUpdateException("injected");
+    }
+
+    @Test
+    void aConflictOnVerifyIsRetriedTransparently() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+        TotpCode code = f.currentCode(enabled.secret());
+        f.store.failNextWrite(conflict());
+
+        assertDoesNotThrow(() -> f.verify(ALICE, code));
+
+        Enrollment after = f.stored(ALICE);
+        assertEquals(f.currentStep(), after.lastAcceptedStep());
+        assertEquals(before.version() + 1, after.version(), "exactly one write committed");
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
+    }
+
+    @Test
+    void aConflictOnConfirmIsRetriedAndTheReturnedCodesAreTheStoredOnes() {
+        String secret = f.setup(ALICE).secret();
+        f.store.failNextWrite(conflict());
+
+        List<RecoveryCode> codes = f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+
+        Enrollment stored = f.stored(ALICE);
+        assertEquals(EnrollmentStatus.ENABLED, stored.status());
+        assertEquals(2, stored.version());
+        assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, codes.get(0)));
+    }
+
+    @Test
+    void aConflictOnRecoverIsRetriedAndTheReturnedCodeIsTheStoredOne() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.failNextWrite(conflict());
+
+        RecoveryCode replacement = f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+
+        assertTrue(f.hasher.matches(replacement, f.stored(ALICE).recoveryCodes().get(0)));
+        assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, replacement));
+    }
+
+    @Test
+    void aConflictOnRegenerateIsRetriedAndTheReturnedCodesAreTheStoredOnes() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.failNextWrite(conflict());
+
+        List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()));
+
+        assertTrue(f.hasher.matches(fresh.get(0), f.stored(ALICE).recoveryCodes().get(0)));
+        assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
+    }
+
+    @Test
+    void aConflictOnRemoveIsRetriedTransparently() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.failNextWrite(conflict());
+
+        assertDoesNotThrow(() -> f.remove(ALICE, enabled.recoveryCode()));
+
+        assertTrue(f.maybeStored(ALICE).isEmpty());
+    }
+
+    @Test
+    void aConflictOnCancellingAPendingSetupIsRetriedTransparently() {
+        f.setup(ALICE);
+        f.store.failNextWrite(conflict());
+
+        assertDoesNotThrow(() -> f.removeMfa.remove(ALICE, Optional.empty()));
+
+        assertTrue(f.maybeStored(ALICE).isEmpty());
+    }
+
+    @Test
+    void aConflictWhileCountingAFailureCountsItOnce() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.failNextWrite(conflict());
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+
+        assertEquals(1, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void twoConcurrentVerificationsOfTheSameCodeCannotBothSucceed() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        TotpCode code = f.currentCode(enabled.secret());
+        f.store.beforeNextWrite(() -> f.verify(ALICE, code));
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)),
+                "the request that lost the race sees the code as used");
+
+        assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
+        assertEquals(1, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void twoConcurrentRecoveriesWithTheSameCodeCannotBothSucceed() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        AtomicReference<RecoveryCode> winner = new AtomicReference<>();
+        f.store.beforeNextWrite(() -> winner.set(f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+
+        assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+
+        assertTrue(f.hasher.matches(winner.get(), f.stored(ALICE).recoveryCodes().get(0)));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, winner.get()));
+    }
+
+    @Test
+    void concurrentFailuresAreAllCounted() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.beforeNextWrite(() -> rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+
+        assertEquals(2, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void aGuessThatLosesTheRaceToTheLockingFailureIsRefusedAsLocked() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        for (int i = 0; i < 4; i++) {
+            rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+        }
+        f.store.beforeNextWrite(() -> rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))),
+                "re-decided on the locked state: even the right code is refused");
+    }
+
+    @Test
+    void aSetupRestartedDuringConfirmationInvalidatesTheOldSecretsCode() {
+        String first = f.setup(ALICE).secret();
+        AtomicReference<String> second = new AtomicReference<>();
+        f.store.beforeNextWrite(() -> second.set(f.setup(ALICE).secret()));
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(first))));
+
+        assertEquals(EnrollmentStatus.PENDING, f.stored(ALICE).status());
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(second.get())));
+    }
+
+    @Test
+    void aRemovalDuringVerificationLeavesNothingToVerify() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.beforeNextWrite(() -> f.remove(ALICE, enabled.recoveryCode()));
+
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
+                rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))));
+
+        assertTrue(f.maybeStored(ALICE).isEmpty());
+    }
+
+    @Test
+    void aConfirmationDuringARestartedSetupMakesTheRestartFail() {
+        String secret = f.setup(ALICE).secret();
+        // The competing confirmation commits between the setup's encryption and its write.
+        f.store.beforeNextWrite(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+
+        assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
+
+        assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
+    }
+
+    @Test
+    void endlessContentionEndsAsDependencyUnavailableWithoutChangingState() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+        f.store.failNextWrites(Attempts.MAX_CONFLICTS, conflict());
+
+        assertThrows(DependencyUnavailableException.class, () -> f.verify(ALICE, f.currentCode(enabled.secret())));
+
+        assertEquals(before, f.stored(ALICE));
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+    }
+
+    @Test
+    void contentionJustBelowTheLimitIsStillRetried() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.store.failNextWrites(Attempts.MAX_CONFLICTS - 1, conflict());
+
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+    }
+}

@@ -1,0 +1,237 @@
+package io.serverlessmfa.core.enrollment;
+
+import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.rejected;
+import static io.serverlessmfa.core.enrollment.Fixture.rejection;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.totp.TotpSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LockoutTest {
+
+    private static final Duration LOCK = Duration.ofMinutes(5);
+
+    private final Fixture f = new Fixture();
+    private Fixture.Enabled enabled;
+
+    @BeforeEach
+    void enableAlice() {
+        enabled = f.enable(ALICE);
+    }
+
+    /** Five failed codes, one on each route and of both kinds; returns when the lock started. */
+    private Instant failFiveTimesAcrossRoutes() {
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+        assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.remove(ALICE, f.wrongCode(enabled.secret()))));
+        assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                rejection(() -> f.remove(ALICE, f.unknownRecoveryCode())));
+        assertEquals(4, f.stored(ALICE).failedAttempts());
+        assertNull(f.stored(ALICE).lockedUntil());
+        Instant lockStart = f.clock.instant();
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.wrongCode(enabled.secret()))),
+                "the failure that reaches the limit is still answered as a wrong code");
+        return lockStart;
+    }
+
+    @Test
+    void fiveConsecutiveFailuresAcrossRoutesLockEvenTheCorrectCode() {
+        Instant lockStart = failFiveTimesAcrossRoutes();
+
+        assertEquals(lockStart.plus(LOCK), f.stored(ALICE).lockedUntil());
+        MfaRejection refusal = rejected(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
+        assertEquals(Optional.of(LOCK), refusal.retryAfter());
+    }
+
+    @Test
+    void retryAfterIsTheRemainingLockTime() {
+        failFiveTimesAcrossRoutes();
+        f.clock.advance(Duration.ofSeconds(75));
+
+        MfaRejection refusal = rejected(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+
+        assertEquals(Optional.of(LOCK.minusSeconds(75)), refusal.retryAfter());
+    }
+
+    @Test
+    void everyRouteIsRefusedWhileLockedEvenWithTheRightProof() {
+        failFiveTimesAcrossRoutes();
+        f.clock.advance(Duration.ofSeconds(40));
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()))));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.remove(ALICE, f.currentCode(enabled.secret()))));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.remove(ALICE, enabled.recoveryCode())));
+        assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
+    }
+
+    @Test
+    void nothingIsEvaluatedOrCountedWhileLocked() {
+        failFiveTimesAcrossRoutes();
+        Enrollment locked = f.stored(ALICE);
+        int decrypts = f.cipher.decryptCalls();
+        int writes = f.store.committedWrites();
+
+        for (int i = 0; i < 10; i++) {
+            f.clock.advance(Duration.ofSeconds(20));
+            assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                    rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+            assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                    rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+        }
+
+        assertEquals(locked, f.stored(ALICE), "the failure count and the lock end do not change");
+        assertEquals(decrypts, f.cipher.decryptCalls(), "no code is checked while locked");
+        assertEquals(writes, f.store.committedWrites());
+    }
+
+    @Test
+    void oneSecondBeforeTheLockEndsTheCorrectCodeIsStillRefused() {
+        Instant lockStart = failFiveTimesAcrossRoutes();
+        f.clock.set(lockStart.plus(LOCK).minusSeconds(1));
+
+        MfaRejection refusal = rejected(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
+        assertEquals(Optional.of(Duration.ofSeconds(1)), refusal.retryAfter());
+    }
+
+    @Test
+    void afterTheLockExpiresTheCorrectCodeWorks() {
+        Instant lockStart = failFiveTimesAcrossRoutes();
+        f.clock.set(lockStart.plus(LOCK));
+
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+
+        Enrollment after = f.stored(ALICE);
+        assertEquals(0, after.failedAttempts());
+        assertNull(after.lockedUntil());
+    }
+
+    @Test
+    void afterTheLockTheUserHasTheFullNumberOfAttemptsAgain() {
+        Instant lockStart = failFiveTimesAcrossRoutes();
+        f.clock.set(lockStart.plus(LOCK).plusSeconds(1));
+
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(MfaRejection.Reason.INVALID_CODE,
+                    rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))), "failure " + i);
+        }
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))), "the fifth is evaluated");
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))), "and locks again");
+    }
+
+    @Test
+    void aTotpSuccessResetsTheFailureCount() {
+        failTimes(4);
+        f.verify(ALICE, f.currentCode(enabled.secret()));
+        assertEquals(0, f.stored(ALICE).failedAttempts());
+        f.nextStep();
+
+        failTimes(4);
+
+        assertEquals(4, f.stored(ALICE).failedAttempts());
+        assertNull(f.stored(ALICE).lockedUntil());
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())), "not locked");
+    }
+
+    @Test
+    void aRecoveryCodeSuccessResetsTheFailureCount() {
+        failTimes(4);
+
+        f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        assertEquals(0, f.stored(ALICE).failedAttempts());
+
+        failTimes(4);
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+    }
+
+    @Test
+    void aRegenerationSuccessResetsTheFailureCount() {
+        failTimes(4);
+
+        f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()));
+
+        assertEquals(0, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void refusalsWithoutACodeDoNotCount() {
+        failTimes(4);
+
+        assertEquals(MfaRejection.Reason.PROOF_REQUIRED, rejection(() -> f.removeMfa.remove(ALICE, Optional.empty())));
+        assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
+
+        assertEquals(4, f.stored(ALICE).failedAttempts());
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+    }
+
+    @Test
+    void failedConfirmationsLockThePendingSetup() {
+        Fixture g = new Fixture();
+        String secret = g.setup(ALICE).secret();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(MfaRejection.Reason.INVALID_CODE,
+                    rejection(() -> g.confirmSetup.confirm(ALICE, g.wrongCode(secret))));
+        }
+
+        MfaRejection refusal = rejected(() -> g.confirmSetup.confirm(ALICE, g.currentCode(secret)));
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
+        assertEquals(Optional.of(LOCK), refusal.retryAfter());
+        assertEquals(EnrollmentStatus.PENDING, g.stored(ALICE).status());
+        g.clock.advance(LOCK);
+        assertDoesNotThrow(() -> g.confirmSetup.confirm(ALICE, g.currentCode(secret)));
+    }
+
+    @Test
+    void theConfiguredLockoutPolicyIsApplied() {
+        Fixture g = new Fixture(new MfaPolicy(Fixture.ISSUER, TotpSettings.defaults(), 1,
+                new LockoutPolicy(3, Duration.ofMinutes(1)), Duration.ofMinutes(10), 1));
+        Fixture.Enabled other = g.enable(ALICE);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> g.verify(ALICE, g.wrongCode(other.secret()))));
+        }
+
+        MfaRejection refusal = rejected(() -> g.verify(ALICE, g.currentCode(other.secret())));
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
+        assertEquals(Optional.of(Duration.ofMinutes(1)), refusal.retryAfter());
+        g.clock.advance(Duration.ofMinutes(1));
+        assertDoesNotThrow(() -> g.verify(ALICE, g.currentCode(other.secret())));
+    }
+
+    @Test
+    void theLockIsPerUser() {
+        Fixture.Enabled bob = f.enable(Fixture.BOB);
+        failFiveTimesAcrossRoutes();
+
+        assertDoesNotThrow(() -> f.verify(Fixture.BOB, f.currentCode(bob.secret())));
+        assertTrue(f.stored(ALICE).activeLockUntil(f.clock.instant()).isPresent());
+    }
+
+    private void failTimes(int times) {
+        for (int i = 0; i < times; i++) {
+            assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.serverlessmfa.core.enrollment;
+
+import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.rejection;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.totp.TotpCode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RegenerateRecoveryCodesTest {
+
+    private final Fixture f = new Fixture();
+
+    @Test
+    void regenerateWithoutEnrollmentIsRejectedAsNotEnabled() {
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, new TotpCode("123456"))));
+    }
+
+    @Test
+    void regenerateWhilePendingIsRejectedAsNotEnabled() {
+        String secret = f.setup(ALICE).secret();
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(secret))));
+
+        assertEquals(before, f.stored(ALICE));
+    }
+
+    @Test
+    void regenerateWithAWrongCodeCountsAFailureAndKeepsTheOldCodes() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.wrongCode(enabled.secret()))));
+
+        assertEquals(1, f.stored(ALICE).failedAttempts());
+        assertEquals(before.recoveryCodes(), f.stored(ALICE).recoveryCodes());
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+    }
+
+    @Test
+    void regenerateReplacesEveryCodeOldOnesStopNewOnesWork() {
+        Fixture three = Fixture.withRecoveryCodeCount(3);
+        Fixture.Enabled enabled = three.enable(ALICE);
+
+        List<RecoveryCode> fresh = three.regenerateRecoveryCodes.regenerate(ALICE, three.currentCode(enabled.secret()));
+
+        assertEquals(3, fresh.size());
+        Set<RecoveryCode> all = new HashSet<>(fresh);
+        all.addAll(enabled.recoveryCodes());
+        assertEquals(6, all.size(), "no old code is reissued");
+        assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
+        for (RecoveryCode old : enabled.recoveryCodes()) {
+            assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                    rejection(() -> three.recoverAccess.recover(ALICE, old)));
+        }
+        for (RecoveryCode code : fresh) {
+            assertDoesNotThrow(() -> three.recoverAccess.recover(ALICE, code));
+        }
+    }
+
+    @Test
+    void regenerateWithTheDefaultPolicyIssuesOneCode() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+
+        List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()));
+
+        assertEquals(1, fresh.size());
+        assertTrue(f.hasher.matches(fresh.get(0), f.stored(ALICE).recoveryCodes().get(0)));
+        assertFalse(f.hasher.matches(enabled.recoveryCode(), f.stored(ALICE).recoveryCodes().get(0)));
+    }
+
+    @Test
+    void theRegeneratingCodeCountsAsUsed() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        TotpCode code = f.currentCode(enabled.secret());
+        f.regenerateRecoveryCodes.regenerate(ALICE, code);
+
+        assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, code)));
+    }
+
+    @Test
+    void regenerateWithACodeAlreadyUsedToVerifyIsRejected() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        TotpCode code = f.currentCode(enabled.secret());
+        f.verify(ALICE, code);
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, code)));
+
+        assertEquals(before.recoveryCodes(), f.stored(ALICE).recoveryCodes());
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+    }
+
+    @Test
+    void regenerateWithAnOlderStepThanTheLastAcceptedIsRejected() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.nextStep();
+        TotpCode previous = f.codeAtOffset(enabled.secret(), -1);
+        f.verify(ALICE, f.currentCode(enabled.secret()));
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, previous)));
+    }
+}

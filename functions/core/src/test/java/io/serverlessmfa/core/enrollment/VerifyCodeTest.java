@@ -1,0 +1,170 @@
+package io.serverlessmfa.core.enrollment;
+
+import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.rejection;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.totp.TotpCode;
+import io.serverlessmfa.core.totp.TotpSettings;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class VerifyCodeTest {
+
+    private final Fixture f = new Fixture();
+
+    @Test
+    void verifyWithoutEnrollmentIsRejectedAsNotEnabled() {
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.verify(ALICE, new TotpCode("123456"))));
+
+        assertTrue(f.maybeStored(ALICE).isEmpty());
+    }
+
+    @Test
+    void verifyWhilePendingIsRejectedAsNotEnabledAndNotCounted() {
+        String secret = f.setup(ALICE).secret();
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.verify(ALICE, f.wrongCode(secret))));
+
+        assertEquals(before, f.stored(ALICE));
+    }
+
+    @Test
+    void verifyAfterAnExpiredSetupIsRejectedAsNotEnabled() {
+        String secret = f.setup(ALICE).secret();
+        f.clock.advance(Duration.ofMinutes(10));
+
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
+    }
+
+    @Test
+    void verifyAcceptsTheCurrentCodeAndRecordsItsStep() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+
+        f.verify(ALICE, f.currentCode(enabled.secret()));
+
+        Enrollment after = f.stored(ALICE);
+        assertEquals(f.currentStep(), after.lastAcceptedStep());
+        assertEquals(before.version() + 1, after.version());
+        assertEquals(0, after.failedAttempts());
+        assertEquals(before.recoveryCodes(), after.recoveryCodes());
+        assertEquals(EnrollmentStatus.ENABLED, after.status());
+    }
+
+    @Test
+    void verifyAcceptsTheCodeOfThePreviousStep() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.nextStep(); // the previous step is after the confirming one
+
+        f.verify(ALICE, f.codeAtOffset(enabled.secret(), -1));
+
+        assertEquals(f.currentStep() - 1, f.stored(ALICE).lastAcceptedStep());
+    }
+
+    @Test
+    void verifyAcceptsTheCodeOfTheNextStep() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+
+        f.verify(ALICE, f.codeAtOffset(enabled.secret(), 1));
+
+        assertEquals(f.currentStep() + 1, f.stored(ALICE).lastAcceptedStep());
+    }
+
+    @ParameterizedTest(name = "offset {0}")
+    @ValueSource(ints = {-2, 2, -3, 3})
+    void verifyRejectsACodeTwoOrMoreStepsAway(int offset) {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.clock.advance(Duration.ofMinutes(5)); // so that the earlier steps are all after the confirming one
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.verify(ALICE, f.codeAtOffset(enabled.secret(), offset))));
+
+        assertEquals(1, f.stored(ALICE).failedAttempts());
+    }
+
+    @Test
+    void verifyWithAZeroWindowAcceptsOnlyTheCurrentStep() {
+        Fixture strict = new Fixture(new MfaPolicy(Fixture.ISSUER, TotpSettings.defaults(), 0,
+                LockoutPolicy.defaults(), Duration.ofMinutes(10), 1));
+        Fixture.Enabled enabled = strict.enable(ALICE);
+        strict.nextStep();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> strict.verify(ALICE, strict.codeAtOffset(enabled.secret(), -1))));
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> strict.verify(ALICE, strict.codeAtOffset(enabled.secret(), 1))));
+        assertDoesNotThrow(() -> strict.verify(ALICE, strict.currentCode(enabled.secret())));
+    }
+
+    @Test
+    void verifyRejectsAReplayOfTheSameCode() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        TotpCode code = f.currentCode(enabled.secret());
+        f.verify(ALICE, code);
+        long step = f.stored(ALICE).lastAcceptedStep();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
+
+        Enrollment after = f.stored(ALICE);
+        assertEquals(step, after.lastAcceptedStep());
+        assertEquals(1, after.failedAttempts(), "a replayed code is a failed code");
+    }
+
+    @Test
+    void verifyRejectsAnOlderStepAfterANewerOne() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.nextStep();
+        TotpCode previous = f.codeAtOffset(enabled.secret(), -1);
+        TotpCode current = f.currentCode(enabled.secret());
+        f.verify(ALICE, f.codeAtOffset(enabled.secret(), 1));
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, current)));
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, previous)));
+    }
+
+    @Test
+    void verifyRejectsTheConfirmingStepsCodeInTheFollowingStep() {
+        Fixture.Enabled enabled = f.enable(ALICE); // the clock is one step after confirmation
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.verify(ALICE, f.codeAtOffset(enabled.secret(), -1))));
+    }
+
+    @Test
+    void verifyAcceptsEachNewStepInTurn() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        for (int i = 0; i < 5; i++) {
+            assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+            f.nextStep();
+        }
+    }
+
+    @Test
+    void verifyWithAWrongCodeCountsAFailure() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Enrollment before = f.stored(ALICE);
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+
+        Enrollment after = f.stored(ALICE);
+        assertEquals(1, after.failedAttempts());
+        assertEquals(before.lastAcceptedStep(), after.lastAcceptedStep());
+        assertEquals(before.version() + 1, after.version());
+    }
+
+    @Test
+    void verifyWithAnotherUsersCodeFails() {
+        Fixture.Enabled alice = f.enable(ALICE);
+        f.enable(Fixture.BOB);
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.verify(Fixture.BOB, f.currentCode(alice.secret()))));
+    }
+}
