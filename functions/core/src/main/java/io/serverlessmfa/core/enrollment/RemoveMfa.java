@@ -39,6 +39,9 @@ public final class RemoveMfa {
             switch (enrollment.effectiveStatus(now)) {
                 case NONE -> throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
                 case PENDING -> {
+                    // Cancelling would delete the lock with the record, and a new setup would then
+                    // start unlocked: a lock outlives a cancelled setup as it outlives a restarted one.
+                    attempts.rejectIfLocked(enrollment, now);
                     store.delete(enrollment);
                     return null;
                 }

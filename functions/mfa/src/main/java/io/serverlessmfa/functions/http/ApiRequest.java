@@ -3,6 +3,7 @@ package io.serverlessmfa.functions.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
+import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
 import software.amazon.awssdk.thirdparty.jackson.core.StreamReadFeature;
 
 /**
@@ -26,9 +28,8 @@ public final class ApiRequest {
 
     // Duplicate keys are refused: {"code":"1","code":"2"} would mean different things to
     // different parsers on the way in (a classic smuggling trick).
-    private static final JsonNodeParser PARSER = JsonNodeParser.builder()
-            .jsonFactory(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-            .build();
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonNodeParser PARSER = JsonNodeParser.builder().jsonFactory(JSON).build();
 
     private final String userId;
     private final Map<String, String> claims;
@@ -146,14 +147,33 @@ public final class ApiRequest {
         }
         JsonNode node;
         try {
+            requireSingleValue(text);
             node = PARSER.parse(text);
-        } catch (RuntimeException malformed) {
+        } catch (InvalidRequestException invalid) {
+            throw invalid;
+        } catch (IOException | RuntimeException malformed) {
             throw new InvalidRequestException("body must be a JSON object");
         }
         if (node == null || !node.isObject()) {
             throw new InvalidRequestException("body must be a JSON object");
         }
         return node.asObject();
+    }
+
+    /**
+     * The SDK's parser stops after the first value, so {@code {"code":"1"} x} would pass as
+     * {@code {"code":"1"}}: anything after the object is refused here instead.
+     */
+    private static void requireSingleValue(String text) throws IOException {
+        try (JsonParser tokens = JSON.createParser(text)) {
+            if (tokens.nextToken() == null) {
+                throw new InvalidRequestException("body must be a JSON object");
+            }
+            tokens.skipChildren();
+            if (tokens.nextToken() != null) {
+                throw new InvalidRequestException("body must be a single JSON object with nothing after it");
+            }
+        }
     }
 
     private static InvalidRequestException tooLarge() {

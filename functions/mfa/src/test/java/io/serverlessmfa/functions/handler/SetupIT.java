@@ -1,0 +1,226 @@
+package io.serverlessmfa.functions.handler;
+
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertError;
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MfaApi;
+import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.TestUser;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /mfa/setup}: start or restart setup; never over an enabled MFA. */
+class SetupIT {
+
+    private static final String SETUP = "POST /mfa/setup";
+
+    private MutableClock clock;
+    private MfaApi api;
+    private MfaFixtures fixtures;
+    private TestUser user;
+
+    @BeforeEach
+    void setUp() {
+        clock = MutableClock.atStepStart();
+        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
+        fixtures = new MfaFixtures(api, clock);
+        user = TestUser.random();
+    }
+
+    @Test
+    void setupAnswers201WithSecretKeyUriQrCodeAndExpiry() {
+        ApiResult setup = assertSuccess(201, api.setup(user));
+
+        assertEquals("PENDING", setup.text("status"));
+        String secret = setup.text("secret");
+        assertTrue(secret.matches("[A-Z2-7]{32}"), "160-bit Base32 secret without padding: " + secret);
+        assertEquals("otpauth://totp/Example%20Corp:" + user.email().replace("@", "%40") + "?secret=" + secret
+                + "&issuer=Example%20Corp&algorithm=SHA1&digits=6&period=30", setup.text("otpauthUri"));
+        String qrCode = setup.text("qrCode");
+        assertTrue(qrCode.startsWith("data:image/png;base64,"), qrCode);
+        byte[] png = Base64.getDecoder().decode(qrCode.substring("data:image/png;base64,".length()));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(clock.instant().plus(Duration.ofMinutes(10)).toString(), setup.text("expiresAt"));
+        assertEquals(5, setup.json().asObject().size(), setup::toString);
+        fixtures.assertStatus(user, "PENDING");
+    }
+
+    @Test
+    void eachSetupIssuesADifferentSecret() {
+        String first = fixtures.pending(user);
+        String second = fixtures.pending(TestUser.random());
+
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void setupWhilePendingReplacesTheSecret() {
+        String oldSecret = fixtures.pending(user);
+        String newSecret = fixtures.pending(user);
+        assertNotEquals(oldSecret, newSecret);
+
+        assertError(400, "invalid_code", api.confirm(user, api.codeFor(oldSecret)));
+        ApiResult confirmed = assertSuccess(200, api.confirm(user, api.codeFor(newSecret)));
+        assertEquals("ENABLED", confirmed.text("status"));
+    }
+
+    @Test
+    void setupWhilePendingRestartsTheExpiry() {
+        fixtures.pending(user);
+        clock.advance(Duration.ofMinutes(8));
+        ApiResult restarted = assertSuccess(201, api.setup(user));
+        assertEquals(clock.instant().plus(Duration.ofMinutes(10)).toString(), restarted.text("expiresAt"));
+
+        clock.advance(Duration.ofMinutes(5));
+        fixtures.assertStatus(user, "PENDING");
+        assertSuccess(200, api.confirm(user, api.codeFor(restarted.text("secret"))));
+    }
+
+    @Test
+    void setupAfterAnExpiredSetupStartsAgain() {
+        fixtures.pending(user);
+        clock.advance(Duration.ofMinutes(11));
+
+        String secret = fixtures.pending(user);
+
+        assertSuccess(200, api.confirm(user, api.codeFor(secret)));
+    }
+
+    @Test
+    void setupWhileEnabledIsRefusedAndLeavesMfaWorking() {
+        MfaFixtures.Enabled enabled = fixtures.enabled(user);
+
+        ApiResult refused = assertError(409, "mfa_already_enabled", api.setup(user));
+        assertEquals(2, refused.json().asObject().size(), refused::toString);
+
+        fixtures.assertStatus(user, "ENABLED");
+        ApiResult verified = assertSuccess(200, api.verify(user, api.codeFor(enabled.secret())));
+        assertEquals("true", verified.json().field("verified").orElseThrow().text());
+        assertSuccess(200, api.recover(user, enabled.recoveryCode()));
+    }
+
+    @Test
+    void accountNameIsTheEmailFirst() {
+        TestUser named = userWith(Map.of("email", "alice@example.com", "username", "alice",
+                "cognito:username", "alice-cognito"));
+
+        assertEquals("Example%20Corp:alice%40example.com", label(assertSuccess(201, api.setup(named))));
+    }
+
+    @Test
+    void accountNameIsTheUsernameWithoutEmail() {
+        TestUser named = userWith(Map.of("username", "bob", "cognito:username", "bob-cognito"));
+
+        assertEquals("Example%20Corp:bob", label(assertSuccess(201, api.setup(named))));
+    }
+
+    @Test
+    void accountNameIsTheCognitoUsernameWithoutEmailOrUsername() {
+        TestUser named = userWith(Map.of("cognito:username", "carol-cognito"));
+
+        assertEquals("Example%20Corp:carol-cognito", label(assertSuccess(201, api.setup(named))));
+    }
+
+    @Test
+    void accountNameIsTheSubWithoutAnyName() {
+        TestUser named = userWith(Map.of());
+
+        assertEquals("Example%20Corp:" + named.sub(), label(assertSuccess(201, api.setup(named))));
+    }
+
+    @Test
+    void aBlankEmailFallsBackToTheNextClaim() {
+        TestUser named = userWith(Map.of("email", "  ", "username", "dave"));
+
+        assertEquals("Example%20Corp:dave", label(assertSuccess(201, api.setup(named))));
+    }
+
+    @Test
+    void aColonInTheAccountNameNeverReachesTheLabel() {
+        TestUser named = userWith(Map.of("email", "eve:admin@example.com"));
+
+        String label = label(assertSuccess(201, api.setup(named)));
+
+        assertEquals("Example%20Corp:eve_admin%40example.com", label);
+    }
+
+    @Test
+    void aNonAsciiAccountNameIsPercentEncodedAsUtf8() {
+        TestUser named = userWith(Map.of("email", "j\u00fcrgen@example.com"));
+
+        assertEquals("Example%20Corp:j%C3%BCrgen%40example.com", label(assertSuccess(201, api.setup(named))));
+    }
+
+    @Test
+    void anOverlongAccountNameIsRefusedWithoutA5xxAndStartsNothing() {
+        TestUser named = userWith(Map.of("email", "x".repeat(300) + "@example.com"));
+
+        ApiResult result = api.setup(named);
+
+        assertError(400, "invalid_request", result);
+        fixtures.assertStatus(named, "NONE");
+    }
+
+    @Test
+    void anEmptyJsonObjectBodyIsAccepted() {
+        ApiResult setup = assertSuccess(201, api.call(SETUP, user, "{}"));
+
+        assertEquals("PENDING", setup.text("status"));
+        fixtures.assertStatus(user, "PENDING");
+    }
+
+    @Test
+    void aJsonArrayBodyIsRefusedAndStartsNothing() {
+        assertError(400, "invalid_request", api.call(SETUP, user, "[]"));
+
+        fixtures.assertStatus(user, "NONE");
+    }
+
+    @Test
+    void digitsAndPeriodOverridesAppearInTheUriAndConfirmTakesEightDigits() {
+        MfaApi eightDigits = MfaApi.over(AwsEmulator.get(), clock,
+                Map.of("MFA_TOTP_DIGITS", "8", "MFA_TOTP_PERIOD_SECONDS", "60"));
+
+        ApiResult setup = assertSuccess(201, eightDigits.setup(user));
+        String secret = setup.text("secret");
+        assertEquals("otpauth://totp/Example%20Corp:" + user.email().replace("@", "%40") + "?secret=" + secret
+                + "&issuer=Example%20Corp&algorithm=SHA1&digits=8&period=60", setup.text("otpauthUri"));
+
+        String code = eightDigits.codeFor(secret);
+        assertEquals(8, code.length());
+        assertError(400, "invalid_request", eightDigits.confirm(user, code.substring(0, 6)));
+        ApiResult confirmed = assertSuccess(200, eightDigits.confirm(user, code));
+        assertEquals("ENABLED", confirmed.text("status"));
+
+        clock.advance(Duration.ofSeconds(60));
+        assertSuccess(200, eightDigits.verify(user, eightDigits.codeFor(secret)));
+    }
+
+    private static TestUser userWith(Map<String, String> names) {
+        String sub = UUID.randomUUID().toString();
+        Map<String, String> claims = new HashMap<>(names);
+        claims.put("sub", sub);
+        claims.put("iss", "https://issuer.example.com");
+        claims.put("aud", "mfa-portal");
+        return new TestUser(sub, claims);
+    }
+
+    /** The {@code issuer:account} label of the Key URI. */
+    private static String label(ApiResult setup) {
+        String uri = setup.text("otpauthUri");
+        assertTrue(uri.startsWith("otpauth://totp/"), uri);
+        return uri.substring("otpauth://totp/".length(), uri.indexOf('?'));
+    }
+}
