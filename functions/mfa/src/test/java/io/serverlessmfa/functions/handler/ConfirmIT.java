@@ -11,32 +11,17 @@ import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
-import io.serverlessmfa.functions.testing.MutableClock;
-import io.serverlessmfa.functions.testing.TestUser;
+import io.serverlessmfa.functions.testing.RouteTest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /mfa/confirm}: PENDING → ENABLED with the first code from the app. */
-class ConfirmIT {
+class ConfirmIT extends RouteTest {
 
     private static final String CONFIRM = "POST /mfa/confirm";
-
-    private MutableClock clock;
-    private MfaApi api;
-    private MfaFixtures fixtures;
-    private TestUser user;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
-        fixtures = new MfaFixtures(api, clock);
-        user = TestUser.random();
-    }
 
     @Test
     void theCurrentCodeEnablesMfaAndShowsTheRecoveryCodesOnce() {

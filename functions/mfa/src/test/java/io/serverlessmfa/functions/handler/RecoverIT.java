@@ -12,33 +12,19 @@ import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
-import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RouteTest;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /mfa/recover}: a recovery code is consumed and replaced by a new one. */
-class RecoverIT {
+class RecoverIT extends RouteTest {
 
     private static final String RECOVER = "POST /mfa/recover";
     private static final String RECOVERY_CODE_FORMAT = "[A-Z2-7]{4}(-[A-Z2-7]{4}){5}";
-
-    private MutableClock clock;
-    private MfaApi api;
-    private MfaFixtures fixtures;
-    private TestUser user;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
-        fixtures = new MfaFixtures(api, clock);
-        user = TestUser.random();
-    }
 
     @Test
     void aRecoveryCodeIsReplacedByANewOne() {

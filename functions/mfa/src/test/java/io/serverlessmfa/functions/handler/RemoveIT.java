@@ -6,34 +6,17 @@ import static io.serverlessmfa.functions.testing.ContractAssertions.assertSucces
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.serverlessmfa.functions.testing.ApiResult;
-import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
-import io.serverlessmfa.functions.testing.MutableClock;
-import io.serverlessmfa.functions.testing.TestUser;
+import io.serverlessmfa.functions.testing.RouteTest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /mfa/remove}: off only with proof of the second factor; a pending setup needs none. */
-class RemoveIT {
+class RemoveIT extends RouteTest {
 
     private static final String REMOVE = "POST /mfa/remove";
-
-    private MutableClock clock;
-    private MfaApi api;
-    private MfaFixtures fixtures;
-    private TestUser user;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
-        fixtures = new MfaFixtures(api, clock);
-        user = TestUser.random();
-    }
 
     @Test
     void aPendingSetupIsCancelledWithAnEmptyObject() {

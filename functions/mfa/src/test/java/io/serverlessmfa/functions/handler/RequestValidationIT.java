@@ -8,17 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.functions.testing.ApiResult;
-import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
-import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RouteTest;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Each request that should be refused is built on top of a request that would succeed (the user in
  * the right state, the right code), so a refusal can only come from what is wrong with it.
  */
-class RequestValidationIT {
+class RequestValidationIT extends RouteTest {
 
     /** The POST routes, each with the state its valid request needs and its success status. */
     enum Route {
@@ -54,19 +52,6 @@ class RequestValidationIT {
         String path() {
             return key.split(" ", 2)[1];
         }
-    }
-
-    private MutableClock clock;
-    private MfaApi api;
-    private MfaFixtures fixtures;
-    private TestUser user;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
-        fixtures = new MfaFixtures(api, clock);
-        user = TestUser.random();
     }
 
     // ---------------------------------------------------------------- identity: 401

@@ -10,33 +10,19 @@ import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
-import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RouteTest;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /mfa/setup}: start or restart setup; never over an enabled MFA. */
-class SetupIT {
+class SetupIT extends RouteTest {
 
     private static final String SETUP = "POST /mfa/setup";
-
-    private MutableClock clock;
-    private MfaApi api;
-    private MfaFixtures fixtures;
-    private TestUser user;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
-        fixtures = new MfaFixtures(api, clock);
-        user = TestUser.random();
-    }
 
     @Test
     void setupAnswers201WithSecretKeyUriQrCodeAndExpiry() {

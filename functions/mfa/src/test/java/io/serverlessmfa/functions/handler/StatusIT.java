@@ -9,29 +9,15 @@ import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
-import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RouteTest;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /mfa}: NONE, PENDING with expiresAt, ENABLED with enabledAt and recoveryCodesRemaining. */
-class StatusIT {
-
-    private MutableClock clock;
-    private MfaApi api;
-    private MfaFixtures fixtures;
-    private TestUser user;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
-        fixtures = new MfaFixtures(api, clock);
-        user = TestUser.random();
-    }
+class StatusIT extends RouteTest {
 
     @Test
     void aUserWhoNeverSetUpMfaHasStatusNone() {
