@@ -1,0 +1,249 @@
+package io.serverlessmfa.functions.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.core.enrollment.Enrollment;
+import io.serverlessmfa.core.enrollment.EnrollmentStatus;
+import io.serverlessmfa.core.enrollment.LockoutPolicy;
+import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.port.EncryptedSecret;
+import io.serverlessmfa.core.recovery.HashedRecoveryCode;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.TestUser;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+/**
+ * The enrollment store against the real table of the emulator: what it writes, what it reads
+ * back, and the conditional writes that keep concurrent requests and enabled MFA safe.
+ */
+class DynamoDbEnrollmentStoreIT {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private AwsEmulator emulator;
+    private DynamoDbEnrollmentStore store;
+    private RawItems raw;
+    private MutableClock clock;
+    private TestUser user;
+
+    @BeforeEach
+    void setUp() {
+        emulator = AwsEmulator.get();
+        store = new DynamoDbEnrollmentStore(emulator.dynamoDb(), emulator.tableName());
+        raw = new RawItems(emulator);
+        clock = MutableClock.atStepStart();
+        user = TestUser.random();
+    }
+
+    @Test
+    void pendingEnrollmentRoundTripsThroughTheTable() {
+        Enrollment pending = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
+
+        assertTrue(store.savePending(pending));
+
+        assertEquals(pending, store.find(user.sub()).orElseThrow(), "a new pending setup has version 1 and no failures");
+    }
+
+    @Test
+    void pendingEnrollmentWithFailuresAndLockRoundTrips() {
+        Enrollment saved = savedPending();
+        Enrollment locked = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
+                null, Enrollment.NO_STEP, 3, millisPrecision(clock.instant().plus(Duration.ofMinutes(5))), List.of(),
+                saved.version() + 1);
+
+        store.replace(locked);
+
+        assertEquals(locked, store.find(user.sub()).orElseThrow());
+    }
+
+    @Test
+    void enabledEnrollmentRoundTripsWithEveryField() {
+        Enrollment saved = savedPending();
+        Instant enabledAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        long step = clock.instant().getEpochSecond() / 30;
+        List<HashedRecoveryCode> hashes = List.of(hashed(), hashed(), hashed());
+        Enrollment enabled = new Enrollment(user.sub(), EnrollmentStatus.ENABLED, saved.secret(), null, enabledAt,
+                step, 2, millisPrecision(clock.instant().plusMillis(123_456)), hashes, saved.version() + 1);
+
+        store.replace(enabled);
+
+        Enrollment found = store.find(user.sub()).orElseThrow();
+        assertEquals(enabled, found);
+        assertEquals(hashes, found.recoveryCodes(), "salts and hashes in order");
+        assertEquals(step, found.lastAcceptedStep());
+        assertEquals(enabled.lockedUntil(), found.lockedUntil(), "lockedUntil to the millisecond");
+    }
+
+    @Test
+    void findReturnsEmptyWhenThereIsNoItem() {
+        assertTrue(store.find(user.sub()).isEmpty());
+    }
+
+    @Test
+    void savePendingIsRefusedOverAnEnabledEnrollmentAndLeavesItUnchanged() {
+        Enrollment enabled = savedEnabled();
+        Map<String, AttributeValue> before = raw.get(user.sub());
+
+        boolean saved = store.savePending(Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()));
+
+        assertFalse(saved, "setup never silently replaces an enabled MFA");
+        assertEquals(before, raw.get(user.sub()), "the enabled item is byte-for-byte unchanged");
+        assertEquals(enabled, store.find(user.sub()).orElseThrow());
+    }
+
+    @Test
+    void savePendingOverAPendingSetupReplacesTheSecretButKeepsFailuresAndLock() {
+        Enrollment saved = savedPending();
+        Instant lockedUntil = millisPrecision(clock.instant().plus(Duration.ofMinutes(5)));
+        store.replace(new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
+                null, Enrollment.NO_STEP, 4, lockedUntil, List.of(), saved.version() + 1));
+        EncryptedSecret newSecret = ciphertext();
+        clock.advance(Duration.ofMinutes(1));
+        Instant newExpiry = inTenMinutes();
+
+        assertTrue(store.savePending(Enrollment.pending(user.sub(), newSecret, newExpiry)));
+
+        Enrollment found = store.find(user.sub()).orElseThrow();
+        assertEquals(EnrollmentStatus.PENDING, found.status());
+        assertEquals(newSecret, found.secret(), "the new secret replaces the old one");
+        assertEquals(newExpiry, found.pendingExpiresAt());
+        assertEquals(4, found.failedAttempts(), "restarting setup does not reset the failure count");
+        assertEquals(lockedUntil, found.lockedUntil(), "restarting setup does not lift a lock");
+        assertEquals(saved.version() + 2, found.version(), "the upsert advances the version");
+    }
+
+    @Test
+    void replaceWithAStaleVersionThrowsAndLeavesTheItemUnchanged() {
+        Enrollment saved = savedPending();
+        Enrollment first = saved.withFailure(clock.instant(), LockoutPolicy.defaults());
+        store.replace(first);
+        Map<String, AttributeValue> before = raw.get(user.sub());
+
+        Enrollment stale = saved.withFailure(clock.instant(), LockoutPolicy.defaults());
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(stale),
+                "a write computed from version 1 must lose against version 2");
+        Enrollment ahead = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
+                null, Enrollment.NO_STEP, 0, null, List.of(), first.version() + 2);
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(ahead), "nor may a version be skipped");
+
+        assertEquals(before, raw.get(user.sub()), "the losing writes changed nothing");
+    }
+
+    @Test
+    void replaceOfAMissingItemThrows() {
+        Enrollment never = new Enrollment(user.sub(), EnrollmentStatus.PENDING, ciphertext(), inTenMinutes(), null,
+                Enrollment.NO_STEP, 0, null, List.of(), 2);
+
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(never));
+
+        assertEquals(Map.of(), raw.get(user.sub()), "nothing is created by a replace");
+    }
+
+    @Test
+    void deleteWithAStaleVersionThrowsAndKeepsTheItem() {
+        Enrollment saved = savedPending();
+        store.replace(saved.withFailure(clock.instant(), LockoutPolicy.defaults()));
+        Map<String, AttributeValue> before = raw.get(user.sub());
+
+        assertThrows(ConcurrentUpdateException.class, () -> store.delete(saved));
+
+        assertEquals(before, raw.get(user.sub()));
+    }
+
+    @Test
+    void deleteWithTheCurrentVersionRemovesTheItem() {
+        Enrollment enabled = savedEnabled();
+
+        store.delete(enabled);
+
+        assertTrue(store.find(user.sub()).isEmpty());
+        assertEquals(Map.of(), raw.get(user.sub()));
+    }
+
+    @Test
+    void pendingItemCarriesTheTtlAttributeAndAnEnabledOneDoesNot() {
+        Enrollment pending = savedPending();
+
+        Map<String, AttributeValue> pendingItem = raw.get(user.sub());
+        assertEquals(AttributeValue.fromN(Long.toString(pending.pendingExpiresAt().getEpochSecond())),
+                pendingItem.get(DynamoDbEnrollmentStore.TTL), "expireAt = pendingExpiresAt in epoch seconds");
+        assertEquals(pendingItem.get(DynamoDbEnrollmentStore.PENDING_EXPIRES_AT), pendingItem.get(DynamoDbEnrollmentStore.TTL));
+
+        store.replace(pending.confirmed(clock.instant(), clock.instant().getEpochSecond() / 30, List.of(hashed())));
+
+        Map<String, AttributeValue> enabledItem = raw.get(user.sub());
+        assertEquals("ENABLED", enabledItem.get(DynamoDbEnrollmentStore.STATUS).s());
+        assertFalse(enabledItem.containsKey(DynamoDbEnrollmentStore.TTL), "DynamoDB must never expire an enabled MFA");
+        assertFalse(enabledItem.containsKey(DynamoDbEnrollmentStore.PENDING_EXPIRES_AT));
+    }
+
+    @Test
+    void pendingItemWrittenByReplaceAlsoCarriesTheTtl() {
+        Enrollment pending = savedPending();
+        store.replace(pending.withFailure(clock.instant(), LockoutPolicy.defaults()));
+
+        assertEquals(AttributeValue.fromN(Long.toString(pending.pendingExpiresAt().getEpochSecond())),
+                raw.get(user.sub()).get(DynamoDbEnrollmentStore.TTL), "a failed attempt must not drop the TTL");
+    }
+
+    @Test
+    void tableTimeToLiveIsEnabledOnTheExpireAtAttribute() {
+        TimeToLiveDescription ttl = emulator.dynamoDb()
+                .describeTimeToLive(request -> request.tableName(emulator.tableName())).timeToLiveDescription();
+
+        assertEquals(TimeToLiveStatus.ENABLED, ttl.timeToLiveStatus());
+        assertEquals(DynamoDbEnrollmentStore.TTL, ttl.attributeName());
+        assertEquals("expireAt", ttl.attributeName());
+    }
+
+    private Enrollment savedPending() {
+        Enrollment pending = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
+        assertTrue(store.savePending(pending));
+        return store.find(user.sub()).orElseThrow();
+    }
+
+    private Enrollment savedEnabled() {
+        Enrollment pending = savedPending();
+        Enrollment enabled = pending.confirmed(clock.instant().truncatedTo(ChronoUnit.SECONDS),
+                clock.instant().getEpochSecond() / 30, List.of(hashed()));
+        store.replace(enabled);
+        return enabled;
+    }
+
+    private Instant inTenMinutes() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofMinutes(10));
+    }
+
+    private static Instant millisPrecision(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static EncryptedSecret ciphertext() {
+        byte[] bytes = new byte[180];
+        RANDOM.nextBytes(bytes);
+        return new EncryptedSecret(bytes);
+    }
+
+    private static HashedRecoveryCode hashed() {
+        byte[] salt = new byte[HashedRecoveryCode.SALT_BYTES];
+        byte[] hash = new byte[HashedRecoveryCode.HASH_BYTES];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(hash);
+        return new HashedRecoveryCode(salt, hash);
+    }
+}

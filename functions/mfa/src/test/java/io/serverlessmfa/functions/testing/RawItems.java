@@ -1,0 +1,132 @@
+package io.serverlessmfa.functions.testing;
+
+import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Raw access to the enrollment items behind the store, bypassing the code under test: what
+ * DynamoDB really holds, for byte-for-byte comparisons and for searching stored values.
+ */
+public final class RawItems {
+
+    private final AwsEmulator emulator;
+
+    public RawItems(AwsEmulator emulator) {
+        this.emulator = emulator;
+    }
+
+    /** The item's key as the store lays it out: {@code pk = USER#<sub>}, {@code sk = MFA}. */
+    public static Map<String, AttributeValue> key(String sub) {
+        return Map.of(DynamoDbEnrollmentStore.PARTITION_KEY, AttributeValue.fromS("USER#" + sub),
+                DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS("MFA"));
+    }
+
+    /** A strongly consistent GetItem; an empty map when there is no item. */
+    public Map<String, AttributeValue> get(String sub) {
+        var response = emulator.dynamoDb().getItem(request -> request.tableName(emulator.tableName())
+                .key(key(sub)).consistentRead(true));
+        return response.hasItem() ? Map.copyOf(response.item()) : Map.of();
+    }
+
+    /** Sets one binary attribute of a user's item with a raw UpdateItem (tampering). */
+    public void setBinary(String sub, String attribute, SdkBytes value) {
+        emulator.dynamoDb().updateItem(request -> request.tableName(emulator.tableName()).key(key(sub))
+                .updateExpression("SET #a = :v")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#a", attribute, "#pk", DynamoDbEnrollmentStore.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromB(value))));
+    }
+
+    /** Every item in the table (Scan, all pages). */
+    public List<Map<String, AttributeValue>> scanAll() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        emulator.dynamoDb().scanPaginator(request -> request.tableName(emulator.tableName()).consistentRead(true))
+                .items().forEach(items::add);
+        return items;
+    }
+
+    /**
+     * Where {@code needle} occurs byte-wise in any value of the item: S (UTF-8), N (its text), B,
+     * the sets, and lists and maps recursively. Empty if nowhere.
+     */
+    public static Optional<String> findBytes(Map<String, AttributeValue> item, byte[] needle) {
+        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+            Optional<String> found = findBytes(attribute.getKey(), attribute.getValue(), needle);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> findText(Map<String, AttributeValue> item, String needle) {
+        return findBytes(item, needle.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<String> findBytes(String path, AttributeValue value, byte[] needle) {
+        List<byte[]> candidates = new ArrayList<>();
+        if (value.s() != null) {
+            candidates.add(value.s().getBytes(StandardCharsets.UTF_8));
+        }
+        if (value.n() != null) {
+            candidates.add(value.n().getBytes(StandardCharsets.UTF_8));
+        }
+        if (value.b() != null) {
+            candidates.add(value.b().asByteArray());
+        }
+        if (value.hasSs()) {
+            value.ss().forEach(s -> candidates.add(s.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (value.hasNs()) {
+            value.ns().forEach(n -> candidates.add(n.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (value.hasBs()) {
+            value.bs().forEach(b -> candidates.add(b.asByteArray()));
+        }
+        for (byte[] candidate : candidates) {
+            if (indexOf(candidate, needle) >= 0) {
+                return Optional.of(path);
+            }
+        }
+        if (value.hasL()) {
+            for (int i = 0; i < value.l().size(); i++) {
+                Optional<String> found = findBytes(path + "[" + i + "]", value.l().get(i), needle);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        if (value.hasM()) {
+            for (Map.Entry<String, AttributeValue> entry : value.m().entrySet()) {
+                Optional<String> found = findBytes(path + "." + entry.getKey(), entry.getValue(), needle);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first index of {@code needle} in {@code haystack}, or -1. */
+    public static int indexOf(byte[] haystack, byte[] needle) {
+        if (needle.length == 0) {
+            return 0;
+        }
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
