@@ -34,7 +34,9 @@ public interface EnrollmentStore {
     void replace(Enrollment next);
 
     /**
-     * Deletes the enrollment on condition that the stored version is {@code current.version()}.
+     * Deletes the enrollment (secret, recovery hashes, lock state) on condition that the stored
+     * version is {@code current.version()}. Versions never repeat for a user, even across a removal
+     * and a new setup, so a stale request can never match a later enrollment.
      *
      * @throws ConcurrentUpdateException if another write came first
      */

@@ -13,7 +13,8 @@ import java.util.Optional;
  * An {@link EnrollmentStore} in memory, with the version semantics of the port's Javadoc:
  * <ul>
  *   <li>{@code savePending}: allowed over nothing or a PENDING record (expired or not); keeps the
- *       failedAttempts/lockedUntil of an existing pending record; version = old + 1, or 1;
+ *       failedAttempts/lockedUntil of an existing pending record; version = old + 1 (also after a
+ *       delete: versions never repeat for a user), or 1;
  *       returns false over an ENABLED record and writes nothing;</li>
  *   <li>{@code replace}: only if the stored version is {@code next.version() - 1};</li>
  *   <li>{@code delete}: only if the stored version is {@code current.version()}.</li>
@@ -25,6 +26,8 @@ import java.util.Optional;
 final class InMemoryEnrollmentStore implements EnrollmentStore {
 
     private final Map<String, Enrollment> records = new HashMap<>();
+    /** The tombstone versions of removed enrollments, as the DynamoDB store keeps them. */
+    private final Map<String, Long> removedVersions = new HashMap<>();
     private final Deque<RuntimeException> writeFailures = new ArrayDeque<>();
     private RuntimeException readFailure;
     private Runnable beforeNextWrite;
@@ -53,7 +56,7 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
         Enrollment stored = existing == null
                 ? new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
                         pending.pendingExpiresAt(), null, Enrollment.NO_STEP, pending.failedAttempts(),
-                        pending.lockedUntil(), List.of(), 1)
+                        pending.lockedUntil(), List.of(), removedVersions.getOrDefault(pending.userId(), 0L) + 1)
                 : new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
                         pending.pendingExpiresAt(), null, Enrollment.NO_STEP, existing.failedAttempts(),
                         existing.lockedUntil(), List.of(), existing.version() + 1);
@@ -81,6 +84,7 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
             throw new ConcurrentUpdateException("stored version is not " + current.version());
         }
         records.remove(current.userId());
+        removedVersions.put(current.userId(), current.version() + 1);
         committedWrites++;
     }
 

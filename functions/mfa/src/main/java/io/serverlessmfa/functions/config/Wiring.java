@@ -66,7 +66,7 @@ public final class Wiring {
         if (dynamoDb == null) {
             dynamoDb = AwsClients.dynamoDb(configuration);
         }
-        return new DynamoDbEnrollmentStore(dynamoDb, configuration.tableName());
+        return new DynamoDbEnrollmentStore(dynamoDb, configuration.tableName(), clock);
     }
 
     public synchronized KmsSecretCipher cipher() {

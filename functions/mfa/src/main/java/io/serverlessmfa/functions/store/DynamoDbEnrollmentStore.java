@@ -8,6 +8,8 @@ import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.config.AwsFailures;
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +32,11 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  *
  * <p>Only ciphertext and salted hashes are stored: the secret and recovery codes never reach
  * DynamoDB in plaintext.
+ *
+ * <p>Removing MFA leaves a tombstone ({@code status = NONE}, the version, nothing else, a TTL of a
+ * day) instead of deleting the item, so the version never starts again at 1. Otherwise a request
+ * that read the old enrollment and stalled (say on KMS) could find a new enrollment at the same
+ * version and overwrite it, bringing back the removed secret.
  */
 public final class DynamoDbEnrollmentStore implements EnrollmentStore {
 
@@ -39,6 +46,9 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     public static final String TTL = "expireAt";
 
     static final String ENROLLMENT_SORT_KEY = "MFA";
+    /** A removed enrollment's tombstone lives this long: far beyond any request's lifetime. */
+    static final Duration TOMBSTONE_LIFETIME = Duration.ofDays(1);
+    static final String REMOVED = "NONE";
     static final String STATUS = "status";
     static final String SECRET = "secretCiphertext";
     static final String PENDING_EXPIRES_AT = "pendingExpiresAt";
@@ -51,10 +61,12 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final Clock clock;
 
-    public DynamoDbEnrollmentStore(DynamoDbClient dynamoDb, String tableName) {
+    public DynamoDbEnrollmentStore(DynamoDbClient dynamoDb, String tableName, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.clock = clock;
     }
 
     @Override
@@ -65,9 +77,10 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         } catch (SdkException failure) {
             throw AwsFailures.translate("DynamoDB GetItem", failure);
         }
-        return response.hasItem() && !response.item().isEmpty()
-                ? Optional.of(fromItem(userId, response.item()))
-                : Optional.empty();
+        if (!response.hasItem() || response.item().isEmpty() || isTombstone(response.item())) {
+            return Optional.empty();
+        }
+        return Optional.of(fromItem(userId, response.item()));
     }
 
     @Override
@@ -75,19 +88,21 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         long expiresAt = pending.pendingExpiresAt().getEpochSecond();
         Map<String, AttributeValue> values = Map.of(
                 ":pending", string(EnrollmentStatus.PENDING.name()),
+                ":removed", string(REMOVED),
                 ":secret", bytes(pending.secret().ciphertext()),
                 ":expires", number(expiresAt),
                 ":zero", number(0),
                 ":one", number(1));
         try {
-            // One upsert: allowed over nothing or a pending setup, never over an enabled one.
-            // The failure count and lock survive, so restarting setup cannot reset a lock.
+            // One upsert: allowed over nothing, a tombstone or a pending setup, never over an
+            // enabled one. The version goes on from the old item's. The failure count and lock
+            // survive, so restarting setup cannot reset a lock.
             dynamoDb.updateItem(request -> request.tableName(tableName).key(key(pending.userId()))
                     .updateExpression("SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
                             + "#ttl = :expires, #version = if_not_exists(#version, :zero) + :one, "
                             + "#failedAttempts = if_not_exists(#failedAttempts, :zero) "
                             + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes")
-                    .conditionExpression("attribute_not_exists(#pk) OR #status = :pending")
+                    .conditionExpression("attribute_not_exists(#pk) OR #status IN (:pending, :removed)")
                     .expressionAttributeNames(Map.of("#status", STATUS, "#secret", SECRET,
                             "#pendingExpiresAt", PENDING_EXPIRES_AT, "#ttl", TTL, "#version", VERSION,
                             "#failedAttempts", FAILED_ATTEMPTS, "#enabledAt", ENABLED_AT,
@@ -118,16 +133,26 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
 
     @Override
     public void delete(Enrollment current) {
+        Map<String, AttributeValue> tombstone = new HashMap<>(key(current.userId()));
+        tombstone.put(STATUS, string(REMOVED));
+        tombstone.put(VERSION, number(current.version() + 1));
+        tombstone.put(TTL, number(clock.instant().plus(TOMBSTONE_LIFETIME).getEpochSecond()));
         try {
-            dynamoDb.deleteItem(request -> request.tableName(tableName).key(key(current.userId()))
+            // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
+            dynamoDb.putItem(request -> request.tableName(tableName).item(tombstone)
                     .conditionExpression("#version = :expected")
                     .expressionAttributeNames(Map.of("#version", VERSION))
                     .expressionAttributeValues(Map.of(":expected", number(current.version()))));
         } catch (ConditionalCheckFailedException lost) {
             throw new ConcurrentUpdateException("enrollment changed since it was read");
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB DeleteItem", failure);
+            throw AwsFailures.translate("DynamoDB PutItem", failure);
         }
+    }
+
+    private static boolean isTombstone(Map<String, AttributeValue> item) {
+        AttributeValue status = item.get(STATUS);
+        return status != null && REMOVED.equals(status.s());
     }
 
     static Map<String, AttributeValue> key(String userId) {

@@ -44,7 +44,7 @@ class DynamoDbEnrollmentStoreIT {
     @BeforeEach
     void setUp() {
         emulator = AwsEmulator.get();
-        store = new DynamoDbEnrollmentStore(emulator.dynamoDb(), emulator.tableName());
+        store = new DynamoDbEnrollmentStore(emulator.dynamoDb(), emulator.tableName(), java.time.Clock.systemUTC());
         raw = new RawItems(emulator);
         clock = MutableClock.atStepStart();
         user = TestUser.random();
@@ -166,13 +166,13 @@ class DynamoDbEnrollmentStoreIT {
     }
 
     @Test
-    void deleteWithTheCurrentVersionRemovesTheItem() {
+    void deleteWithTheCurrentVersionLeavesOnlyATombstone() {
         Enrollment enabled = savedEnabled();
 
         store.delete(enabled);
 
         assertTrue(store.find(user.sub()).isEmpty());
-        assertEquals(Map.of(), raw.get(user.sub()));
+        RawItems.assertTombstone(raw.get(user.sub()));
     }
 
     @Test

@@ -55,6 +55,16 @@ public final class RawItems {
      * Where {@code needle} occurs byte-wise in any value of the item: S (UTF-8), N (its text), B,
      * the sets, and lists and maps recursively. Empty if nowhere.
      */
+    /**
+     * Asserts the item is a removal's tombstone: only its key, status NONE, the version and a TTL;
+     * no ciphertext, no recovery hashes, no lock state.
+     */
+    public static void assertTombstone(Map<String, AttributeValue> item) {
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of("pk", "sk", "status", "version", "expireAt"),
+                item.keySet(), () -> "a removed enrollment keeps only its tombstone: " + item.keySet());
+        org.junit.jupiter.api.Assertions.assertEquals("NONE", item.get("status").s());
+    }
+
     public static Optional<String> findBytes(Map<String, AttributeValue> item, byte[] needle) {
         for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
             Optional<String> found = findBytes(attribute.getKey(), attribute.getValue(), needle);
