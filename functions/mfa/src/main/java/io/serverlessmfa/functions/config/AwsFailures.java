@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.config;
 
 import io.serverlessmfa.core.port.DependencyUnavailableException;
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -10,6 +11,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * a fault in this code or its deployment (500, so an alarm fires instead of clients retrying).
  */
 public final class AwsFailures {
+
+    /** KMS errors that say the key service, not the request, is at fault (KMS API reference). */
+    private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("KMSInternalException", "KeyUnavailableException");
 
     private AwsFailures() {
     }
@@ -27,9 +31,9 @@ public final class AwsFailures {
             return true; // connection refused, timeouts, unreadable responses
         }
         if (failure instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
             return service.isThrottlingException() || service.statusCode() >= 500
-                    || "KMSInternalException".equals(service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode())
-                    || "KeyUnavailableException".equals(service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode());
+                    || (code != null && TRANSIENT_ERROR_CODES.contains(code));
         }
         return false;
     }
