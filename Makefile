@@ -7,7 +7,7 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 MVN := mvn -B -ntp
 
-.PHONY: test lint verify-tools clean
+.PHONY: test lint invoke verify-tools clean
 
 test: lint verify-tools
 	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh $(MVN) verify -Dmfa.requireTools=true
@@ -19,6 +19,18 @@ $(VENV)/.installed: tools/requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt
 	touch $@
 
+# The Docker-free twin of `sam local invoke`: one handler (the one template.yaml names for
+# FUNCTION) on one event file, in-process, against a fresh moto with the table and key of
+# events/env.json; prints the response.
+FUNCTION ?= SetupFunction
+EVENT ?= events/setup.json
+invoke: $(VENV)/.installed
+	$(MVN) -q install -DskipTests
+	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env MFA_TABLE_NAME=serverless-mfa-local \
+	  MFA_KMS_KEY_ID=alias/serverless-mfa-local \
+	  $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.InvokeFunction \
+	  -Dexec.args="$(FUNCTION) $(EVENT)"
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml
 
@@ -29,7 +41,7 @@ SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction Rec
 $(addprefix build-,$(SAM_FUNCTIONS)):
 	$(MVN) -q package -DskipTests
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
-	cp functions/mfa/target/mfa-functions.jar "$(ARTIFACTS_DIR)/lib/"
+	cp functions/mfa/target/mfa-functions-lambda.jar "$(ARTIFACTS_DIR)/lib/"
 
 # Real tools the tests check our output with: zbarimg (a QR reader) and oathtool (computes TOTP
 # codes like an authenticator app). Installed from Debian when missing and we may.

@@ -14,7 +14,9 @@ def count(pattern):
 rows = [("unit tests (core)", "functions/core/target/surefire-reports/TEST-*.xml"),
         ("unit tests (functions)", "functions/mfa/target/surefire-reports/TEST-*.xml"),
         ("integration tests over moto", "functions/mfa/target/failsafe-reports/moto/TEST-*.xml"),
-        ("integration tests over LocalStack", "functions/mfa/target/failsafe-reports/localstack/TEST-*.xml")]
+        ("integration tests over LocalStack", "functions/mfa/target/failsafe-reports/localstack/TEST-*.xml"),
+        ("template.yaml and code agree", "functions/local/target/surefire-reports/TEST-*.xml"),
+        ("events/ through the Lambda serializer", "functions/local/target/failsafe-reports/TEST-*.xml")]
 total_passed = total_failed = total_skipped = 0
 for name, pattern in rows:
     t, f, e, s = count(pattern)

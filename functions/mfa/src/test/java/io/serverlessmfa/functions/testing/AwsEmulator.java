@@ -2,7 +2,7 @@ package io.serverlessmfa.functions.testing;
 
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
-import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
+import io.serverlessmfa.functions.store.EnrollmentTable;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -18,11 +18,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -54,7 +49,7 @@ public final class AwsEmulator {
         this.kms = KmsClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         this.tableName = "mfa-it-" + UUID.randomUUID();
-        createTable();
+        EnrollmentTable.createIfMissing(dynamoDb, tableName);
         this.keyId = kms.createKey(request -> request.description("serverless-mfa integration tests")).keyMetadata().keyId();
     }
 
@@ -96,20 +91,6 @@ public final class AwsEmulator {
         } catch (RuntimeException | LinkageError noDocker) {
             return false;
         }
-    }
-
-    private void createTable() {
-        dynamoDb.createTable(request -> request.tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(DynamoDbEnrollmentStore.PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(DynamoDbEnrollmentStore.SORT_KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(DynamoDbEnrollmentStore.PARTITION_KEY).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(DynamoDbEnrollmentStore.SORT_KEY).keyType(KeyType.RANGE).build()));
-        dynamoDb.waiter().waitUntilTableExists(request -> request.tableName(tableName));
-        dynamoDb.updateTimeToLive(request -> request.tableName(tableName)
-                .timeToLiveSpecification(spec -> spec.attributeName(DynamoDbEnrollmentStore.TTL).enabled(true)));
     }
 
     public String backend() {

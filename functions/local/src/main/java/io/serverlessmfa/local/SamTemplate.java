@@ -1,0 +1,104 @@
+package io.serverlessmfa.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The functions and routes of template.yaml, read from the template itself so local tooling and
+ * tests never keep a second list that could drift from what `sam deploy` ships.
+ */
+public final class SamTemplate {
+
+    /** One {@code AWS::Serverless::Function} with its {@code HttpApi} route. */
+    public record Function(String logicalId, String handlerClass, String method, String path) {
+
+        /** The route key as API Gateway writes it, e.g. {@code POST /mfa/setup}. */
+        public String routeKey() {
+            return method + " " + path;
+        }
+    }
+
+    private final List<Function> functions;
+
+    private SamTemplate(List<Function> functions) {
+        this.functions = List.copyOf(functions);
+    }
+
+    public static SamTemplate load(Path template) throws IOException {
+        try (Reader reader = Files.newBufferedReader(template, StandardCharsets.UTF_8)) {
+            Map<String, Object> root = new Yaml(new CloudFormationConstructor()).load(reader);
+            return new SamTemplate(functions(root));
+        }
+    }
+
+    public List<Function> functions() {
+        return functions;
+    }
+
+    public Function function(String logicalId) {
+        return functions.stream().filter(function -> function.logicalId().equals(logicalId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("template.yaml has no function " + logicalId
+                        + "; it has " + functions.stream().map(Function::logicalId).toList()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Function> functions(Map<String, Object> root) {
+        List<Function> functions = new ArrayList<>();
+        Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
+        for (Map.Entry<String, Object> resource : resources.entrySet()) {
+            Map<String, Object> definition = (Map<String, Object>) resource.getValue();
+            if (!"AWS::Serverless::Function".equals(definition.get("Type"))) {
+                continue;
+            }
+            Map<String, Object> properties = (Map<String, Object>) definition.get("Properties");
+            String handler = (String) properties.get("Handler");
+            Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
+            for (Object event : events.values()) {
+                Map<String, Object> eventDefinition = (Map<String, Object>) event;
+                if ("HttpApi".equals(eventDefinition.get("Type"))) {
+                    Map<String, Object> route = (Map<String, Object>) eventDefinition.get("Properties");
+                    functions.add(new Function(resource.getKey(), handler.split("::", 2)[0],
+                            ((String) route.get("Method")).toUpperCase(java.util.Locale.ROOT), (String) route.get("Path")));
+                }
+            }
+        }
+        return functions;
+    }
+
+    /**
+     * Reads CloudFormation's short-form intrinsics ({@code !Ref}, {@code !GetAtt}, {@code !Sub}, ...)
+     * as plain values instead of failing on the unknown tags: the routes and handlers never use them.
+     */
+    private static final class CloudFormationConstructor extends SafeConstructor {
+
+        CloudFormationConstructor() {
+            super(new LoaderOptions());
+            yamlMultiConstructors.put("!", new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    if (node instanceof ScalarNode scalar) {
+                        return constructScalar(scalar);
+                    }
+                    if (node instanceof SequenceNode sequence) {
+                        return constructSequence(sequence);
+                    }
+                    return constructMapping((MappingNode) node);
+                }
+            });
+        }
+    }
+}
