@@ -1,4 +1,5 @@
 # Serverless MFA: the two commands of the quick start, and their helpers.
+#   make run    the local stack: moto, the API on http://127.0.0.1:3000 and the portal page
 #   make test   all tests: cfn-lint, unit tests of the core, integration tests over moto
 #               (and over LocalStack where a Docker engine runs)
 
@@ -7,7 +8,15 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 MVN := mvn -B -ntp
 
-.PHONY: test lint invoke verify-tools clean
+.PHONY: run test lint invoke verify-tools clean
+
+# The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
+# the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
+LOCAL_ENV := MFA_TABLE_NAME=serverless-mfa-local MFA_KMS_KEY_ID=alias/serverless-mfa-local
+run: $(VENV)/.installed
+	$(MVN) -q install -DskipTests
+	MOTO_PORT=$${MOTO_PORT:-4566} VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env $(LOCAL_ENV) \
+	  $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.LocalGateway
 
 test: lint verify-tools
 	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh $(MVN) verify -Dmfa.requireTools=true
@@ -26,8 +35,7 @@ FUNCTION ?= SetupFunction
 EVENT ?= events/setup.json
 invoke: $(VENV)/.installed
 	$(MVN) -q install -DskipTests
-	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env MFA_TABLE_NAME=serverless-mfa-local \
-	  MFA_KMS_KEY_ID=alias/serverless-mfa-local \
+	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env $(LOCAL_ENV) \
 	  $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.InvokeFunction \
 	  -Dexec.args="$(FUNCTION) $(EVENT)"
 

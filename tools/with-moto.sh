@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs a command with moto in server mode on a free loopback port, AWS_ENDPOINT_URL pointing at
-# it, and stops moto whatever happens (success, failure, Ctrl-C).
+# it, and stops moto whatever happens (success, failure, Ctrl-C). MOTO_PORT picks the port
+# (default: any free one).
 #   tools/with-moto.sh mvn -B verify
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python="${VENV_PYTHON:-$here/../.venv/bin/python}"
 workdir="$(mktemp -d)"
 log="$workdir/moto.log"
-"$python" "$here/moto_server.py" --port 0 --port-file "$workdir/port" >"$log" 2>&1 &
+"$python" "$here/moto_server.py" --port "${MOTO_PORT:-0}" --port-file "$workdir/port" >"$log" 2>&1 &
 moto_pid=$!
 cleanup() {
   kill "$moto_pid" 2>/dev/null || true

@@ -1,0 +1,245 @@
+package io.serverlessmfa.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.serverlessmfa.functions.config.AwsClients;
+import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.http.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/**
+ * {@code make run}: the API on http://127.0.0.1:3000 the way API Gateway serves it in AWS. Routes
+ * come from template.yaml (not from a second list); every {@code /mfa} route is behind a check
+ * that works like the HttpApi JWT authorizer (401 {"message":"Unauthorized"} for a missing,
+ * malformed, tampered or expired token); each handler is built the way Lambda builds it and gets a
+ * payload 2.0 event. Also serves the local development issuer ({@code POST /dev/token}) and the
+ * portal page at {@code /}. One log line per request: method, path, status, milliseconds.
+ */
+public final class LocalGateway {
+
+    /** API Gateway's request payload limit is 10 MB; locally 1 MiB is plenty and bounds memory. */
+    static final int MAX_REQUEST_BYTES = 1 << 20;
+    private static final Map<String, String> STATIC_TYPES = Map.of(
+            ".html", "text/html; charset=utf-8", ".css", "text/css; charset=utf-8",
+            ".js", "text/javascript; charset=utf-8", ".png", "image/png", ".svg", "image/svg+xml");
+
+    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes;
+    private final DevelopmentTokens tokens;
+    private final Path portal;
+    private HttpServer server;
+
+    public LocalGateway(Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes,
+                        DevelopmentTokens tokens, Path portal) {
+        this.routes = Map.copyOf(routes);
+        this.tokens = tokens;
+        this.portal = portal;
+    }
+
+    public static void main(String[] arguments) throws Exception {
+        int port = arguments.length > 0 ? Integer.parseInt(arguments[0]) : 3000;
+        MfaConfiguration configuration = MfaConfiguration.fromEnvironment(System.getenv());
+        LocalResources.ensure(AwsClients.dynamoDb(configuration), AwsClients.kms(configuration),
+                configuration.tableName(), configuration.requireKmsKeyId());
+        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new HashMap<>();
+        for (SamTemplate.Function function : SamTemplate.load(Path.of("template.yaml")).functions()) {
+            routes.put(function.routeKey(), InvokeFunction.newHandler(function.handlerClass()));
+        }
+        LocalGateway gateway = new LocalGateway(routes, new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()),
+                Path.of("portal"));
+        gateway.start(new InetSocketAddress("127.0.0.1", port));
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop));
+        System.out.println("Serverless MFA on http://127.0.0.1:" + port + "/  (routes from template.yaml: "
+                + routes.keySet().stream().sorted().toList() + "; Ctrl-C stops)");
+    }
+
+    public void start(InetSocketAddress address) throws IOException {
+        server = HttpServer.create(address, 64);
+        server.createContext("/", this::serve);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = exchange.getRequestURI().getRawPath();
+        int status;
+        try {
+            status = route(exchange, method, path);
+        } catch (RuntimeException failure) {
+            status = send(exchange, 500, "application/json", JsonObject.create().field("message", "Internal Server Error").build(), Map.of());
+            System.out.println("gateway fault: " + failure.getClass().getName());
+        } finally {
+            exchange.close();
+        }
+        // Never the body, the query string or a header: codes and tokens travel there.
+        System.out.printf("%s %s %d %dms%n", method, path, status, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private int route(HttpExchange exchange, String method, String path) throws IOException {
+        if (path.equals("/dev/token") && method.equals("POST")) {
+            return issueToken(exchange);
+        }
+        String routeKey = method + " " + path;
+        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = routes.get(routeKey);
+        if (handler == null) {
+            return method.equals("GET") ? serveStatic(exchange, path) : notFound(exchange);
+        }
+        Optional<Map<String, String>> claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (claims.isEmpty()) {
+            return send(exchange, 401, "application/json", "{\"message\":\"Unauthorized\"}", Map.of());
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            return send(exchange, 413, "application/json", "{\"message\":\"Request Entity Too Large\"}", Map.of());
+        }
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event(exchange, routeKey, path, claims.get(), body), null);
+        byte[] responseBody = response.getBody() == null ? new byte[0]
+                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                : response.getBody().getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = response.getHeaders() == null ? Map.of() : response.getHeaders();
+        return send(exchange, response.getStatusCode(), headers.getOrDefault("Content-Type", "application/json"), responseBody, headers);
+    }
+
+    private int issueToken(HttpExchange exchange) throws IOException {
+        byte[] body = readBody(exchange);
+        try {
+            JsonNode request = JsonNode.parser().parse(body == null ? new byte[0] : body);
+            String username = request.field("username").filter(JsonNode::isString).map(JsonNode::asString)
+                    .map(String::trim).orElse("");
+            if (username.isEmpty() || username.length() > 128) {
+                return badRequest(exchange, "username must be 1 to 128 characters");
+            }
+            List<String> groups = request.field("groups").filter(JsonNode::isArray)
+                    .map(array -> array.asArray().stream().filter(JsonNode::isString).map(JsonNode::asString).toList())
+                    .orElse(List.of());
+            return send(exchange, 200, "application/json",
+                    JsonObject.create().field("token", tokens.issue(username, groups)).build(), Map.of("Cache-Control", "no-store"));
+        } catch (RuntimeException malformed) {
+            return badRequest(exchange, "body must be {\"username\":\"...\"}");
+        }
+    }
+
+    private int serveStatic(HttpExchange exchange, String path) throws IOException {
+        String name = path.equals("/") ? "index.html" : path.substring(1);
+        Path file = portal.resolve(name).normalize();
+        if (name.contains("..") || !file.startsWith(portal) || !Files.isRegularFile(file)) {
+            return notFound(exchange);
+        }
+        String type = STATIC_TYPES.entrySet().stream().filter(entry -> name.endsWith(entry.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse("application/octet-stream");
+        return send(exchange, 200, type, Files.readAllBytes(file), Map.of("Cache-Control", "no-cache"));
+    }
+
+    /** A payload 2.0 event as API Gateway builds it after its JWT authorizer. */
+    private static APIGatewayV2HTTPEvent event(HttpExchange exchange, String routeKey, String path,
+                                               Map<String, String> claims, byte[] body) {
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        String text = utf8(body);
+        String query = exchange.getRequestURI().getRawQuery();
+        long now = System.currentTimeMillis();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(routeKey)
+                .withRawPath(path)
+                .withRawQueryString(query == null ? "" : query)
+                .withHeaders(headers)
+                .withBody(body.length == 0 ? null : text != null ? text : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && text == null)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withRouteKey(routeKey)
+                        .withStage("$default")
+                        .withTime(DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+                                .format(java.time.Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)))
+                        .withTimeEpoch(now)
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(exchange.getRequestMethod()).withPath(path).withProtocol("HTTP/1.1")
+                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withUserAgent(headers.get("user-agent")).build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                        .withClaims(claims).withScopes(null).build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException binary) {
+            return null;
+        }
+    }
+
+    /** The body, or null when it is over the limit. */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+            return body.length > MAX_REQUEST_BYTES ? null : body;
+        }
+    }
+
+    private static int notFound(HttpExchange exchange) throws IOException {
+        return send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}", Map.of());
+    }
+
+    private static int badRequest(HttpExchange exchange, String message) throws IOException {
+        return send(exchange, 400, "application/json",
+                JsonObject.create().field("error", "invalid_request").field("message", message).build(), Map.of());
+    }
+
+    private static int send(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
+            throws IOException {
+        return send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static int send(HttpExchange exchange, int status, String contentType, byte[] body, Map<String, String> headers)
+            throws IOException {
+        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        return status;
+    }
+}
