@@ -623,8 +623,8 @@
         : 'Here is your new recovery code. Your old recovery codes no longer work.';
     } else {
       intro = many
-        ? 'MFA is on. These are your recovery codes:'
-        : 'MFA is on. This is your recovery code:';
+        ? 'These are your recovery codes, for when you cannot use your authenticator app:'
+        : 'This is your recovery code, for when you cannot use your authenticator app:';
     }
     setText(el.recoveryIntro, intro);
     el.recoveryList.textContent = '';
