@@ -1,0 +1,116 @@
+package io.serverlessmfa.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MutableClock;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/** `make run`'s gateway over HTTP: template.yaml's routes, the JWT check, /dev/token, the portal. */
+class LocalGatewayIT {
+
+    private static LocalGateway gateway;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Wiring wiring = AwsEmulator.get().wiring(MutableClock.atStepStart(), Map.of());
+        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new HashMap<>();
+        for (SamTemplate.Function function : SamTemplate.load(RepositoryFiles.template()).functions()) {
+            @SuppressWarnings("unchecked")
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler =
+                    (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) Class.forName(function.handlerClass())
+                            .getConstructor(Wiring.class).newInstance(wiring);
+            routes.put(function.routeKey(), handler);
+        }
+        gateway = new LocalGateway(routes, new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()),
+                RepositoryFiles.root().resolve("portal"));
+        gateway.start(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.stop();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String token(String username) throws Exception {
+        HttpResponse<String> response = send("POST", "/dev/token", null, "{\"username\":\"" + username + "\"}");
+        assertEquals(200, response.statusCode());
+        return JsonNode.parser().parse(response.body()).field("token").orElseThrow().asString();
+    }
+
+    @Test
+    void aSignedInUserSetsUpMfaThroughTheGateway() throws Exception {
+        String token = token("gateway-" + System.nanoTime() + "@example.com");
+        assertEquals("{\"status\":\"NONE\"}", send("GET", "/mfa", token, null).body());
+        HttpResponse<String> setup = send("POST", "/mfa/setup", token, null);
+        assertEquals(201, setup.statusCode(), setup.body());
+        assertEquals("no-store", setup.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("PENDING", JsonNode.parser().parse(send("GET", "/mfa", token, null).body())
+                .field("status").orElseThrow().asString());
+    }
+
+    @Test
+    void everyMfaRouteRefusesAMissingMalformedTamperedOrForeignToken() throws Exception {
+        String token = token("alice@example.com");
+        String[] parts = token.split("\\.");
+        String forgedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("alice", "mallory").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String foreign = new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()).issue("alice@example.com", java.util.List.of());
+        for (SamTemplate.Function route : SamTemplate.load(RepositoryFiles.template()).functions()) {
+            for (String bad : new String[] {null, "not-a-jwt", parts[0] + "." + forgedPayload + "." + parts[2], foreign}) {
+                HttpResponse<String> response = send(route.method(), route.path(), bad, route.method().equals("GET") ? null : "{}");
+                assertEquals(401, response.statusCode(), route.routeKey());
+                assertEquals("{\"message\":\"Unauthorized\"}", response.body());
+            }
+        }
+    }
+
+    @Test
+    void unknownRoutesAreNotFoundAndTheTokenIssuerNeedsAUsername() throws Exception {
+        assertEquals(404, send("POST", "/mfa/unknown", token("alice@example.com"), "{}").statusCode());
+        assertEquals(404, send("DELETE", "/mfa", null, null).statusCode());
+        assertEquals(400, send("POST", "/dev/token", null, "{}").statusCode());
+        assertEquals(400, send("POST", "/dev/token", null, "not json").statusCode());
+    }
+
+    @Test
+    void thePortalPageIsServedAtTheRoot() throws Exception {
+        HttpResponse<String> page = send("GET", "/", null, null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertTrue(page.body().contains("app.js"));
+        assertEquals(404, send("GET", "/../pom.xml", null, null).statusCode());
+    }
+}
