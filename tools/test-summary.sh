@@ -15,14 +15,14 @@ rows = [("unit tests (core)", "functions/core/target/surefire-reports/TEST-*.xml
         ("unit tests (functions)", "functions/mfa/target/surefire-reports/TEST-*.xml"),
         ("integration tests over moto", "functions/mfa/target/failsafe-reports/moto/TEST-*.xml"),
         ("integration tests over LocalStack", "functions/mfa/target/failsafe-reports/localstack/TEST-*.xml"),
-        ("template.yaml and code agree", "functions/local/target/surefire-reports/TEST-*.xml"),
-        ("events/ through the Lambda serializer", "functions/local/target/failsafe-reports/TEST-*.xml")]
+        ("local tooling (template, tokens)", "functions/local/target/surefire-reports/TEST-*.xml"),
+        ("local tooling over moto (events/, gateway)", "functions/local/target/failsafe-reports/TEST-*.xml")]
 total_passed = total_failed = total_skipped = 0
 for name, pattern in rows:
     t, f, e, s = count(pattern)
     passed = t - f - e - s
     total_passed += passed; total_failed += f + e; total_skipped += s
     note = " (no Docker engine: skipped)" if "LocalStack" in name and t and s == t else ""
-    print(f"{name:36} {passed:4} passed, {f + e} failed, {s} skipped{note}")
+    print(f"{name:44} {passed:4} passed, {f + e} failed, {s} skipped{note}")
 print(f"{total_passed} passed, {total_failed} failed, {total_skipped} skipped")
 PY

@@ -56,18 +56,34 @@ final class Attempts {
         });
     }
 
-    /** The user must have MFA enabled (a pending or expired setup is not enough). */
-    void requireEnabled(Enrollment enrollment, Instant now) {
+    /**
+     * The user's enrollment, which must be enabled (a pending or expired setup is not enough) and
+     * not locked.
+     */
+    Enrollment enabledAndUnlocked(String userId, Instant now) {
+        Enrollment enrollment = store.find(userId)
+                .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
         if (enrollment.effectiveStatus(now) != EnrollmentStatus.ENABLED) {
             throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
         }
+        rejectIfLocked(enrollment, now);
+        return enrollment;
+    }
+
+    /** The time step the code is accepted for; otherwise the failure is counted and INVALID_CODE thrown. */
+    long acceptOrFail(Enrollment enrollment, TotpCode code, Instant now, SecretDecryptor decryptor, TotpVerifier verifier) {
+        OptionalLong step = acceptedStep(enrollment, code, now, decryptor, verifier);
+        if (step.isEmpty()) {
+            throw fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
+        }
+        return step.getAsLong();
     }
 
     /**
      * Decrypts the secret and checks the code against the window, refusing any step at or before
      * the last accepted one (RFC 6238 §5.2; NIST SP 800-63B §5.1.4.2: accept a code once).
      */
-    OptionalLong acceptedStep(Enrollment enrollment, TotpCode code, Instant now,
+    private OptionalLong acceptedStep(Enrollment enrollment, TotpCode code, Instant now,
                               SecretDecryptor decryptor, TotpVerifier verifier) {
         byte[] secret = decryptor.decrypt(enrollment.userId(), enrollment.secret());
         try {

@@ -8,7 +8,6 @@ import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * {@code POST /mfa/confirm}: PENDING → ENABLED with the first code from the app. The confirming
@@ -47,12 +46,9 @@ public final class ConfirmSetup {
                 case PENDING -> { }
             }
             attempts.rejectIfLocked(enrollment, now);
-            OptionalLong step = attempts.acceptedStep(enrollment, code, now, decryptor, verifier);
-            if (step.isEmpty()) {
-                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
-            }
+            long step = attempts.acceptOrFail(enrollment, code, now, decryptor, verifier);
             RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(policy.recoveryCodeCount());
-            store.replace(enrollment.confirmed(now, step.getAsLong(), issued.hashes()));
+            store.replace(enrollment.confirmed(now, step, issued.hashes()));
             return issued.codes();
         });
     }

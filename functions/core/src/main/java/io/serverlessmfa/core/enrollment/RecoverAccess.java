@@ -33,10 +33,7 @@ public final class RecoverAccess {
     public RecoveryCode recover(String userId, RecoveryCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
-            Enrollment enrollment = store.find(userId)
-                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-            attempts.requireEnabled(enrollment, now);
-            attempts.rejectIfLocked(enrollment, now);
+            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
             OptionalInt match = recoveryCodes.hasher().findMatch(code, enrollment.recoveryCodes());
             if (match.isEmpty()) {
                 throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);

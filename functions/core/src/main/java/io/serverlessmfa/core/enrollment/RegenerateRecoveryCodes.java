@@ -8,7 +8,6 @@ import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * {@code POST /mfa/recovery-codes}: a current TOTP code replaces every recovery code; the old
@@ -39,16 +38,10 @@ public final class RegenerateRecoveryCodes {
     public List<RecoveryCode> regenerate(String userId, TotpCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
-            Enrollment enrollment = store.find(userId)
-                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-            attempts.requireEnabled(enrollment, now);
-            attempts.rejectIfLocked(enrollment, now);
-            OptionalLong step = attempts.acceptedStep(enrollment, code, now, decryptor, verifier);
-            if (step.isEmpty()) {
-                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
-            }
+            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
+            long step = attempts.acceptOrFail(enrollment, code, now, decryptor, verifier);
             RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(policy.recoveryCodeCount());
-            store.replace(enrollment.withRecoveryCodes(step.getAsLong(), issued.hashes()));
+            store.replace(enrollment.withRecoveryCodes(step, issued.hashes()));
             return issued.codes();
         });
     }

@@ -50,9 +50,7 @@ public final class RemoveMfa {
             SecondFactorProof offered = proof.orElseThrow(() -> new MfaRejection(MfaRejection.Reason.PROOF_REQUIRED));
             attempts.rejectIfLocked(enrollment, now);
             if (offered instanceof SecondFactorProof.Totp totp) {
-                if (attempts.acceptedStep(enrollment, totp.code(), now, decryptor, verifier).isEmpty()) {
-                    throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
-                }
+                attempts.acceptOrFail(enrollment, totp.code(), now, decryptor, verifier);
             } else if (offered instanceof SecondFactorProof.Recovery recovery) {
                 if (recoveryCodes.hasher().findMatch(recovery.code(), enrollment.recoveryCodes()).isEmpty()) {
                     throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);

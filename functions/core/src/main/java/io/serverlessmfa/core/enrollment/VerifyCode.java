@@ -6,7 +6,6 @@ import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.OptionalLong;
 
 /**
  * {@code POST /mfa/verify}: the second factor at sign-in. Three AWS calls: a read, Decrypt and
@@ -34,15 +33,9 @@ public final class VerifyCode {
     public void verify(String userId, TotpCode code) {
         attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
-            Enrollment enrollment = store.find(userId)
-                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-            attempts.requireEnabled(enrollment, now);
-            attempts.rejectIfLocked(enrollment, now);
-            OptionalLong step = attempts.acceptedStep(enrollment, code, now, decryptor, verifier);
-            if (step.isEmpty()) {
-                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
-            }
-            store.replace(enrollment.withAcceptedStep(step.getAsLong()));
+            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
+            long step = attempts.acceptOrFail(enrollment, code, now, decryptor, verifier);
+            store.replace(enrollment.withAcceptedStep(step));
             return null;
         });
     }

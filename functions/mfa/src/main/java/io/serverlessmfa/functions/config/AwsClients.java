@@ -2,15 +2,15 @@ package io.serverlessmfa.functions.config;
 
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
  * SDK clients as AWS's Lambda start-up guide recommends: built once at init, an explicit region
@@ -29,23 +29,21 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDb(MfaConfiguration configuration) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .region(Region.of(configuration.region()))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
-                .httpClient(httpClient())
-                .overrideConfiguration(overrides());
-        configuration.endpoint().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return configure(DynamoDbClient.builder(), configuration).build();
     }
 
     public static KmsClient kms(MfaConfiguration configuration) {
-        KmsClientBuilder builder = KmsClient.builder()
-                .region(Region.of(configuration.region()))
+        return configure(KmsClient.builder(), configuration).build();
+    }
+
+    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+            B builder, MfaConfiguration configuration) {
+        builder.region(Region.of(configuration.region()))
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
                 .httpClient(httpClient())
                 .overrideConfiguration(overrides());
         configuration.endpoint().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return builder;
     }
 
     private static SdkHttpClient httpClient() {
