@@ -103,7 +103,13 @@ public final class ApiRequest {
                 || context.getAuthorizer().getJwt().getClaims() == null) {
             throw new UnauthorizedException("no JWT authorizer claims");
         }
-        return Map.copyOf(context.getAuthorizer().getJwt().getClaims());
+        Map<String, String> claims = new java.util.HashMap<>();
+        context.getAuthorizer().getJwt().getClaims().forEach((name, value) -> {
+            if (name != null && value != null) {
+                claims.put(name, value);
+            }
+        });
+        return Map.copyOf(claims);
     }
 
     private static Map<String, JsonNode> body(APIGatewayV2HTTPEvent event) {

@@ -91,6 +91,18 @@ class RequestValidationIT extends RouteTest {
         assertValidBodyStillWorks(route, body);
     }
 
+    @ParameterizedTest
+    @EnumSource(Route.class)
+    void aNullClaimValueIsIgnoredNotA500(Route route) {
+        String body = validBody(route, user);
+        Map<String, String> claims = new HashMap<>(user.claims());
+        claims.put("email", null);
+        ApiResult result = api.invoke(route.key, MfaApi.event(route.key, claims, body, "application/json", false));
+        assertTrue(result.status() < 500, result::toString);
+        claims.put("sub", null);
+        assertUnauthorized(api.invoke(route.key, MfaApi.event(route.key, claims, body, "application/json", false)));
+    }
+
     @Test
     void statusWithoutClaimsOrSubGives401() {
         assertUnauthorized(api.invoke("GET /mfa", MfaApi.event("GET /mfa", null, null, null, false)));
