@@ -1,0 +1,181 @@
+package io.serverlessmfa.functions.handler;
+
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertError;
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.serverlessmfa.functions.config.AwsClients;
+import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MfaApi;
+import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.TestUser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Nothing secret reaches stdout or stderr (where Lambda's logs come from) while the whole flow
+ * runs, errors and a DynamoDB outage included: not the secret, a code sent, a recovery code, the
+ * KMS ciphertext, the user's sub or email, nor the bearer token.
+ */
+class SecretsHygieneIT {
+
+    private static final String DEAD_ENDPOINT = "http://127.0.0.1:1";
+
+    private final String token = "eyJhbGciOiJSUzI1NiJ9." + UUID.randomUUID().toString().replace("-", "") + ".c2lnbmF0dXJl";
+    private final List<String> codesSent = new ArrayList<>();
+    private final List<String> recoveryCodes = new ArrayList<>();
+    private int requestNumber;
+    private MfaApi api;
+    private TestUser user;
+
+    @Test
+    void theFullFlowLogsNoSecretCodeCiphertextIdentityOrToken() {
+        AwsEmulator emulator = AwsEmulator.get();
+        RawItems raw = new RawItems(emulator);
+        MutableClock clock = MutableClock.atStepStart();
+        user = TestUser.random();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        List<String> ciphertexts = new ArrayList<>();
+        String secret;
+        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try (DynamoDbClient deadDynamoDb = AwsClients.dynamoDb(MfaConfiguration.fromEnvironment(
+                emulator.environment(Map.of(MfaConfiguration.ENDPOINT_URL, DEAD_ENDPOINT))))) {
+            // Built after the redirection: each handler takes System.out when it is constructed.
+            api = MfaApi.over(emulator, clock, Map.of());
+            MfaFixtures fixtures = new MfaFixtures(api, clock);
+            MfaApi outage = new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())), clock,
+                    new SecureRandom(), deadDynamoDb, emulator.kms()));
+
+            ApiResult setup = assertSuccess(201, send(api, "POST /mfa/setup", "{}"));
+            secret = setup.text("secret");
+            ciphertexts.add(ciphertext(raw));
+            String wrong = fixtures.wrongCode(secret);
+            assertError(400, "invalid_code", send(api, "POST /mfa/confirm", code(wrong)));
+            ApiResult confirmed = assertSuccess(200, send(api, "POST /mfa/confirm", code(api.codeFor(secret))));
+            recoveryCodes.addAll(confirmed.texts("recoveryCodes"));
+            ciphertexts.add(ciphertext(raw));
+
+            assertSuccess(200, send(api, "POST /mfa/verify", code(fixtures.nextCode(secret))));
+            assertError(400, "invalid_code", send(api, "POST /mfa/verify", code(fixtures.wrongCode(secret))));
+            assertSuccess(200, send(api, "GET /mfa", null));
+
+            ApiResult recovered = assertSuccess(200, send(api, "POST /mfa/recover", recovery(recoveryCodes.get(0))));
+            recoveryCodes.addAll(recovered.texts("recoveryCodes"));
+            assertError(400, "invalid_recovery_code", send(api, "POST /mfa/recover", recovery(recoveryCodes.get(0))));
+            assertError(400, "invalid_request", send(api, "POST /mfa/recover", recovery(recoveryCodes.get(1) + "!")));
+
+            ApiResult regenerated = assertSuccess(200, send(api, "POST /mfa/recovery-codes", code(fixtures.nextCode(secret))));
+            recoveryCodes.addAll(regenerated.texts("recoveryCodes"));
+
+            // The outage: a dead DynamoDB endpoint, with a right code and a recovery code in the requests.
+            String outageCode = fixtures.nextCode(secret);
+            assertError(503, "service_unavailable", send(outage, "POST /mfa/verify", code(outageCode)));
+            assertError(503, "service_unavailable", send(outage, "POST /mfa/recover",
+                    recovery(recoveryCodes.get(recoveryCodes.size() - 1))));
+            assertError(503, "service_unavailable", send(outage, "POST /mfa/setup", "{}"));
+
+            assertError(400, "invalid_code", send(api, "POST /mfa/remove", code(fixtures.wrongCode(secret))));
+            assertSuccess(200, send(api, "POST /mfa/remove", code(outageCode)));
+            assertSuccess(200, send(api, "GET /mfa", null));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+
+        String output = captured.toString(StandardCharsets.UTF_8);
+        List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
+        System.out.println("secrets hygiene: log lines scanned: " + lines.size() + " (" + output.length() + " characters)");
+        assertTrue(lines.size() >= requestNumber, () -> "one log line per request at least: " + lines.size() + " < " + requestNumber);
+
+        Map<String, String> forbidden = new LinkedHashMap<>();
+        forbidden.put("secret", secret);
+        forbidden.put("secret, lower case", secret.toLowerCase(Locale.ROOT));
+        for (String sent : codesSent) {
+            forbidden.put("TOTP code " + sent, sent);
+        }
+        for (String recoveryCode : recoveryCodes) {
+            String normalised = recoveryCode.replace("-", "");
+            forbidden.put("recovery code " + recoveryCode, recoveryCode);
+            forbidden.put("recovery code, normalised " + normalised, normalised);
+            forbidden.put("recovery code, lower case " + recoveryCode, normalised.toLowerCase(Locale.ROOT));
+            forbidden.put("recovery code, first two groups " + recoveryCode, recoveryCode.substring(0, 9));
+        }
+        for (int i = 0; i < ciphertexts.size(); i++) {
+            String ciphertext = ciphertexts.get(i);
+            forbidden.put("KMS ciphertext #" + i + " (Base64)", ciphertext);
+            forbidden.put("KMS ciphertext #" + i + " (Base64, a 24-character slice)", ciphertext.substring(20, 44));
+            forbidden.put("KMS ciphertext #" + i + " (hex)", HexFormat.of().formatHex(Base64.getDecoder().decode(ciphertext)).substring(0, 40));
+        }
+        forbidden.put("sub", user.sub());
+        forbidden.put("email", user.email());
+        forbidden.put("bearer token", token);
+        forbidden.put("bearer token signature part", token.substring(token.indexOf('.') + 1, token.lastIndexOf('.')));
+        assertTrue(codesSent.size() >= 7, "codes were sent: " + codesSent);
+
+        List<String> leaks = new ArrayList<>();
+        forbidden.forEach((what, value) -> {
+            if (output.contains(value)) {
+                leaks.add(what + " in: " + lines.stream().filter(line -> line.contains(value)).findFirst().orElse("?"));
+            }
+        });
+        System.out.println("secrets hygiene: " + forbidden.size() + " forbidden strings checked, " + codesSent.size()
+                + " codes sent, " + recoveryCodes.size() + " recovery codes, " + requestNumber + " requests");
+        assertEquals(List.of(), leaks, "nothing secret in the logs");
+        assertFalse(output.contains("Bearer"), "no Authorization header in the logs");
+    }
+
+    private ApiResult send(MfaApi handlers, String route, String body) {
+        APIGatewayV2HTTPEvent event = MfaApi.event(route, user.claims(), body, body == null ? null : "application/json", false);
+        event.getHeaders().put("authorization", "Bearer " + token);
+        // A request id of letters only, so a 6-digit code cannot appear in it by chance.
+        event.getRequestContext().setRequestId("hygiene-request-" + letters(++requestNumber));
+        return handlers.invoke(route, event);
+    }
+
+    private String code(String value) {
+        codesSent.add(value);
+        return "{\"code\":\"" + value + "\"}";
+    }
+
+    private static String recovery(String value) {
+        return "{\"recoveryCode\":\"" + value + "\"}";
+    }
+
+    private String ciphertext(RawItems raw) {
+        return Base64.getEncoder().encodeToString(raw.get(user.sub()).get("secretCiphertext").b().asByteArray());
+    }
+
+    private static String letters(int number) {
+        StringBuilder out = new StringBuilder();
+        do {
+            out.append((char) ('a' + number % 26));
+            number /= 26;
+        } while (number > 0);
+        return out.toString();
+    }
+}
