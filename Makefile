@@ -8,7 +8,7 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 MVN := mvn -B -ntp
 
-.PHONY: run test lint invoke verify-tools clean
+.PHONY: run test lint invoke verify-tools fuzz clean
 
 # The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
 # the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
@@ -41,6 +41,12 @@ invoke: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml
+
+# Fuzzes the API against openapi.yaml (the HTTP contract as OpenAPI) with Schemathesis on the local
+# stack: over 10,000 requests, with a valid token and without one; no 5xx, every response as
+# declared. Starts and stops `make run` itself (port 3000 must be free). Reports: target/fuzz/.
+fuzz: $(VENV)/.installed
+	tools/fuzz.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.
