@@ -58,7 +58,7 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
                     "The service is temporarily unavailable. Nothing was changed; please try again shortly.",
                     OUTAGE_RETRY_AFTER);
         } catch (SecretIntegrityException tampered) {
-            log.fault(name, requestId, "stored secret failed its integrity check (KMS encryption context)");
+            log.fault(name, requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");
         } catch (RuntimeException bug) {
             log.fault(name, requestId, bug.getClass().getName());
