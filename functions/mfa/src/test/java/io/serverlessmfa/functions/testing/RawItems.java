@@ -52,10 +52,6 @@ public final class RawItems {
     }
 
     /**
-     * Where {@code needle} occurs byte-wise in any value of the item: S (UTF-8), N (its text), B,
-     * the sets, and lists and maps recursively. Empty if nowhere.
-     */
-    /**
      * Asserts the item is a removal's tombstone: only its key, status NONE, the version and a TTL;
      * no ciphertext, no recovery hashes, no lock state.
      */
@@ -65,6 +61,10 @@ public final class RawItems {
         org.junit.jupiter.api.Assertions.assertEquals("NONE", item.get("status").s());
     }
 
+    /**
+     * Where {@code needle} occurs byte-wise in any value of the item: S (UTF-8), N (its text), B,
+     * the sets, and lists and maps recursively. Empty if nowhere.
+     */
     public static Optional<String> findBytes(Map<String, AttributeValue> item, byte[] needle) {
         for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
             Optional<String> found = findBytes(attribute.getKey(), attribute.getValue(), needle);
