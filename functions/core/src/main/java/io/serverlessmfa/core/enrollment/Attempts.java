@@ -99,8 +99,9 @@ final class Attempts {
      * guesses cannot get more evaluations than the lockout allows, then refuses the request.
      */
     RuntimeException fail(Enrollment enrollment, Instant now, MfaRejection.Reason reason) {
-        store.replace(enrollment.withFailure(now, policy.lockout()));
-        return new MfaRejection(reason);
+        Enrollment failed = enrollment.withFailure(now, policy.lockout());
+        store.replace(failed);
+        return failed.activeLockUntil(now).isPresent() ? MfaRejection.startingLock(reason) : new MfaRejection(reason);
     }
 
     private static void backOff(int attempt) {

@@ -25,19 +25,35 @@ public final class MfaRejection extends RuntimeException {
 
     private final Reason reason;
     private final transient Duration retryAfter;
+    private final boolean lockStarted;
 
     public MfaRejection(Reason reason) {
-        this(reason, null);
+        this(reason, null, false);
     }
 
     public MfaRejection(Reason reason, Duration retryAfter) {
+        this(reason, retryAfter, false);
+    }
+
+    private MfaRejection(Reason reason, Duration retryAfter, boolean lockStarted) {
         super(reason.name(), null, false, false);
         this.reason = reason;
         this.retryAfter = retryAfter;
+        this.lockStarted = lockStarted;
+    }
+
+    /** A wrong code whose counted failure reached the limit and started a lock (ops count these). */
+    public static MfaRejection startingLock(Reason reason) {
+        return new MfaRejection(reason, null, true);
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** True when this refusal's counted failure started a lock. */
+    public boolean lockStarted() {
+        return lockStarted;
     }
 
     /** For {@link Reason#TOO_MANY_ATTEMPTS}: how long the lock still runs. */

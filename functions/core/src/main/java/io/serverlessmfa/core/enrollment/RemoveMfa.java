@@ -31,8 +31,13 @@ public final class RemoveMfa {
         this.attempts = new Attempts(store, policy);
     }
 
-    public void remove(String userId, Optional<SecondFactorProof> proof) {
-        attempts.retryingOnConflict(() -> {
+    /**
+     * Removes MFA, or cancels a pending setup (no proof needed).
+     *
+     * @return what was removed: {@link EnrollmentStatus#ENABLED} or {@link EnrollmentStatus#PENDING}
+     */
+    public EnrollmentStatus remove(String userId, Optional<SecondFactorProof> proof) {
+        return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
             Enrollment enrollment = store.find(userId)
                     .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
@@ -43,7 +48,7 @@ public final class RemoveMfa {
                     // start unlocked: a lock outlives a cancelled setup as it outlives a restarted one.
                     attempts.rejectIfLocked(enrollment, now);
                     store.delete(enrollment);
-                    return null;
+                    return EnrollmentStatus.PENDING;
                 }
                 case ENABLED -> { }
             }
@@ -57,7 +62,7 @@ public final class RemoveMfa {
                 }
             }
             store.delete(enrollment);
-            return null;
+            return EnrollmentStatus.ENABLED;
         });
     }
 }

@@ -5,6 +5,7 @@ import static io.serverlessmfa.core.enrollment.Fixture.rejected;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,6 +228,18 @@ class LockoutTest {
 
         assertDoesNotThrow(() -> f.verify(Fixture.BOB, f.currentCode(bob.secret())));
         assertTrue(f.stored(ALICE).activeLockUntil(f.clock.instant()).isPresent());
+    }
+
+    @Test
+    void onlyTheFailureThatReachesTheLimitSaysItStartedTheLock() {
+        for (int i = 1; i <= 5; i++) {
+            MfaRejection refusal = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+            assertEquals(MfaRejection.Reason.INVALID_CODE, refusal.reason());
+            assertEquals(i == 5, refusal.lockStarted(), "failure " + i);
+        }
+        MfaRejection whileLocked = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, whileLocked.reason());
+        assertFalse(whileLocked.lockStarted(), "a refusal during the lock starts nothing");
     }
 
     private void failTimes(int times) {

@@ -4,6 +4,7 @@ import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
 import io.serverlessmfa.core.totp.TotpSettings;
+import io.serverlessmfa.functions.metrics.EmfMetrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -19,9 +20,10 @@ import java.util.Optional;
  * @param endpoint   {@code AWS_ENDPOINT_URL}: an emulator, for local runs and tests only
  * @param policy     the enrollment rules ({@code MFA_ISSUER}, {@code MFA_TOTP_*}, {@code MFA_LOCKOUT_*},
  *                   {@code MFA_PENDING_SETUP_SECONDS}, {@code MFA_RECOVERY_CODE_COUNT})
+ * @param metricsNamespace {@code MFA_METRICS_NAMESPACE}: the CloudWatch namespace of the EMF metrics
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
-                               Optional<URI> endpoint, MfaPolicy policy) {
+                               Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -34,6 +36,7 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String LOCKOUT_SECONDS = "MFA_LOCKOUT_SECONDS";
     public static final String PENDING_SETUP_SECONDS = "MFA_PENDING_SETUP_SECONDS";
     public static final String RECOVERY_CODE_COUNT = "MFA_RECOVERY_CODE_COUNT";
+    public static final String METRICS_NAMESPACE = "MFA_METRICS_NAMESPACE";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -66,7 +69,12 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
                 new TotpSettings(algorithm, digits, Duration.ofSeconds(period)), window,
                 new LockoutPolicy(maxFailures, Duration.ofSeconds(lockSeconds)),
                 Duration.ofSeconds(pendingSeconds), recoveryCodes);
-        return new MfaConfiguration(table, keyId, region, endpoint, policy);
+        String namespace = env.optional(METRICS_NAMESPACE).orElse(EmfMetrics.DEFAULT_NAMESPACE);
+        if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}") || namespace.startsWith("AWS/")) {
+            // CloudWatch's rule for namespaces; AWS/ is reserved for AWS services.
+            throw new ConfigurationException(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : - and not start with AWS/");
+        }
+        return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace);
     }
 
     /** The KMS key, for the functions that encrypt or decrypt. */

@@ -6,6 +6,7 @@ import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.util.List;
 
 /** {@code POST /mfa/confirm} {@code {"code":"123456"}}. */
@@ -19,7 +20,7 @@ public final class ConfirmHandler extends MfaFunction {
     }
 
     public ConfirmHandler(Wiring wiring) {
-        super("confirm");
+        super("confirm", wiring);
         this.confirm = new ConfirmSetup(wiring.store(), wiring.cipher(), wiring.verifier(), wiring.recoveryCodes(),
                 wiring.policy(), wiring.clock());
         this.digits = wiring.policy().totp().digits();
@@ -31,7 +32,7 @@ public final class ConfirmHandler extends MfaFunction {
         return ApiResponse.json(200, JsonObject.create()
                 .field("status", "ENABLED")
                 .field("recoveryCodes", formatted(codes))
-                .build());
+                .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.MFA_ENABLED);
     }
 
     static List<String> formatted(List<RecoveryCode> codes) {

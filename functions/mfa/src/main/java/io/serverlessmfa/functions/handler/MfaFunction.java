@@ -7,11 +7,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.serverlessmfa.core.enrollment.MfaRejection;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.SecretIntegrityException;
+import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.RequestLog;
 import io.serverlessmfa.functions.http.UnauthorizedException;
+import io.serverlessmfa.functions.metrics.EmfMetrics;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.time.Duration;
 
 /**
@@ -25,10 +28,12 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
 
     private final String name;
     private final RequestLog log;
+    private final EmfMetrics metrics;
 
-    protected MfaFunction(String name) {
+    protected MfaFunction(String name, Wiring wiring) {
         this.name = name;
         this.log = new RequestLog(System.out);
+        this.metrics = new EmfMetrics(System.out, wiring.configuration().metricsNamespace(), wiring.clock());
     }
 
     /** The route's work, from a request whose identity and body are already checked. */
@@ -40,6 +45,7 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
         String requestId = requestId(event, context);
         ApiResponse response = respond(event, requestId);
         log.request(name, requestId, response.statusCode(), response.errorCode(), (System.nanoTime() - started) / 1_000_000);
+        metrics.publish(name, response.errorCode() == null ? "ok" : response.errorCode(), response.metrics());
         return response.toEvent();
     }
 
@@ -51,7 +57,7 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
         } catch (InvalidRequestException invalid) {
             return ApiResponse.error(400, "invalid_request", invalid.getMessage());
         } catch (MfaRejection rejection) {
-            return rejected(rejection);
+            return rejected(rejection).withMetrics(metricsOf(rejection));
         } catch (DependencyUnavailableException outage) {
             log.fault(name, requestId, outage.getMessage());
             return ApiResponse.error(503, "service_unavailable",
@@ -64,6 +70,16 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
             log.fault(name, requestId, bug.getClass().getName());
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");
         }
+    }
+
+    /** A code evaluated and refused is a failed verification, on any route; reaching the limit is a lockout. */
+    private static MfaMetric[] metricsOf(MfaRejection rejection) {
+        return switch (rejection.reason()) {
+            case INVALID_CODE, INVALID_RECOVERY_CODE -> rejection.lockStarted()
+                    ? new MfaMetric[] {MfaMetric.VERIFY_FAILED, MfaMetric.LOCKED_OUT}
+                    : new MfaMetric[] {MfaMetric.VERIFY_FAILED};
+            default -> new MfaMetric[0];
+        };
     }
 
     static ApiResponse rejected(MfaRejection rejection) {

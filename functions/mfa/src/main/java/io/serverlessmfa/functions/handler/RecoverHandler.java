@@ -5,6 +5,7 @@ import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ public final class RecoverHandler extends MfaFunction {
     }
 
     public RecoverHandler(Wiring wiring) {
-        super("recover");
+        super("recover", wiring);
         this.recover = new RecoverAccess(wiring.store(), wiring.recoveryCodes(), wiring.policy(), wiring.clock());
     }
 
@@ -30,6 +31,6 @@ public final class RecoverHandler extends MfaFunction {
         return ApiResponse.json(200, JsonObject.create()
                 .field("status", "ENABLED")
                 .field("recoveryCodes", List.of(replacement))
-                .build());
+                .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.RECOVERY_CODE_USED);
     }
 }

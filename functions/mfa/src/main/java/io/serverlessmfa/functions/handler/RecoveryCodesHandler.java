@@ -5,6 +5,7 @@ import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 
 /** {@code POST /mfa/recovery-codes} {@code {"code":"123456"}}: every older recovery code stops working. */
 public final class RecoveryCodesHandler extends MfaFunction {
@@ -17,7 +18,7 @@ public final class RecoveryCodesHandler extends MfaFunction {
     }
 
     public RecoveryCodesHandler(Wiring wiring) {
-        super("recovery-codes");
+        super("recovery-codes", wiring);
         this.regenerate = new RegenerateRecoveryCodes(wiring.store(), wiring.cipher(), wiring.verifier(),
                 wiring.recoveryCodes(), wiring.policy(), wiring.clock());
         this.digits = wiring.policy().totp().digits();
@@ -28,6 +29,6 @@ public final class RecoveryCodesHandler extends MfaFunction {
         return ApiResponse.json(200, JsonObject.create()
                 .field("recoveryCodes", ConfirmHandler.formatted(regenerate.regenerate(request.userId(),
                         request.totpCode("code", digits))))
-                .build());
+                .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.RECOVERY_CODES_REGENERATED);
     }
 }

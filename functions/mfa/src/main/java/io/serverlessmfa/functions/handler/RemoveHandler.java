@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.handler;
 
+import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.RemoveMfa;
 import io.serverlessmfa.core.enrollment.SecondFactorProof;
 import io.serverlessmfa.core.recovery.RecoveryCode;
@@ -9,6 +10,7 @@ import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.JsonObject;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.util.Optional;
 
 /**
@@ -25,7 +27,7 @@ public final class RemoveHandler extends MfaFunction {
     }
 
     public RemoveHandler(Wiring wiring) {
-        super("remove");
+        super("remove", wiring);
         this.remove = new RemoveMfa(wiring.store(), wiring.cipher(), wiring.verifier(), wiring.recoveryCodes(),
                 wiring.policy(), wiring.clock());
         this.digits = wiring.policy().totp().digits();
@@ -40,7 +42,10 @@ public final class RemoveHandler extends MfaFunction {
         }
         Optional<SecondFactorProof> proof = code.<SecondFactorProof>map(SecondFactorProof.Totp::new)
                 .or(() -> recoveryCode.map(SecondFactorProof.Recovery::new));
-        remove.remove(request.userId(), proof);
-        return ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
+        ApiResponse removed = ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
+        // Cancelling a pending setup needs no proof and turns nothing off: not a removal for ops.
+        return remove.remove(request.userId(), proof) == EnrollmentStatus.ENABLED
+                ? removed.withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.MFA_REMOVED)
+                : removed;
     }
 }

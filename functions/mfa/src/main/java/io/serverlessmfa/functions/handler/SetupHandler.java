@@ -10,6 +10,7 @@ import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.JsonObject;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 
 /** {@code POST /mfa/setup}. KMS Encrypt only: this function can never decrypt a secret. */
 public final class SetupHandler extends MfaFunction {
@@ -26,7 +27,7 @@ public final class SetupHandler extends MfaFunction {
     }
 
     public SetupHandler(Wiring wiring) {
-        super("setup");
+        super("setup", wiring);
         this.setup = new StartSetup(wiring.store(), wiring.cipher(), new TotpSecretGenerator(wiring.random()),
                 new QrCodeRenderer(QR_PIXELS_PER_MODULE), wiring.policy(), wiring.clock());
     }
@@ -41,7 +42,7 @@ public final class SetupHandler extends MfaFunction {
                 .field("otpauthUri", started.otpauthUri())
                 .field("qrCode", started.qrCode())
                 .field("expiresAt", ApiResponse.timestamp(started.expiresAt()))
-                .build());
+                .build()).withMetrics(MfaMetric.SETUP_STARTED);
     }
 
     private static String accountName(ApiRequest request) {

@@ -17,7 +17,7 @@ public final class StatusHandler extends MfaFunction {
     }
 
     public StatusHandler(Wiring wiring) {
-        super("status");
+        super("status", wiring);
         this.status = new GetStatus(wiring.store(), wiring.clock());
     }
 

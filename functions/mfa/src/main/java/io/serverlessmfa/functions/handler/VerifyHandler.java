@@ -5,6 +5,7 @@ import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 
 /** {@code POST /mfa/verify} {@code {"code":"123456"}}: the second factor at sign-in. */
 public final class VerifyHandler extends MfaFunction {
@@ -17,7 +18,7 @@ public final class VerifyHandler extends MfaFunction {
     }
 
     public VerifyHandler(Wiring wiring) {
-        super("verify");
+        super("verify", wiring);
         this.verify = new VerifyCode(wiring.store(), wiring.cipher(), wiring.verifier(), wiring.policy(), wiring.clock());
         this.digits = wiring.policy().totp().digits();
     }
@@ -25,6 +26,7 @@ public final class VerifyHandler extends MfaFunction {
     @Override
     protected ApiResponse handle(ApiRequest request) {
         verify.verify(request.userId(), request.totpCode("code", digits));
-        return ApiResponse.json(200, JsonObject.create().field("verified", true).build());
+        return ApiResponse.json(200, JsonObject.create().field("verified", true).build())
+                .withMetrics(MfaMetric.VERIFY_SUCCEEDED);
     }
 }

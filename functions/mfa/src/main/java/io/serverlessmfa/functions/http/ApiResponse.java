@@ -5,22 +5,40 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import io.serverlessmfa.functions.metrics.MfaMetric;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An HTTP answer in the contract's shape. Every response is JSON and carries
  * {@code Cache-Control: no-store}: most carry a secret or recovery code, and the others say
  * something about a user's security state that no cache should keep.
  */
-public record ApiResponse(int statusCode, String body, Map<String, String> headers, String errorCode) {
+public record ApiResponse(int statusCode, String body, Map<String, String> headers, String errorCode,
+                          Set<MfaMetric> metrics) {
 
     public ApiResponse {
         headers = Map.copyOf(headers);
+        metrics = metrics.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(metrics));
+    }
+
+    private ApiResponse(int statusCode, String body, Map<String, String> headers, String errorCode) {
+        this(statusCode, body, headers, errorCode, Set.of());
     }
 
     public static ApiResponse json(int statusCode, String body) {
         return new ApiResponse(statusCode, body, baseHeaders(), null);
+    }
+
+    /** The same answer, counting {@code more} events for ops (EMF metrics, never sent to the client). */
+    public ApiResponse withMetrics(MfaMetric... more) {
+        Set<MfaMetric> all = EnumSet.noneOf(MfaMetric.class);
+        all.addAll(metrics);
+        all.addAll(List.of(more));
+        return new ApiResponse(statusCode, body, headers, errorCode, all);
     }
 
     /** {@code {"error":"<code>","message":"<text for a person>"}}. */

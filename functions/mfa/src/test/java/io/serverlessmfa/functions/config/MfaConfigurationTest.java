@@ -82,6 +82,8 @@ class MfaConfigurationTest {
         "MFA_RECOVERY_CODE_COUNT, 17",
         "MFA_ISSUER, Example:Corp",
         "AWS_ENDPOINT_URL, not a url",
+        "MFA_METRICS_NAMESPACE, AWS/Lambda",
+        "MFA_METRICS_NAMESPACE, with space",
     })
     void anInvalidValueStopsInitWithAMessageNamingTheVariable(String variable, String value) {
         Map<String, String> environment = minimal();

@@ -109,7 +109,10 @@ class SecretsHygieneIT {
 
         String output = captured.toString(StandardCharsets.UTF_8);
         List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
-        System.out.println("secrets hygiene: log lines scanned: " + lines.size() + " (" + output.length() + " characters)");
+        long metricDocuments = lines.stream().filter(line -> line.startsWith("{\"_aws\"")).count();
+        System.out.println("secrets hygiene: log lines scanned: " + lines.size() + ", of which " + metricDocuments
+                + " EMF metric documents (" + output.length() + " characters)");
+        assertTrue(metricDocuments > 0, "the EMF metrics are written to the same output and scanned too");
         assertTrue(lines.size() >= requestNumber, () -> "one log line per request at least: " + lines.size() + " < " + requestNumber);
 
         Map<String, String> forbidden = new LinkedHashMap<>();

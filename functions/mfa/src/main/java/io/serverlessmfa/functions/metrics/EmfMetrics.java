@@ -1,0 +1,72 @@
+package io.serverlessmfa.functions.metrics;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Set;
+import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
+
+/**
+ * Writes metrics as CloudWatch Embedded Metric Format documents to the function's standard output,
+ * which Lambda sends to CloudWatch Logs, where the metrics are extracted: no API call, no added
+ * latency, no extra dependency (the SDK's JSON writer is already loaded).
+ *
+ * <p>Dimensions are only {@code function} and {@code outcome} (the contract's error code or
+ * {@code ok}): a handful of values each. A user id, a code or anything from the request body never
+ * becomes a dimension or a property: high cardinality costs money per metric and would put
+ * identities into CloudWatch.
+ */
+public final class EmfMetrics {
+
+    public static final String DEFAULT_NAMESPACE = "ServerlessMfa";
+
+    private final PrintStream out;
+    private final String namespace;
+    private final Clock clock;
+
+    public EmfMetrics(PrintStream out, String namespace, Clock clock) {
+        this.out = out;
+        this.namespace = namespace;
+        this.clock = clock;
+    }
+
+    /**
+     * One document with a count of 1 for each metric in {@code metrics}; nothing at all when there
+     * are none (a status read changes nothing ops count).
+     */
+    public void publish(String function, String outcome, Collection<MfaMetric> metrics) {
+        if (metrics.isEmpty()) {
+            return;
+        }
+        Set<MfaMetric> distinct = EnumSet.copyOf(metrics);
+        JsonWriter json = JsonWriter.create();
+        json.writeStartObject();
+        json.writeFieldName("_aws").writeStartObject();
+        json.writeFieldName("Timestamp").writeValue(clock.millis());
+        json.writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject();
+        json.writeFieldName("Namespace").writeValue(namespace);
+        json.writeFieldName("Dimensions").writeStartArray();
+        json.writeStartArray().writeValue("function").writeEndArray();
+        json.writeStartArray().writeValue("function").writeValue("outcome").writeEndArray();
+        json.writeEndArray();
+        json.writeFieldName("Metrics").writeStartArray();
+        for (MfaMetric metric : distinct) {
+            json.writeStartObject();
+            json.writeFieldName("Name").writeValue(metric.metricName());
+            json.writeFieldName("Unit").writeValue("Count");
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject().writeEndArray();
+        json.writeEndObject();
+        json.writeFieldName("function").writeValue(function);
+        json.writeFieldName("outcome").writeValue(outcome);
+        for (MfaMetric metric : distinct) {
+            json.writeFieldName(metric.metricName()).writeValue(1);
+        }
+        json.writeEndObject();
+        out.println(new String(json.getBytes(), StandardCharsets.UTF_8));
+    }
+}
