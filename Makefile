@@ -8,7 +8,7 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 MVN := mvn -B -ntp
 
-.PHONY: run test lint invoke verify-tools fuzz clean
+.PHONY: run test lint invoke verify-tools fuzz bench clean
 
 # The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
 # the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
@@ -47,6 +47,10 @@ lint: $(VENV)/.installed
 # declared. Starts and stops `make run` itself (port 3000 must be free). Reports: target/fuzz/.
 fuzz: $(VENV)/.installed
 	tools/fuzz.sh
+
+# Measurements (never timed unit tests): medians of fresh JVMs, side by side.
+bench:
+	tools/bench-metrics.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.
