@@ -165,6 +165,35 @@ public final class LocalGateway {
         return send(exchange, 200, type, Files.readAllBytes(file), Map.of("Cache-Control", "no-cache"));
     }
 
+    /**
+     * The query string as payload 2.0 gives it: decoded values, a repeated name's values joined
+     * with commas, and null when there is none.
+     */
+    static Map<String, String> queryParameters(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            parameters.merge(name, value, (first, second) -> first + "," + second);
+        }
+        return parameters.isEmpty() ? null : parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+            return text; // API Gateway passes what it cannot decode as it came
+        }
+    }
+
     /** A payload 2.0 event as API Gateway builds it after its JWT authorizer. */
     private static APIGatewayV2HTTPEvent event(HttpExchange exchange, String routeKey, String path,
                                                Map<String, String> claims, byte[] body) {
@@ -178,6 +207,7 @@ public final class LocalGateway {
                 .withRouteKey(routeKey)
                 .withRawPath(path)
                 .withRawQueryString(query == null ? "" : query)
+                .withQueryStringParameters(queryParameters(query))
                 .withHeaders(headers)
                 .withBody(body.length == 0 ? null : text != null ? text : Base64.getEncoder().encodeToString(body))
                 .withIsBase64Encoded(body.length > 0 && text == null)

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -23,8 +25,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class SamTemplate {
 
-    /** One {@code AWS::Serverless::Function} with its {@code HttpApi} route. */
-    public record Function(String logicalId, String handlerClass, String method, String path) {
+    /**
+     * One {@code AWS::Serverless::Function} with its {@code HttpApi} route and the IAM actions its
+     * inline policy statements allow.
+     */
+    public record Function(String logicalId, String handlerClass, String method, String path, Set<String> actions) {
 
         /** The route key as API Gateway writes it, e.g. {@code POST /mfa/setup}. */
         public String routeKey() {
@@ -66,13 +71,29 @@ public final class SamTemplate {
             }
             Map<String, Object> properties = (Map<String, Object>) definition.get("Properties");
             String handler = (String) properties.get("Handler");
+            Set<String> actions = new TreeSet<>();
+            for (Object policy : (List<Object>) properties.getOrDefault("Policies", List.of())) {
+                if (policy instanceof Map<?, ?> document) {
+                    for (Object statement : (List<Object>) document.get("Statement")) {
+                        Object action = ((Map<String, Object>) statement).get("Action");
+                        if (action instanceof List<?> list) {
+                            list.forEach(item -> actions.add((String) item));
+                        } else {
+                            actions.add((String) action);
+                        }
+                    }
+                } else {
+                    actions.add("SAM policy template " + policy); // e.g. DynamoDBCrudPolicy: too broad to list
+                }
+            }
             Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
             for (Object event : events.values()) {
                 Map<String, Object> eventDefinition = (Map<String, Object>) event;
                 if ("HttpApi".equals(eventDefinition.get("Type"))) {
                     Map<String, Object> route = (Map<String, Object>) eventDefinition.get("Properties");
                     functions.add(new Function(resource.getKey(), handler.split("::", 2)[0],
-                            ((String) route.get("Method")).toUpperCase(java.util.Locale.ROOT), (String) route.get("Path")));
+                            ((String) route.get("Method")).toUpperCase(java.util.Locale.ROOT), (String) route.get("Path"),
+                            Set.copyOf(actions)));
                 }
             }
         }

@@ -69,6 +69,9 @@ class EventFilesIT {
                 return 200;
             case "POST /mfa/setup":
                 return 201;
+            case "GET /mfa/events":
+                api.setup(user);
+                return 200;
             case "POST /mfa/confirm": {
                 String secret = api.setup(user).text("secret");
                 event.setBody(event.getBody().replace("123456", api.codeFor(secret)));

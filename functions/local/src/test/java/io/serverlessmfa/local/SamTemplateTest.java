@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -21,9 +22,25 @@ import org.junit.jupiter.api.Test;
 /** template.yaml and the code agree: what `sam deploy` ships is what the code and the contract say. */
 class SamTemplateTest {
 
-    /** Every route of the API contract (../shared/design/api-contract.md). */
+    /** Every route of the API contract (../shared/design/api-contract.md), and the audit trail's. */
     private static final Set<String> CONTRACT_ROUTES = Set.of("GET /mfa", "POST /mfa/setup", "POST /mfa/confirm",
-            "POST /mfa/verify", "POST /mfa/recover", "POST /mfa/recovery-codes", "POST /mfa/remove");
+            "POST /mfa/verify", "POST /mfa/recover", "POST /mfa/recovery-codes", "POST /mfa/remove", "GET /mfa/events");
+
+    /**
+     * Least privilege, per function: exactly what its code calls. A state change is one
+     * TransactWriteItems, which IAM checks as the PutItem and UpdateItem it contains (the
+     * enrollment, the audit event, the adoption counters). Status and recover never touch KMS;
+     * only setup encrypts.
+     */
+    private static final Map<String, Set<String>> ACTIONS = Map.of(
+            "StatusFunction", Set.of("dynamodb:GetItem"),
+            "SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:Encrypt"),
+            "ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt"),
+            "VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt"),
+            "RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem"),
+            "RecoveryCodesFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt"),
+            "RemoveFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt"),
+            "EventsFunction", Set.of("dynamodb:Query"));
 
     private static SamTemplate template;
 
@@ -37,6 +54,16 @@ class SamTemplateTest {
         List<String> routes = template.functions().stream().map(SamTemplate.Function::routeKey).toList();
         assertEquals(CONTRACT_ROUTES, Set.copyOf(routes));
         assertEquals(routes.size(), Set.copyOf(routes).size(), "no route is served twice: " + routes);
+    }
+
+    @Test
+    void everyFunctionIsAllowedExactlyTheActionsItsCodeCallsAndNoWildcard() {
+        for (SamTemplate.Function function : template.functions()) {
+            assertEquals(ACTIONS.get(function.logicalId()), function.actions(), function.logicalId());
+            for (String action : function.actions()) {
+                assertFalse(action.contains("*"), function.logicalId() + " allows " + action);
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.EnrollmentStore;
@@ -10,6 +13,7 @@ import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -71,10 +75,11 @@ final class Attempts {
     }
 
     /** The time step the code is accepted for; otherwise the failure is counted and INVALID_CODE thrown. */
-    long acceptOrFail(Enrollment enrollment, TotpCode code, Instant now, SecretDecryptor decryptor, TotpVerifier verifier) {
+    long acceptOrFail(RequestOrigin origin, Enrollment enrollment, TotpCode code, Instant now, SecretDecryptor decryptor,
+                      TotpVerifier verifier) {
         OptionalLong step = acceptedStep(enrollment, code, now, decryptor, verifier);
         if (step.isEmpty()) {
-            throw fail(enrollment, now, MfaRejection.Reason.INVALID_CODE);
+            throw fail(origin, enrollment, now, MfaRejection.Reason.INVALID_CODE);
         }
         return step.getAsLong();
     }
@@ -98,10 +103,13 @@ final class Attempts {
      * Counts a failed code in the same conditional write as the check's outcome, so parallel
      * guesses cannot get more evaluations than the lockout allows, then refuses the request.
      */
-    RuntimeException fail(Enrollment enrollment, Instant now, MfaRejection.Reason reason) {
+    RuntimeException fail(RequestOrigin origin, Enrollment enrollment, Instant now, MfaRejection.Reason reason) {
         Enrollment failed = enrollment.withFailure(now, policy.lockout());
-        store.replace(failed);
-        return failed.activeLockUntil(now).isPresent() ? MfaRejection.startingLock(reason) : new MfaRejection(reason);
+        boolean lockStarted = failed.activeLockUntil(now).isPresent();
+        // The lock is audited (the user and the helpdesk see it); single failures are not.
+        store.replace(enrollment, failed, lockStarted
+                ? Optional.of(SecurityEvent.of(SecurityEventType.LOCKED_OUT, now, origin)) : Optional.empty());
+        return lockStarted ? MfaRejection.startingLock(reason) : new MfaRejection(reason);
     }
 
     private static void backOff(int attempt) {

@@ -1,5 +1,8 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
@@ -8,6 +11,7 @@ import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /mfa/confirm}: PENDING → ENABLED with the first code from the app. The confirming
@@ -35,7 +39,7 @@ public final class ConfirmSetup {
     }
 
     /** @return the recovery codes, to be shown this once */
-    public List<RecoveryCode> confirm(String userId, TotpCode code) {
+    public List<RecoveryCode> confirm(RequestOrigin origin, String userId, TotpCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
             Enrollment enrollment = store.find(userId)
@@ -46,9 +50,10 @@ public final class ConfirmSetup {
                 case PENDING -> { }
             }
             attempts.rejectIfLocked(enrollment, now);
-            long step = attempts.acceptOrFail(enrollment, code, now, decryptor, verifier);
+            long step = attempts.acceptOrFail(origin, enrollment, code, now, decryptor, verifier);
             RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(policy.recoveryCodeCount());
-            store.replace(enrollment.confirmed(now, step, issued.hashes()));
+            store.replace(enrollment, enrollment.confirmed(now, step, issued.hashes()),
+                    Optional.of(SecurityEvent.of(SecurityEventType.MFA_ENABLED, now, origin)));
             return issued.codes();
         });
     }

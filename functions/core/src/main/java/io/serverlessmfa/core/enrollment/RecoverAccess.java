@@ -1,5 +1,8 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
@@ -7,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -30,18 +34,19 @@ public final class RecoverAccess {
     }
 
     /** @return the recovery code that replaces the one used, shown this once */
-    public RecoveryCode recover(String userId, RecoveryCode code) {
+    public RecoveryCode recover(RequestOrigin origin, String userId, RecoveryCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
             Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
             OptionalInt match = recoveryCodes.hasher().findMatch(code, enrollment.recoveryCodes());
             if (match.isEmpty()) {
-                throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
+                throw attempts.fail(origin, enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
             }
             RecoveryCodeIssuer.Issued replacement = recoveryCodes.issue(1);
             List<HashedRecoveryCode> remaining = new ArrayList<>(enrollment.recoveryCodes());
             remaining.set(match.getAsInt(), replacement.hashes().get(0));
-            store.replace(enrollment.withRecoveryCodes(enrollment.lastAcceptedStep(), remaining));
+            store.replace(enrollment, enrollment.withRecoveryCodes(enrollment.lastAcceptedStep(), remaining),
+                    Optional.of(SecurityEvent.of(SecurityEventType.RECOVERY_CODE_USED, now, origin)));
             return replacement.codes().get(0);
         });
     }

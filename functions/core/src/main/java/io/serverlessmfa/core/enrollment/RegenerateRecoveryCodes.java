@@ -1,5 +1,8 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
@@ -8,6 +11,7 @@ import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /mfa/recovery-codes}: a current TOTP code replaces every recovery code; the old
@@ -35,13 +39,14 @@ public final class RegenerateRecoveryCodes {
     }
 
     /** @return the new recovery codes, shown this once */
-    public List<RecoveryCode> regenerate(String userId, TotpCode code) {
+    public List<RecoveryCode> regenerate(RequestOrigin origin, String userId, TotpCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
             Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
-            long step = attempts.acceptOrFail(enrollment, code, now, decryptor, verifier);
+            long step = attempts.acceptOrFail(origin, enrollment, code, now, decryptor, verifier);
             RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(policy.recoveryCodeCount());
-            store.replace(enrollment.withRecoveryCodes(step, issued.hashes()));
+            store.replace(enrollment, enrollment.withRecoveryCodes(step, issued.hashes()),
+                    Optional.of(SecurityEvent.of(SecurityEventType.RECOVERY_CODES_REGENERATED, now, origin)));
             return issued.codes();
         });
     }

@@ -1,5 +1,8 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.totp.TotpVerifier;
@@ -36,7 +39,7 @@ public final class RemoveMfa {
      *
      * @return what was removed: {@link EnrollmentStatus#ENABLED} or {@link EnrollmentStatus#PENDING}
      */
-    public EnrollmentStatus remove(String userId, Optional<SecondFactorProof> proof) {
+    public EnrollmentStatus remove(RequestOrigin origin, String userId, Optional<SecondFactorProof> proof) {
         return attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
             Enrollment enrollment = store.find(userId)
@@ -47,7 +50,7 @@ public final class RemoveMfa {
                     // Cancelling would delete the lock with the record, and a new setup would then
                     // start unlocked: a lock outlives a cancelled setup as it outlives a restarted one.
                     attempts.rejectIfLocked(enrollment, now);
-                    store.delete(enrollment);
+                    store.delete(enrollment, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, now, origin));
                     return EnrollmentStatus.PENDING;
                 }
                 case ENABLED -> { }
@@ -55,13 +58,13 @@ public final class RemoveMfa {
             SecondFactorProof offered = proof.orElseThrow(() -> new MfaRejection(MfaRejection.Reason.PROOF_REQUIRED));
             attempts.rejectIfLocked(enrollment, now);
             if (offered instanceof SecondFactorProof.Totp totp) {
-                attempts.acceptOrFail(enrollment, totp.code(), now, decryptor, verifier);
+                attempts.acceptOrFail(origin, enrollment, totp.code(), now, decryptor, verifier);
             } else if (offered instanceof SecondFactorProof.Recovery recovery) {
                 if (recoveryCodes.hasher().findMatch(recovery.code(), enrollment.recoveryCodes()).isEmpty()) {
-                    throw attempts.fail(enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
+                    throw attempts.fail(origin, enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
                 }
             }
-            store.delete(enrollment);
+            store.delete(enrollment, SecurityEvent.of(SecurityEventType.MFA_REMOVED, now, origin));
             return EnrollmentStatus.ENABLED;
         });
     }

@@ -1,11 +1,13 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpVerifier;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * {@code POST /mfa/verify}: the second factor at sign-in. Three AWS calls: a read, Decrypt and
@@ -30,12 +32,13 @@ public final class VerifyCode {
     }
 
     /** Returns normally when the code is accepted; throws {@link MfaRejection} otherwise. */
-    public void verify(String userId, TotpCode code) {
+    public void verify(RequestOrigin origin, String userId, TotpCode code) {
         attempts.retryingOnConflict(() -> {
             Instant now = clock.instant();
             Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
-            long step = attempts.acceptOrFail(enrollment, code, now, decryptor, verifier);
-            store.replace(enrollment.withAcceptedStep(step));
+            long step = attempts.acceptOrFail(origin, enrollment, code, now, decryptor, verifier);
+            // Signing in is not a change of the user's security settings: no audit event.
+            store.replace(enrollment, enrollment.withAcceptedStep(step), Optional.empty());
             return null;
         });
     }

@@ -1,12 +1,15 @@
 package io.serverlessmfa.core.port;
 
+import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import java.util.Optional;
 
 /**
- * Persistence of one user's enrollment. Every write is a single conditional write on the
+ * Persistence of one user's enrollment. Every write is one atomic, conditional write on the
  * enrollment's {@link Enrollment#version() version}, so two requests computed from the same state
- * can never both succeed, and a failed write leaves the previous state intact.
+ * can never both succeed, and a failed write leaves the previous state intact. A write that carries
+ * a {@link SecurityEvent} stores the event, and updates the adoption counts
+ * ({@link io.serverlessmfa.core.adoption.AdoptionChange}), in that same atomic write.
  *
  * <p>All methods throw {@link DependencyUnavailableException} when the store is unreachable or
  * throttling.
@@ -17,21 +20,21 @@ public interface EnrollmentStore {
     Optional<Enrollment> find(String userId);
 
     /**
-     * Starts or restarts setup in one conditional write that succeeds only if the user has no
-     * enrollment or a pending one (never over an enabled one). The lockout state of a pending
-     * enrollment is kept, so restarting setup does not reset a running lock.
+     * Starts or restarts setup over {@code current}, the enrollment as read (empty: none, or a
+     * removed one). The lockout state of a pending enrollment is kept, so restarting setup does not
+     * reset a running lock.
      *
-     * @return false if the user has MFA enabled (nothing was written)
+     * @throws ConcurrentUpdateException if the stored enrollment is no longer {@code current}
      */
-    boolean savePending(Enrollment pending);
+    void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event);
 
     /**
-     * Replaces the stored enrollment with {@code next}, on condition that the stored version is
-     * {@code next.version() - 1}.
+     * Replaces {@code current} with {@code next}, on condition that the stored version is still
+     * {@code current.version()} (and {@code next.version()} is the one after it).
      *
      * @throws ConcurrentUpdateException if another write came first
      */
-    void replace(Enrollment next);
+    void replace(Enrollment current, Enrollment next, Optional<SecurityEvent> event);
 
     /**
      * Deletes the enrollment (secret, recovery hashes, lock state) on condition that the stored
@@ -40,5 +43,5 @@ public interface EnrollmentStore {
      *
      * @throws ConcurrentUpdateException if another write came first
      */
-    void delete(Enrollment current);
+    void delete(Enrollment current, SecurityEvent event);
 }

@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,13 +49,13 @@ class ConcurrentUpdateTest {
         String secret = f.setup(ALICE).secret();
         f.store.failNextWrite(conflict());
 
-        List<RecoveryCode> codes = f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+        List<RecoveryCode> codes = f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
         Enrollment stored = f.stored(ALICE);
         assertEquals(EnrollmentStatus.ENABLED, stored.status());
         assertEquals(2, stored.version());
         assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, codes.get(0)));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, codes.get(0)));
     }
 
     @Test
@@ -62,12 +63,12 @@ class ConcurrentUpdateTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.store.failNextWrite(conflict());
 
-        RecoveryCode replacement = f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        RecoveryCode replacement = f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
         assertTrue(f.hasher.matches(replacement, f.stored(ALICE).recoveryCodes().get(0)));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, replacement));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, replacement));
     }
 
     @Test
@@ -75,7 +76,7 @@ class ConcurrentUpdateTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.store.failNextWrite(conflict());
 
-        List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()));
+        List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
         assertTrue(f.hasher.matches(fresh.get(0), f.stored(ALICE).recoveryCodes().get(0)));
         assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
@@ -96,7 +97,7 @@ class ConcurrentUpdateTest {
         f.setup(ALICE);
         f.store.failNextWrite(conflict());
 
-        assertDoesNotThrow(() -> f.removeMfa.remove(ALICE, Optional.empty()));
+        assertDoesNotThrow(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty()));
 
         assertTrue(f.maybeStored(ALICE).isEmpty());
     }
@@ -128,13 +129,13 @@ class ConcurrentUpdateTest {
     void twoConcurrentRecoveriesWithTheSameCodeCannotBothSucceed() {
         Fixture.Enabled enabled = f.enable(ALICE);
         AtomicReference<RecoveryCode> winner = new AtomicReference<>();
-        f.store.beforeNextWrite(() -> winner.set(f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+        f.store.beforeNextWrite(() -> winner.set(f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
 
         assertTrue(f.hasher.matches(winner.get(), f.stored(ALICE).recoveryCodes().get(0)));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, winner.get()));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, winner.get()));
     }
 
     @Test
@@ -167,10 +168,10 @@ class ConcurrentUpdateTest {
         f.store.beforeNextWrite(() -> second.set(f.setup(ALICE).secret()));
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(first))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(first))));
 
         assertEquals(EnrollmentStatus.PENDING, f.stored(ALICE).status());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(second.get())));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(second.get())));
     }
 
     @Test
@@ -188,7 +189,7 @@ class ConcurrentUpdateTest {
     void aConfirmationDuringARestartedSetupMakesTheRestartFail() {
         String secret = f.setup(ALICE).secret();
         // The competing confirmation commits between the setup's encryption and its write.
-        f.store.beforeNextWrite(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        f.store.beforeNextWrite(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
 
         assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
 

@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.START;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,7 +28,7 @@ class ConfirmSetupTest {
     @Test
     void confirmWithoutSetupIsRejectedAsNoPendingSetup() {
         assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
-                rejection(() -> f.confirmSetup.confirm(ALICE, new TotpCode("123456"))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, new TotpCode("123456"))));
 
         assertTrue(f.maybeStored(ALICE).isEmpty());
     }
@@ -39,7 +40,7 @@ class ConfirmSetupTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret))));
 
         assertEquals(before, f.stored(ALICE), "nothing counted, nothing enabled");
     }
@@ -49,7 +50,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         f.clock.advance(Duration.ofMinutes(10).minusSeconds(1));
 
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
     }
 
@@ -59,7 +60,7 @@ class ConfirmSetupTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(enabled.secret()))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(enabled.secret()))));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -69,7 +70,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
 
         Enrollment stored = f.stored(ALICE);
         assertEquals(EnrollmentStatus.PENDING, stored.status());
@@ -78,7 +79,7 @@ class ConfirmSetupTest {
         assertNull(stored.lockedUntil());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
         assertEquals(2, f.stored(ALICE).failedAttempts());
     }
 
@@ -87,7 +88,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         long step = f.currentStep();
 
-        List<RecoveryCode> codes = f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+        List<RecoveryCode> codes = f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
         assertEquals(1, codes.size());
         Enrollment stored = f.stored(ALICE);
@@ -107,7 +108,7 @@ class ConfirmSetupTest {
         Fixture three = Fixture.withRecoveryCodeCount(3);
         String secret = three.setup(ALICE).secret();
 
-        List<RecoveryCode> codes = three.confirmSetup.confirm(ALICE, three.currentCode(secret));
+        List<RecoveryCode> codes = three.confirmSetup.confirm(ORIGIN, ALICE, three.currentCode(secret));
 
         assertEquals(3, codes.size());
         assertEquals(3, new HashSet<>(codes).size());
@@ -122,7 +123,7 @@ class ConfirmSetupTest {
     void confirmStoresRecoveryCodesOnlyAsSaltedHashes() throws Exception {
         Fixture three = Fixture.withRecoveryCodeCount(3);
         String secret = three.setup(ALICE).secret();
-        List<RecoveryCode> codes = three.confirmSetup.confirm(ALICE, three.currentCode(secret));
+        List<RecoveryCode> codes = three.confirmSetup.confirm(ORIGIN, ALICE, three.currentCode(secret));
 
         Enrollment stored = three.stored(ALICE);
         for (RecoveryCode code : codes) {
@@ -144,7 +145,7 @@ class ConfirmSetupTest {
     void confirmingCodeCannotBeUsedAgainToVerify() {
         String secret = f.setup(ALICE).secret();
         TotpCode code = f.currentCode(secret);
-        f.confirmSetup.confirm(ALICE, code);
+        f.confirmSetup.confirm(ORIGIN, ALICE, code);
 
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
 
@@ -156,7 +157,7 @@ class ConfirmSetupTest {
     @Test
     void codeFromTheNextStepVerifiesAfterConfirm() {
         String secret = f.setup(ALICE).secret();
-        f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
         f.nextStep();
 
@@ -168,7 +169,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         long step = f.currentStep();
 
-        f.confirmSetup.confirm(ALICE, f.codeAtOffset(secret, -1));
+        f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, -1));
 
         assertEquals(step - 1, f.stored(ALICE).lastAcceptedStep());
     }
@@ -178,14 +179,14 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.codeAtOffset(secret, 2))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, 2))));
         assertEquals(EnrollmentStatus.PENDING, f.stored(ALICE).status());
     }
 
     @Test
     void confirmWithTheNextStepsCodeMakesTheCurrentStepAReplay() {
         String secret = f.setup(ALICE).secret();
-        f.confirmSetup.confirm(ALICE, f.codeAtOffset(secret, 1));
+        f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, 1));
 
         assertEquals(f.currentStep() + 1, f.stored(ALICE).lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
@@ -195,11 +196,11 @@ class ConfirmSetupTest {
     void confirmAfterFailuresResetsTheCount() {
         String secret = f.setup(ALICE).secret();
         for (int i = 0; i < 3; i++) {
-            rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret)));
+            rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret)));
         }
         assertEquals(3, f.stored(ALICE).failedAttempts());
 
-        f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
         assertEquals(0, f.stored(ALICE).failedAttempts());
     }
@@ -209,7 +210,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         byte[] before = f.stored(ALICE).secret().ciphertext();
 
-        f.confirmSetup.confirm(ALICE, f.currentCode(secret));
+        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
         assertArrayEquals(before, f.stored(ALICE).secret().ciphertext());
     }

@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -62,7 +63,7 @@ class DependencyFailureTest {
         assertOutagePropagates(outage, () -> f.setup(ALICE));
 
         assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
     }
 
     // ---- reads ----
@@ -74,10 +75,10 @@ class DependencyFailureTest {
         TotpCode code = f.currentCode(enabled.secret());
         List<Executable> requests = List.of(
                 () -> f.getStatus.status(ALICE),
-                () -> f.confirmSetup.confirm(ALICE, code),
+                () -> f.confirmSetup.confirm(ORIGIN, ALICE, code),
                 () -> f.verify(ALICE, code),
-                () -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()),
-                () -> f.regenerateRecoveryCodes.regenerate(ALICE, code),
+                () -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()),
+                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code),
                 () -> f.remove(ALICE, code));
         for (Executable request : requests) {
             DependencyUnavailableException outage = outage();
@@ -97,10 +98,10 @@ class DependencyFailureTest {
         DependencyUnavailableException outage = outage();
         f.cipher.failNextDecrypt(outage);
 
-        assertOutagePropagates(outage, () -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertOutagePropagates(outage, () -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
 
         assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
     }
 
     @Test
@@ -110,10 +111,10 @@ class DependencyFailureTest {
         DependencyUnavailableException outage = outage();
         f.store.failNextWrite(outage);
 
-        assertOutagePropagates(outage, () -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertOutagePropagates(outage, () -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
 
         assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)), "the code was not consumed");
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)), "the code was not consumed");
     }
 
     // ---- verify ----
@@ -165,10 +166,10 @@ class DependencyFailureTest {
         DependencyUnavailableException outage = outage();
         f.store.failNextWrite(outage);
 
-        assertOutagePropagates(outage, () -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+        assertOutagePropagates(outage, () -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
 
         assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 
     @Test
@@ -176,7 +177,7 @@ class DependencyFailureTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         int decrypts = f.cipher.decryptCalls();
 
-        f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
         assertEquals(decrypts, f.cipher.decryptCalls());
     }
@@ -191,7 +192,7 @@ class DependencyFailureTest {
         f.cipher.failNextDecrypt(outage);
 
         assertOutagePropagates(outage,
-                () -> f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret())));
+                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret())));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -204,10 +205,10 @@ class DependencyFailureTest {
         f.store.failNextWrite(outage);
 
         assertOutagePropagates(outage,
-                () -> f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret())));
+                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret())));
 
         assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 
     // ---- remove ----
@@ -244,7 +245,7 @@ class DependencyFailureTest {
         DependencyUnavailableException outage = outage();
         f.store.failNextWrite(outage);
 
-        assertOutagePropagates(outage, () -> f.removeMfa.remove(ALICE, Optional.empty()));
+        assertOutagePropagates(outage, () -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty()));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -255,10 +256,10 @@ class DependencyFailureTest {
         f.store.failNextWrites(2, outage());
         RecoveryCode code = enabled.recoveryCode();
 
-        assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ALICE, code));
+        assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ORIGIN, ALICE, code));
 
         // Only one of the two injected failures was consumed: no silent retry of an outage.
-        assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ALICE, code));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, code));
+        assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ORIGIN, ALICE, code));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, code));
     }
 }

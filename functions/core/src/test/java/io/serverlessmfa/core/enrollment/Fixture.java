@@ -2,6 +2,7 @@ package io.serverlessmfa.core.enrollment;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
@@ -33,6 +34,8 @@ final class Fixture {
     static final String BOB_ACCOUNT = "bob@example.com";
     /** 10 s into a 30 s time step (10:15:00 is a step boundary). */
     static final Instant START = Instant.parse("2026-11-28T10:15:10Z");
+    /** Where the tests' requests come from, as the audit trail records it. */
+    static final RequestOrigin ORIGIN = new RequestOrigin("192.0.2.10", "JUnit");
     static final Duration PERIOD = Duration.ofSeconds(30);
     static final int QR_PIXELS_PER_MODULE = 4;
 
@@ -100,14 +103,14 @@ final class Fixture {
     // ---- driving the use cases -------------------------------------------------------------
 
     SetupStarted setup(String userId) {
-        return startSetup.start(userId, userId.equals(BOB) ? BOB_ACCOUNT : ALICE_ACCOUNT);
+        return startSetup.start(ORIGIN, userId, userId.equals(BOB) ? BOB_ACCOUNT : ALICE_ACCOUNT);
     }
 
     /** Setup, confirm with the current code, then move the clock to the next time step. */
     Enabled enable(String userId) {
         String secret = setup(userId).secret();
         long step = totp.timeStep(clock.instant());
-        List<RecoveryCode> codes = confirmSetup.confirm(userId, currentCode(secret));
+        List<RecoveryCode> codes = confirmSetup.confirm(ORIGIN, userId, currentCode(secret));
         nextStep();
         return new Enabled(secret, codes, step);
     }
@@ -117,15 +120,15 @@ final class Fixture {
     }
 
     void verify(String userId, TotpCode code) {
-        verifyCode.verify(userId, code);
+        verifyCode.verify(ORIGIN, userId, code);
     }
 
     void remove(String userId, TotpCode code) {
-        removeMfa.remove(userId, Optional.of(new SecondFactorProof.Totp(code)));
+        removeMfa.remove(ORIGIN, userId, Optional.of(new SecondFactorProof.Totp(code)));
     }
 
     void remove(String userId, RecoveryCode code) {
-        removeMfa.remove(userId, Optional.of(new SecondFactorProof.Recovery(code)));
+        removeMfa.remove(ORIGIN, userId, Optional.of(new SecondFactorProof.Recovery(code)));
     }
 
     // ---- codes ------------------------------------------------------------------------------

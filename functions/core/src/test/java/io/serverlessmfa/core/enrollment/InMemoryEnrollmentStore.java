@@ -1,8 +1,12 @@
 package io.serverlessmfa.core.enrollment;
 
+import io.serverlessmfa.core.adoption.AdoptionChange;
+import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.EnrollmentStore;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +36,9 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     private RuntimeException readFailure;
     private Runnable beforeNextWrite;
     private int committedWrites;
+    private final Map<String, List<SecurityEvent>> events = new HashMap<>();
+    private final Map<Instant, Integer> pendingByExpiry = new HashMap<>();
+    private int enabledCount;
 
     @Override
     public synchronized Optional<Enrollment> find(String userId) {
@@ -44,14 +51,16 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public synchronized boolean savePending(Enrollment pending) {
+    public synchronized void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
         beforeWrite();
         if (pending.status() != EnrollmentStatus.PENDING) {
             throw new IllegalArgumentException("savePending needs a PENDING enrollment");
         }
         Enrollment existing = records.get(pending.userId());
-        if (existing != null && existing.status() == EnrollmentStatus.ENABLED) {
-            return false;
+        boolean unchanged = existing == null ? current.isEmpty()
+                : current.map(read -> read.version() == existing.version()).orElse(false);
+        if (!unchanged) {
+            throw new ConcurrentUpdateException("the enrollment changed since it was read");
         }
         Enrollment stored = existing == null
                 ? new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
@@ -60,32 +69,55 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
                 : new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
                         pending.pendingExpiresAt(), null, Enrollment.NO_STEP, existing.failedAttempts(),
                         existing.lockedUntil(), List.of(), existing.version() + 1);
-        records.put(pending.userId(), stored);
-        committedWrites++;
-        return true;
+        commit(current, Optional.of(stored), Optional.of(event));
     }
 
     @Override
-    public synchronized void replace(Enrollment next) {
+    public synchronized void replace(Enrollment current, Enrollment next, Optional<SecurityEvent> event) {
         beforeWrite();
         Enrollment stored = records.get(next.userId());
-        if (stored == null || stored.version() != next.version() - 1) {
-            throw new ConcurrentUpdateException("stored version is not " + (next.version() - 1));
+        if (stored == null || stored.version() != current.version() || next.version() != current.version() + 1) {
+            throw new ConcurrentUpdateException("stored version is not " + current.version());
         }
-        records.put(next.userId(), next);
-        committedWrites++;
+        commit(Optional.of(stored), Optional.of(next), event);
     }
 
     @Override
-    public synchronized void delete(Enrollment current) {
+    public synchronized void delete(Enrollment current, SecurityEvent event) {
         beforeWrite();
         Enrollment stored = records.get(current.userId());
         if (stored == null || stored.version() != current.version()) {
             throw new ConcurrentUpdateException("stored version is not " + current.version());
         }
-        records.remove(current.userId());
         removedVersions.put(current.userId(), current.version() + 1);
+        commit(Optional.of(stored), Optional.empty(), Optional.of(event));
+    }
+
+    /** Applies one write with its event and counter changes, all or nothing, as the DynamoDB store does. */
+    private void commit(Optional<Enrollment> before, Optional<Enrollment> after, Optional<SecurityEvent> event) {
+        String userId = before.or(() -> after).orElseThrow().userId();
+        after.ifPresentOrElse(enrollment -> records.put(userId, enrollment), () -> records.remove(userId));
+        event.ifPresent(e -> events.computeIfAbsent(userId, id -> new ArrayList<>()).add(e));
+        AdoptionChange change = AdoptionChange.between(before, after, event);
+        enabledCount += change.enabled();
+        change.pendingByExpiry().forEach((expiry, delta) -> pendingByExpiry.merge(expiry, delta, Integer::sum));
         committedWrites++;
+    }
+
+    /** The events stored for {@code userId}, oldest first. */
+    synchronized List<SecurityEvent> events(String userId) {
+        return List.copyOf(events.getOrDefault(userId, List.of()));
+    }
+
+    /** Users with MFA enabled, by the counter the writes keep. */
+    synchronized int enabledCount() {
+        return enabledCount;
+    }
+
+    /** Pending setups at {@code now}, by the per-expiry counters the writes keep. */
+    synchronized int pendingCount(Instant now) {
+        return pendingByExpiry.entrySet().stream().filter(entry -> entry.getKey().isAfter(now))
+                .mapToInt(Map.Entry::getValue).sum();
     }
 
     /** Puts a record as is (test setup, e.g. a tampered record). */

@@ -2,17 +2,19 @@ package io.serverlessmfa.core.enrollment;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.EncryptedSecret;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The double honours the port's version semantics, or the use-case tests prove nothing. */
@@ -28,73 +30,84 @@ class InMemoryEnrollmentStoreTest {
         return Enrollment.pending(USER, new EncryptedSecret(new byte[] {(byte) secretByte}), NOW.plusSeconds(600));
     }
 
+    private static final SecurityEvent EVENT = SecurityEvent.of(SecurityEventType.SETUP_STARTED, NOW, Fixture.ORIGIN);
+
     @Test
     void savePendingOverNothingStartsAtVersionOne() {
-        assertTrue(store.savePending(pending(1)));
+        store.savePending(Optional.empty(), pending(1), EVENT);
 
         Enrollment stored = store.find(USER).orElseThrow();
         assertEquals(1, stored.version());
         assertEquals(EnrollmentStatus.PENDING, stored.status());
+        assertEquals(List.of(EVENT), store.events(USER));
+        assertEquals(1, store.pendingCount(NOW));
     }
 
     @Test
     void savePendingOverPendingIncrementsTheVersionAndKeepsTheLockoutState() {
-        store.savePending(pending(1));
+        store.savePending(Optional.empty(), pending(1), EVENT);
         Enrollment failed = store.find(USER).orElseThrow().withFailure(NOW, LOCKOUT).withFailure(NOW, LOCKOUT);
         store.put(failed);
         assertEquals(NOW.plus(Duration.ofMinutes(5)), failed.lockedUntil());
 
-        assertTrue(store.savePending(pending(2)));
+        store.savePending(Optional.of(failed), pending(2), EVENT);
 
         Enrollment stored = store.find(USER).orElseThrow();
         assertEquals(failed.version() + 1, stored.version());
         assertEquals(failed.failedAttempts(), stored.failedAttempts());
         assertEquals(failed.lockedUntil(), stored.lockedUntil());
         assertEquals(new EncryptedSecret(new byte[] {2}), stored.secret());
+        assertEquals(1, store.pendingCount(NOW), "a restarted setup is still one pending user");
     }
 
     @Test
-    void savePendingOverEnabledWritesNothing() {
-        store.savePending(pending(1));
+    void savePendingOverAStaleReadConflictsAndWritesNothing() {
+        store.savePending(Optional.empty(), pending(1), EVENT);
         Enrollment enabled = store.find(USER).orElseThrow().confirmed(NOW, 5, List.of());
-        store.replace(enabled);
+        store.replace(store.find(USER).orElseThrow(), enabled, Optional.empty());
 
-        assertFalse(store.savePending(pending(2)));
+        assertThrows(ConcurrentUpdateException.class, () -> store.savePending(Optional.empty(), pending(2), EVENT));
 
         assertEquals(enabled, store.find(USER).orElseThrow());
+        assertEquals(1, store.enabledCount());
+        assertEquals(0, store.pendingCount(NOW));
     }
 
     @Test
     void replaceNeedsTheStoredVersionToBeTheOneBefore() {
-        store.savePending(pending(1));
+        store.savePending(Optional.empty(), pending(1), EVENT);
         Enrollment current = store.find(USER).orElseThrow();
         Enrollment next = current.withFailure(NOW, LOCKOUT);
 
-        store.replace(next);
-        assertThrows(ConcurrentUpdateException.class, () -> store.replace(next), "computed from a stale version");
-        assertThrows(ConcurrentUpdateException.class, () -> store.replace(current));
+        store.replace(current, next, Optional.empty());
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(current, next, Optional.empty()),
+                "computed from a stale version");
         assertEquals(next, store.find(USER).orElseThrow());
     }
 
     @Test
     void replaceOfAMissingEnrollmentConflicts() {
-        Enrollment ghost = pending(1).withFailure(NOW, LOCKOUT);
+        Enrollment ghost = pending(1);
 
-        assertThrows(ConcurrentUpdateException.class, () -> store.replace(ghost));
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(ghost, ghost.withFailure(NOW, LOCKOUT),
+                Optional.empty()));
         assertTrue(store.find(USER).isEmpty());
     }
 
     @Test
     void deleteNeedsTheStoredVersion() {
-        store.savePending(pending(1));
+        store.savePending(Optional.empty(), pending(1), EVENT);
         Enrollment v1 = store.find(USER).orElseThrow();
-        store.replace(v1.withFailure(NOW, LOCKOUT));
+        store.replace(v1, v1.withFailure(NOW, LOCKOUT), Optional.empty());
+        SecurityEvent cancelled = SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, NOW, Fixture.ORIGIN);
 
-        assertThrows(ConcurrentUpdateException.class, () -> store.delete(v1));
+        assertThrows(ConcurrentUpdateException.class, () -> store.delete(v1, cancelled));
         assertTrue(store.find(USER).isPresent());
 
-        store.delete(store.find(USER).orElseThrow());
+        store.delete(store.find(USER).orElseThrow(), cancelled);
         assertTrue(store.find(USER).isEmpty());
+        assertEquals(List.of(EVENT, cancelled), store.events(USER));
+        assertEquals(0, store.pendingCount(NOW));
     }
 
     @Test
@@ -102,9 +115,11 @@ class InMemoryEnrollmentStoreTest {
         DependencyUnavailableException outage = new DependencyUnavailableException("x", null);
         store.failNextWrite(outage);
 
-        assertSame(outage, assertThrows(DependencyUnavailableException.class, () -> store.savePending(pending(1))));
+        assertSame(outage, assertThrows(DependencyUnavailableException.class,
+                () -> store.savePending(Optional.empty(), pending(1), EVENT)));
         assertTrue(store.find(USER).isEmpty());
-        assertDoesNotThrow(() -> store.savePending(pending(1)));
+        assertEquals(List.of(), store.events(USER));
+        assertDoesNotThrow(() -> store.savePending(Optional.empty(), pending(1), EVENT));
         assertEquals(1, store.committedWrites());
     }
 }

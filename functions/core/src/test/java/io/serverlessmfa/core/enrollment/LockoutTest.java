@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.rejected;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -32,7 +33,7 @@ class LockoutTest {
     private Instant failFiveTimesAcrossRoutes() {
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.remove(ALICE, f.wrongCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.remove(ALICE, f.unknownRecoveryCode())));
@@ -40,7 +41,7 @@ class LockoutTest {
         assertNull(f.stored(ALICE).lockedUntil());
         Instant lockStart = f.clock.instant();
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.wrongCode(enabled.secret()))),
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.wrongCode(enabled.secret()))),
                 "the failure that reaches the limit is still answered as a wrong code");
         return lockStart;
     }
@@ -73,9 +74,9 @@ class LockoutTest {
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                 rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()))));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                 rejection(() -> f.remove(ALICE, f.currentCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
@@ -95,7 +96,7 @@ class LockoutTest {
             assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                     rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
             assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                    rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+                    rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
         }
 
         assertEquals(locked, f.stored(ALICE), "the failure count and the lock end do not change");
@@ -159,7 +160,7 @@ class LockoutTest {
     void aRecoveryCodeSuccessResetsTheFailureCount() {
         failTimes(4);
 
-        f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
         assertEquals(0, f.stored(ALICE).failedAttempts());
 
         failTimes(4);
@@ -170,7 +171,7 @@ class LockoutTest {
     void aRegenerationSuccessResetsTheFailureCount() {
         failTimes(4);
 
-        f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()));
+        f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
         assertEquals(0, f.stored(ALICE).failedAttempts());
     }
@@ -179,7 +180,7 @@ class LockoutTest {
     void refusalsWithoutACodeDoNotCount() {
         failTimes(4);
 
-        assertEquals(MfaRejection.Reason.PROOF_REQUIRED, rejection(() -> f.removeMfa.remove(ALICE, Optional.empty())));
+        assertEquals(MfaRejection.Reason.PROOF_REQUIRED, rejection(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty())));
         assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
 
         assertEquals(4, f.stored(ALICE).failedAttempts());
@@ -192,16 +193,16 @@ class LockoutTest {
         String secret = g.setup(ALICE).secret();
         for (int i = 0; i < 5; i++) {
             assertEquals(MfaRejection.Reason.INVALID_CODE,
-                    rejection(() -> g.confirmSetup.confirm(ALICE, g.wrongCode(secret))));
+                    rejection(() -> g.confirmSetup.confirm(ORIGIN, ALICE, g.wrongCode(secret))));
         }
 
-        MfaRejection refusal = rejected(() -> g.confirmSetup.confirm(ALICE, g.currentCode(secret)));
+        MfaRejection refusal = rejected(() -> g.confirmSetup.confirm(ORIGIN, ALICE, g.currentCode(secret)));
 
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
         assertEquals(Optional.of(LOCK), refusal.retryAfter());
         assertEquals(EnrollmentStatus.PENDING, g.stored(ALICE).status());
         g.clock.advance(LOCK);
-        assertDoesNotThrow(() -> g.confirmSetup.confirm(ALICE, g.currentCode(secret)));
+        assertDoesNotThrow(() -> g.confirmSetup.confirm(ORIGIN, ALICE, g.currentCode(secret)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class RecoverAccessTest {
     @Test
     void recoverWithoutEnrollmentIsRejectedAsNotEnabled() {
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
     }
 
     @Test
@@ -30,7 +31,7 @@ class RecoverAccessTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -41,7 +42,7 @@ class RecoverAccessTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
 
         Enrollment after = f.stored(ALICE);
         assertEquals(1, after.failedAttempts());
@@ -53,7 +54,7 @@ class RecoverAccessTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         RecoveryCode used = enabled.recoveryCode();
 
-        RecoveryCode replacement = f.recoverAccess.recover(ALICE, used);
+        RecoveryCode replacement = f.recoverAccess.recover(ORIGIN, ALICE, used);
 
         assertNotEquals(used, replacement);
         Enrollment stored = f.stored(ALICE);
@@ -66,10 +67,10 @@ class RecoverAccessTest {
     @Test
     void aUsedRecoveryCodeNoLongerWorks() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.remove(ALICE, enabled.recoveryCode())));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
@@ -78,9 +79,9 @@ class RecoverAccessTest {
     @Test
     void theReplacementCodeWorks() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        RecoveryCode second = f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        RecoveryCode second = f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
-        RecoveryCode third = f.recoverAccess.recover(ALICE, second);
+        RecoveryCode third = f.recoverAccess.recover(ORIGIN, ALICE, second);
 
         assertNotEquals(second, third);
         assertEquals(1, f.getStatus.status(ALICE).recoveryCodesRemaining());
@@ -93,7 +94,7 @@ class RecoverAccessTest {
         List<RecoveryCode> codes = enabled.recoveryCodes();
         List<HashedRecoveryCode> before = three.stored(ALICE).recoveryCodes();
 
-        RecoveryCode replacement = three.recoverAccess.recover(ALICE, codes.get(1));
+        RecoveryCode replacement = three.recoverAccess.recover(ORIGIN, ALICE, codes.get(1));
 
         List<HashedRecoveryCode> after = three.stored(ALICE).recoveryCodes();
         assertEquals(3, after.size());
@@ -104,10 +105,10 @@ class RecoverAccessTest {
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> three.recoverAccess.recover(ALICE, codes.get(1))));
-        assertDoesNotThrow(() -> three.recoverAccess.recover(ALICE, codes.get(0)));
-        assertDoesNotThrow(() -> three.recoverAccess.recover(ALICE, codes.get(2)));
-        assertDoesNotThrow(() -> three.recoverAccess.recover(ALICE, replacement));
+                rejection(() -> three.recoverAccess.recover(ORIGIN, ALICE, codes.get(1))));
+        assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, codes.get(0)));
+        assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, codes.get(2)));
+        assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, replacement));
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
     }
 
@@ -118,7 +119,7 @@ class RecoverAccessTest {
 
         RecoveryCode parsed = RecoveryCode.parse(typed).orElseThrow();
 
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, parsed));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, parsed));
     }
 
     @Test
@@ -127,7 +128,7 @@ class RecoverAccessTest {
         f.verify(ALICE, f.currentCode(enabled.secret()));
         long step = f.stored(ALICE).lastAcceptedStep();
 
-        f.recoverAccess.recover(ALICE, enabled.recoveryCode());
+        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
         assertEquals(step, f.stored(ALICE).lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE,
@@ -142,8 +143,8 @@ class RecoverAccessTest {
         f.enable(Fixture.BOB);
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(Fixture.BOB, alice.recoveryCode())));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, alice.recoveryCode()));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, Fixture.BOB, alice.recoveryCode())));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, alice.recoveryCode()));
     }
 
     @Test
@@ -151,6 +152,6 @@ class RecoverAccessTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.clock.advance(Duration.ofDays(400));
 
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 }

@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class RegenerateRecoveryCodesTest {
     @Test
     void regenerateWithoutEnrollmentIsRejectedAsNotEnabled() {
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, new TotpCode("123456"))));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, new TotpCode("123456"))));
     }
 
     @Test
@@ -30,7 +31,7 @@ class RegenerateRecoveryCodesTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(secret))));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(secret))));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -41,11 +42,11 @@ class RegenerateRecoveryCodesTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, f.wrongCode(enabled.secret()))));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.wrongCode(enabled.secret()))));
 
         assertEquals(1, f.stored(ALICE).failedAttempts());
         assertEquals(before.recoveryCodes(), f.stored(ALICE).recoveryCodes());
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 
     @Test
@@ -53,7 +54,7 @@ class RegenerateRecoveryCodesTest {
         Fixture three = Fixture.withRecoveryCodeCount(3);
         Fixture.Enabled enabled = three.enable(ALICE);
 
-        List<RecoveryCode> fresh = three.regenerateRecoveryCodes.regenerate(ALICE, three.currentCode(enabled.secret()));
+        List<RecoveryCode> fresh = three.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, three.currentCode(enabled.secret()));
 
         assertEquals(3, fresh.size());
         Set<RecoveryCode> all = new HashSet<>(fresh);
@@ -62,10 +63,10 @@ class RegenerateRecoveryCodesTest {
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
         for (RecoveryCode old : enabled.recoveryCodes()) {
             assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                    rejection(() -> three.recoverAccess.recover(ALICE, old)));
+                    rejection(() -> three.recoverAccess.recover(ORIGIN, ALICE, old)));
         }
         for (RecoveryCode code : fresh) {
-            assertDoesNotThrow(() -> three.recoverAccess.recover(ALICE, code));
+            assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, code));
         }
     }
 
@@ -73,7 +74,7 @@ class RegenerateRecoveryCodesTest {
     void regenerateWithTheDefaultPolicyIssuesOneCode() {
         Fixture.Enabled enabled = f.enable(ALICE);
 
-        List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ALICE, f.currentCode(enabled.secret()));
+        List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
         assertEquals(1, fresh.size());
         assertTrue(f.hasher.matches(fresh.get(0), f.stored(ALICE).recoveryCodes().get(0)));
@@ -84,12 +85,12 @@ class RegenerateRecoveryCodesTest {
     void theRegeneratingCodeCountsAsUsed() {
         Fixture.Enabled enabled = f.enable(ALICE);
         TotpCode code = f.currentCode(enabled.secret());
-        f.regenerateRecoveryCodes.regenerate(ALICE, code);
+        f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code);
 
         assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, code)));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code)));
     }
 
     @Test
@@ -100,10 +101,10 @@ class RegenerateRecoveryCodesTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, code)));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code)));
 
         assertEquals(before.recoveryCodes(), f.stored(ALICE).recoveryCodes());
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 
     @Test
@@ -114,6 +115,6 @@ class RegenerateRecoveryCodesTest {
         f.verify(ALICE, f.currentCode(enabled.secret()));
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.regenerateRecoveryCodes.regenerate(ALICE, previous)));
+                rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, previous)));
     }
 }

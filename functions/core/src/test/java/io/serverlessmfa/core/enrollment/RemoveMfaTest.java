@@ -1,6 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +18,7 @@ class RemoveMfaTest {
 
     @Test
     void removeWithoutEnrollmentIsRejectedAsNotEnabled() {
-        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.removeMfa.remove(ALICE, Optional.empty())));
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty())));
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.remove(ALICE, new TotpCode("123456"))));
     }
 
@@ -26,19 +27,19 @@ class RemoveMfaTest {
         f.setup(ALICE);
         f.clock.advance(Duration.ofMinutes(10));
 
-        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.removeMfa.remove(ALICE, Optional.empty())));
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty())));
     }
 
     @Test
     void removeWhilePendingNeedsNoProofAndCancelsTheSetup() {
         String secret = f.setup(ALICE).secret();
 
-        assertEquals(EnrollmentStatus.PENDING, f.removeMfa.remove(ALICE, Optional.empty()), "a cancelled setup");
+        assertEquals(EnrollmentStatus.PENDING, f.removeMfa.remove(ORIGIN, ALICE, Optional.empty()), "a cancelled setup");
 
         assertTrue(f.maybeStored(ALICE).isEmpty());
         assertEquals(EnrollmentStatus.NONE, f.getStatus.status(ALICE).status());
         assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret))));
     }
 
     @Test
@@ -55,7 +56,7 @@ class RemoveMfaTest {
         f.enable(ALICE);
         Enrollment before = f.stored(ALICE);
 
-        assertEquals(MfaRejection.Reason.PROOF_REQUIRED, rejection(() -> f.removeMfa.remove(ALICE, Optional.empty())));
+        assertEquals(MfaRejection.Reason.PROOF_REQUIRED, rejection(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty())));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -101,7 +102,7 @@ class RemoveMfaTest {
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
                 rejection(() -> f.verify(ALICE, f.codeAtOffset(enabled.secret(), 1))));
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.recoverAccess.recover(ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
     }
 
     @Test
@@ -128,7 +129,7 @@ class RemoveMfaTest {
         assertTrue(stored.version() > removedVersion, "version " + stored.version());
         assertEquals(0, stored.failedAttempts());
         assertEquals(Enrollment.NO_STEP, stored.lastAcceptedStep());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(secret)));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
     }
 
     @Test

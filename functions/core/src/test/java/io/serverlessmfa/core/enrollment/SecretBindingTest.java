@@ -2,6 +2,7 @@ package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
 import static io.serverlessmfa.core.enrollment.Fixture.BOB;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,7 @@ class SecretBindingTest {
         f.store.put(withAlicesCiphertext(f.stored(BOB)));
 
         assertThrows(SecretIntegrityException.class,
-                () -> f.confirmSetup.confirm(BOB, f.currentCode(alice.secret())));
+                () -> f.confirmSetup.confirm(ORIGIN, BOB, f.currentCode(alice.secret())));
 
         assertEquals(EnrollmentStatus.PENDING, f.stored(BOB).status());
     }
@@ -58,9 +59,9 @@ class SecretBindingTest {
         f.store.put(tampered);
 
         assertThrows(SecretIntegrityException.class,
-                () -> f.regenerateRecoveryCodes.regenerate(BOB, f.currentCode(alice.secret())));
+                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, BOB, f.currentCode(alice.secret())));
         assertThrows(SecretIntegrityException.class,
-                () -> f.removeMfa.remove(BOB, Optional.of(new SecondFactorProof.Totp(f.currentCode(alice.secret())))));
+                () -> f.removeMfa.remove(ORIGIN, BOB, Optional.of(new SecondFactorProof.Totp(f.currentCode(alice.secret())))));
 
         assertEquals(tampered, f.stored(BOB));
     }

@@ -2,6 +2,7 @@ package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
 import static io.serverlessmfa.core.enrollment.Fixture.BOB;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.START;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -126,10 +127,10 @@ class StartSetupTest {
         assertEquals(second.expiresAt(), stored.pendingExpiresAt());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(first.secret()))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(first.secret()))));
         assertEquals(1, f.stored(ALICE).failedAttempts());
 
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(second.secret())));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(second.secret())));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
     }
 
@@ -142,7 +143,7 @@ class StartSetupTest {
 
         assertEquals(EnrollmentStatus.PENDING, f.getStatus.status(ALICE).status());
         assertEquals(START.plus(Duration.ofMinutes(21)), again.expiresAt());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ALICE, f.currentCode(again.secret())));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(again.secret())));
     }
 
     @Test
@@ -151,20 +152,20 @@ class StartSetupTest {
         String secret = f.setup(ALICE).secret();
         for (int i = 0; i < 4; i++) {
             assertEquals(MfaRejection.Reason.INVALID_CODE,
-                    rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(secret))));
+                    rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
         }
 
         String restarted = f.setup(ALICE).secret();
         assertEquals(4, f.stored(ALICE).failedAttempts());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.wrongCode(restarted))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(restarted))));
         assertEquals(START.plus(Duration.ofMinutes(5)), f.stored(ALICE).lockedUntil());
 
         String duringLock = f.setup(ALICE).secret();
         assertEquals(START.plus(Duration.ofMinutes(5)), f.stored(ALICE).lockedUntil());
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                rejection(() -> f.confirmSetup.confirm(ALICE, f.currentCode(duringLock))));
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(duringLock))));
     }
 
     @Test
@@ -181,7 +182,7 @@ class StartSetupTest {
 
     @Test
     void setupWithAnAccountNameThatCannotBeInAKeyUriWritesNothing() {
-        assertThrows(IllegalArgumentException.class, () -> f.startSetup.start(ALICE, "a:b"));
+        assertThrows(IllegalArgumentException.class, () -> f.startSetup.start(ORIGIN, ALICE, "a:b"));
 
         assertTrue(f.maybeStored(ALICE).isEmpty());
         assertEquals(0, f.store.committedWrites());
@@ -200,7 +201,7 @@ class StartSetupTest {
         SetupStarted started = f.setup(ALICE);
         TotpCode code = f.currentCode(started.secret());
 
-        assertEquals(1, f.confirmSetup.confirm(ALICE, code).size());
+        assertEquals(1, f.confirmSetup.confirm(ORIGIN, ALICE, code).size());
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param policy     the enrollment rules ({@code MFA_ISSUER}, {@code MFA_TOTP_*}, {@code MFA_LOCKOUT_*},
  *                   {@code MFA_PENDING_SETUP_SECONDS}, {@code MFA_RECOVERY_CODE_COUNT})
  * @param metricsNamespace {@code MFA_METRICS_NAMESPACE}: the CloudWatch namespace of the EMF metrics
+ * @param auditRetention   {@code MFA_AUDIT_RETENTION_DAYS}: how long security events are kept
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
-                               Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace) {
+                               Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
+                               Duration auditRetention) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -37,6 +39,7 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String PENDING_SETUP_SECONDS = "MFA_PENDING_SETUP_SECONDS";
     public static final String RECOVERY_CODE_COUNT = "MFA_RECOVERY_CODE_COUNT";
     public static final String METRICS_NAMESPACE = "MFA_METRICS_NAMESPACE";
+    public static final String AUDIT_RETENTION_DAYS = "MFA_AUDIT_RETENTION_DAYS";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -74,7 +77,8 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
             // CloudWatch's rule for namespaces; AWS/ is reserved for AWS services.
             throw new ConfigurationException(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : - and not start with AWS/");
         }
-        return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace);
+        int auditDays = env.integer(AUDIT_RETENTION_DAYS, 365, 1, 3653);
+        return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays));
     }
 
     /** The KMS key, for the functions that encrypt or decrypt. */

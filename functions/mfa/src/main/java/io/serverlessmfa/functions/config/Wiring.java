@@ -8,6 +8,7 @@ import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
 import io.serverlessmfa.functions.crypto.KmsSecretCipher;
+import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -66,7 +67,15 @@ public final class Wiring {
         if (dynamoDb == null) {
             dynamoDb = AwsClients.dynamoDb(configuration);
         }
-        return new DynamoDbEnrollmentStore(dynamoDb, configuration.tableName(), clock);
+        return new DynamoDbEnrollmentStore(dynamoDb, configuration.tableName(), clock, random, configuration.auditRetention());
+    }
+
+    /** The audit trail's reader (its items are written by the store, in the state change's transaction). */
+    public synchronized DynamoDbAuditTrail auditTrail() {
+        if (dynamoDb == null) {
+            dynamoDb = AwsClients.dynamoDb(configuration);
+        }
+        return new DynamoDbAuditTrail(dynamoDb, configuration.tableName());
     }
 
     public synchronized KmsSecretCipher cipher() {

@@ -28,7 +28,7 @@ public final class ConfirmHandler extends MfaFunction {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        List<RecoveryCode> codes = confirm.confirm(request.userId(), request.totpCode("code", digits));
+        List<RecoveryCode> codes = confirm.confirm(request.origin(), request.userId(), request.totpCode("code", digits));
         return ApiResponse.json(200, JsonObject.create()
                 .field("status", "ENABLED")
                 .field("recoveryCodes", formatted(codes))

@@ -27,7 +27,7 @@ public final class RecoverHandler extends MfaFunction {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        String replacement = recover.recover(request.userId(), request.recoveryCode("recoveryCode")).formatted();
+        String replacement = recover.recover(request.origin(), request.userId(), request.recoveryCode("recoveryCode")).formatted();
         return ApiResponse.json(200, JsonObject.create()
                 .field("status", "ENABLED")
                 .field("recoveryCodes", List.of(replacement))

@@ -27,7 +27,7 @@ public final class RecoveryCodesHandler extends MfaFunction {
     @Override
     protected ApiResponse handle(ApiRequest request) {
         return ApiResponse.json(200, JsonObject.create()
-                .field("recoveryCodes", ConfirmHandler.formatted(regenerate.regenerate(request.userId(),
+                .field("recoveryCodes", ConfirmHandler.formatted(regenerate.regenerate(request.origin(), request.userId(),
                         request.totpCode("code", digits))))
                 .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.RECOVERY_CODES_REGENERATED);
     }

@@ -44,7 +44,7 @@ public final class RemoveHandler extends MfaFunction {
                 .or(() -> recoveryCode.map(SecondFactorProof.Recovery::new));
         ApiResponse removed = ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
         // Cancelling a pending setup needs no proof and turns nothing off: not a removal for ops.
-        return remove.remove(request.userId(), proof) == EnrollmentStatus.ENABLED
+        return remove.remove(request.origin(), request.userId(), proof) == EnrollmentStatus.ENABLED
                 ? removed.withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.MFA_REMOVED)
                 : removed;
     }

@@ -35,7 +35,7 @@ public final class SetupHandler extends MfaFunction {
     @Override
     protected ApiResponse handle(ApiRequest request) {
         String accountName = accountName(request);
-        SetupStarted started = setup.start(request.userId(), accountName);
+        SetupStarted started = setup.start(request.origin(), request.userId(), accountName);
         return ApiResponse.json(201, JsonObject.create()
                 .field("status", "PENDING")
                 .field("secret", started.secret())

@@ -25,7 +25,7 @@ public final class VerifyHandler extends MfaFunction {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        verify.verify(request.userId(), request.totpCode("code", digits));
+        verify.verify(request.origin(), request.userId(), request.totpCode("code", digits));
         return ApiResponse.json(200, JsonObject.create().field("verified", true).build())
                 .withMetrics(MfaMetric.VERIFY_SUCCEEDED);
     }

@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
 import java.io.IOException;
@@ -34,11 +35,18 @@ public final class ApiRequest {
     private final String userId;
     private final Map<String, String> claims;
     private final Map<String, JsonNode> body;
+    private final RequestOrigin origin;
+    private final Map<String, String> query;
+    private final Map<String, String> path;
 
-    private ApiRequest(String userId, Map<String, String> claims, Map<String, JsonNode> body) {
+    private ApiRequest(String userId, Map<String, String> claims, Map<String, JsonNode> body, RequestOrigin origin,
+                       Map<String, String> query, Map<String, String> path) {
         this.userId = userId;
         this.claims = claims;
         this.body = body;
+        this.origin = origin;
+        this.query = query;
+        this.path = path;
     }
 
     /**
@@ -51,7 +59,30 @@ public final class ApiRequest {
         if (sub == null || sub.isBlank()) {
             throw new UnauthorizedException("no sub claim");
         }
-        return new ApiRequest(sub, claims, body(event));
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        APIGatewayV2HTTPEvent.RequestContext.Http http = context == null ? null : context.getHttp();
+        RequestOrigin origin = http == null ? RequestOrigin.unknown() : new RequestOrigin(http.getSourceIp(), http.getUserAgent());
+        return new ApiRequest(sub, claims, body(event), origin, nonNull(event.getQueryStringParameters()),
+                nonNull(event.getPathParameters()));
+    }
+
+    private static Map<String, String> nonNull(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    /** Where the request came from, for the audit trail (API Gateway's view, not a header the client sets). */
+    public RequestOrigin origin() {
+        return origin;
+    }
+
+    /** A query string parameter (API Gateway joins repeated ones with commas). */
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name));
+    }
+
+    /** A path parameter of the route, e.g. {@code userId} of {@code /admin/mfa/users/{userId}}. */
+    public Optional<String> pathParameter(String name) {
+        return Optional.ofNullable(path.get(name));
     }
 
     public String userId() {

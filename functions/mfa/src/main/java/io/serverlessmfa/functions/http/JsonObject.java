@@ -2,6 +2,7 @@ package io.serverlessmfa.functions.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
@@ -38,6 +39,18 @@ public final class JsonObject {
     public JsonObject field(String name, List<String> values) {
         writer.writeFieldName(name).writeStartArray();
         values.forEach(writer::writeValue);
+        writer.writeEndArray();
+        return this;
+    }
+
+    /** An array of objects, each written by {@code writeOne} with this object's field methods. */
+    public <T> JsonObject array(String name, List<T> items, BiConsumer<T, JsonObject> writeOne) {
+        writer.writeFieldName(name).writeStartArray();
+        for (T item : items) {
+            writer.writeStartObject();
+            writeOne.accept(item, this);
+            writer.writeEndObject();
+        }
         writer.writeEndArray();
         return this;
     }

@@ -1,19 +1,24 @@
 package io.serverlessmfa.functions.store;
 
+import io.serverlessmfa.core.adoption.AdoptionChange;
+import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.config.AwsFailures;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +26,13 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The enrollment as one DynamoDB item, {@code pk = USER#<sub>}, {@code sk = MFA}. Every transition
@@ -62,11 +72,20 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final Clock clock;
+    private final SecureRandom random;
+    private final Duration auditRetention;
 
-    public DynamoDbEnrollmentStore(DynamoDbClient dynamoDb, String tableName, Clock clock) {
+    /**
+     * @param random         for the audit items' unique suffixes and the transactions' idempotency tokens
+     * @param auditRetention how long security events are kept (their TTL)
+     */
+    public DynamoDbEnrollmentStore(DynamoDbClient dynamoDb, String tableName, Clock clock, SecureRandom random,
+                                   Duration auditRetention) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.clock = clock;
+        this.random = random;
+        this.auditRetention = auditRetention;
     }
 
     @Override
@@ -84,70 +103,143 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public boolean savePending(Enrollment pending) {
+    public void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
         long expiresAt = pending.pendingExpiresAt().getEpochSecond();
-        Map<String, AttributeValue> values = Map.of(
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":pending", string(EnrollmentStatus.PENDING.name()),
-                ":removed", string(REMOVED),
                 ":secret", bytes(pending.secret().ciphertext()),
                 ":expires", number(expiresAt),
                 ":zero", number(0),
-                ":one", number(1));
-        try {
-            // One upsert: allowed over nothing, a tombstone or a pending setup, never over an
-            // enabled one. The version goes on from the old item's. The failure count and lock
-            // survive, so restarting setup cannot reset a lock.
-            dynamoDb.updateItem(request -> request.tableName(tableName).key(key(pending.userId()))
-                    .updateExpression("SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
-                            + "#ttl = :expires, #version = if_not_exists(#version, :zero) + :one, "
-                            + "#failedAttempts = if_not_exists(#failedAttempts, :zero) "
-                            + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes")
-                    .conditionExpression("attribute_not_exists(#pk) OR #status IN (:pending, :removed)")
-                    .expressionAttributeNames(Map.of("#status", STATUS, "#secret", SECRET,
-                            "#pendingExpiresAt", PENDING_EXPIRES_AT, "#ttl", TTL, "#version", VERSION,
-                            "#failedAttempts", FAILED_ATTEMPTS, "#enabledAt", ENABLED_AT,
-                            "#lastAcceptedStep", LAST_ACCEPTED_STEP, "#recoveryCodes", RECOVERY_CODES,
-                            "#pk", PARTITION_KEY))
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException enabled) {
-            return false;
-        } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB UpdateItem", failure);
+                ":one", number(1)));
+        Map<String, String> names = new HashMap<>(Map.of("#status", STATUS, "#secret", SECRET,
+                "#pendingExpiresAt", PENDING_EXPIRES_AT, "#ttl", TTL, "#version", VERSION,
+                "#failedAttempts", FAILED_ATTEMPTS, "#enabledAt", ENABLED_AT,
+                "#lastAcceptedStep", LAST_ACCEPTED_STEP, "#recoveryCodes", RECOVERY_CODES));
+        String condition;
+        if (current.isPresent()) {
+            condition = "#version = :expected";
+            values.put(":expected", number(current.get().version()));
+        } else {
+            // Nothing stored, or a removal's tombstone (whose version goes on).
+            condition = "attribute_not_exists(#pk) OR #status = :removed";
+            values.put(":removed", string(REMOVED));
+            names.put("#pk", PARTITION_KEY);
         }
+        // An upsert: the version goes on from the stored one, and the failure count and lock
+        // survive, so restarting setup cannot reset a lock.
+        Update update = Update.builder().tableName(tableName).key(key(pending.userId()))
+                .updateExpression("SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
+                        + "#ttl = :expires, #version = if_not_exists(#version, :zero) + :one, "
+                        + "#failedAttempts = if_not_exists(#failedAttempts, :zero) "
+                        + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes")
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
+        write(TransactWriteItem.builder().update(update).build(), current, Optional.of(pending), Optional.of(event));
     }
 
     @Override
-    public void replace(Enrollment next) {
-        try {
-            dynamoDb.putItem(request -> request.tableName(tableName).item(toItem(next))
-                    .conditionExpression("#version = :expected")
-                    .expressionAttributeNames(Map.of("#version", VERSION))
-                    .expressionAttributeValues(Map.of(":expected", number(next.version() - 1))));
-        } catch (ConditionalCheckFailedException lost) {
-            throw new ConcurrentUpdateException("enrollment changed since it was read");
-        } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB PutItem", failure);
+    public void replace(Enrollment current, Enrollment next, Optional<SecurityEvent> event) {
+        if (next.version() != current.version() + 1) {
+            throw new IllegalArgumentException("next must be the version after current");
         }
+        Put put = Put.builder().tableName(tableName).item(toItem(next))
+                .conditionExpression("#version = :expected")
+                .expressionAttributeNames(Map.of("#version", VERSION))
+                .expressionAttributeValues(Map.of(":expected", number(current.version())))
+                .build();
+        write(TransactWriteItem.builder().put(put).build(), Optional.of(current), Optional.of(next), event);
     }
 
     @Override
-    public void delete(Enrollment current) {
+    public void delete(Enrollment current, SecurityEvent event) {
         Map<String, AttributeValue> tombstone = new HashMap<>(key(current.userId()));
         tombstone.put(STATUS, string(REMOVED));
         tombstone.put(VERSION, number(current.version() + 1));
         tombstone.put(TTL, number(clock.instant().plus(TOMBSTONE_LIFETIME).getEpochSecond()));
+        // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
+        Put put = Put.builder().tableName(tableName).item(tombstone)
+                .conditionExpression("#version = :expected")
+                .expressionAttributeNames(Map.of("#version", VERSION))
+                .expressionAttributeValues(Map.of(":expected", number(current.version())))
+                .build();
+        write(TransactWriteItem.builder().put(put).build(), Optional.of(current), Optional.empty(), Optional.of(event));
+    }
+
+    /**
+     * One atomic write. A write that changes no count and records no event (an accepted code, a
+     * counted failure: the hot path) is a single conditional write; a state change is one
+     * transaction of the enrollment, its event and the counters it moves, with an idempotency
+     * token, so the SDK's retry of a transaction whose answer was lost does not apply it twice.
+     */
+    private void write(TransactWriteItem enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
+                       Optional<SecurityEvent> event) {
+        String userId = before.or(() -> after).orElseThrow().userId();
+        AdoptionChange change = AdoptionChange.between(before, after, event);
+        if (change.isEmpty() && event.isEmpty()) {
+            writeSingle(enrollmentWrite);
+            return;
+        }
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(enrollmentWrite);
+        items.addAll(AdoptionCounters.updates(tableName, userId, event.map(SecurityEvent::at).orElse(clock.instant()), change));
+        event.ifPresent(e -> items.add(DynamoDbAuditTrail.put(tableName, userId, e, auditRetention, random)));
+        byte[] token = new byte[16];
+        random.nextBytes(token);
         try {
-            // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
-            dynamoDb.putItem(request -> request.tableName(tableName).item(tombstone)
-                    .conditionExpression("#version = :expected")
-                    .expressionAttributeNames(Map.of("#version", VERSION))
-                    .expressionAttributeValues(Map.of(":expected", number(current.version()))));
+            dynamoDb.transactWriteItems(request -> request.transactItems(items)
+                    .clientRequestToken(HexFormat.of().formatHex(token)));
+        } catch (TransactionCanceledException cancelled) {
+            throw translate(cancelled);
+        } catch (SdkException failure) {
+            throw AwsFailures.translate("DynamoDB TransactWriteItems", failure);
+        }
+    }
+
+    private void writeSingle(TransactWriteItem write) {
+        try {
+            if (write.put() != null) {
+                Put put = write.put();
+                dynamoDb.putItem(request -> request.tableName(put.tableName()).item(put.item())
+                        .conditionExpression(put.conditionExpression())
+                        .expressionAttributeNames(put.expressionAttributeNames())
+                        .expressionAttributeValues(put.expressionAttributeValues()));
+            } else {
+                Update update = write.update();
+                dynamoDb.updateItem(request -> request.tableName(update.tableName()).key(update.key())
+                        .updateExpression(update.updateExpression())
+                        .conditionExpression(update.conditionExpression())
+                        .expressionAttributeNames(update.expressionAttributeNames())
+                        .expressionAttributeValues(update.expressionAttributeValues()));
+            }
         } catch (ConditionalCheckFailedException lost) {
             throw new ConcurrentUpdateException("enrollment changed since it was read");
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB PutItem", failure);
+            throw AwsFailures.translate(write.put() != null ? "DynamoDB PutItem" : "DynamoDB UpdateItem", failure);
         }
+    }
+
+    /**
+     * A cancelled transaction: the enrollment's condition failed, or another transaction held one
+     * of the items, is a lost race (re-decide on fresh state); throttling is an outage.
+     */
+    private static RuntimeException translate(TransactionCanceledException cancelled) {
+        List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
+        for (CancellationReason reason : reasons) {
+            String code = reason.code();
+            if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
+                return new ConcurrentUpdateException("enrollment changed since it was read (" + code + ")");
+            }
+        }
+        for (CancellationReason reason : reasons) {
+            String code = reason.code();
+            if ("ThrottlingError".equals(code) || "ProvisionedThroughputExceeded".equals(code)
+                    || "RequestLimitExceeded".equals(code)) {
+                return new DependencyUnavailableException("DynamoDB TransactWriteItems throttled: " + code, cancelled);
+            }
+        }
+        return AwsFailures.translate("DynamoDB TransactWriteItems", cancelled);
     }
 
     private static boolean isTombstone(Map<String, AttributeValue> item) {

@@ -208,7 +208,7 @@ class DependencyUnavailableIT {
 
         try (FaultProxy proxy = FaultProxy.start(emulator.endpoint())) {
             proxy.fail(operation -> operation.endsWith(".PutItem") || operation.endsWith(".UpdateItem")
-                    || operation.endsWith(".DeleteItem"), 500, "com.amazonaws.dynamodb.v20120810#InternalServerError");
+                    || operation.endsWith(".DeleteItem") || operation.endsWith(".TransactWriteItems"), 500, "com.amazonaws.dynamodb.v20120810#InternalServerError");
             MfaApi api = new MfaApi(wiring(productionDynamoDb(proxy.endpoint()), emulator.kms()));
 
             ApiResult status = api.status(user);

@@ -89,7 +89,7 @@ class FaultMatrixIT {
     void aFaultAtAnyCallLeavesExactlyTheStateBeforeOrTheStateAfter(Scenario scenario, Fault fault) throws Exception {
         List<Call> calls = CALLS.computeIfAbsent(scenario.name(), name -> discover(scenario));
         List<Executable> checks = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, calls.size() * 2));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(6, calls.size() * 2));
         try {
             List<Future<Executable>> runs = new ArrayList<>();
             for (Call point : calls) {
@@ -108,6 +108,9 @@ class FaultMatrixIT {
 
     @AfterAll
     static void reportFigures() throws IOException {
+        if (RUNS.isEmpty()) {
+            return; // skipped (e.g. the LocalStack run without Docker): keep the last real report
+        }
         StringBuilder report = new StringBuilder("Fault matrix (FaultMatrixIT): operation, AWS calls, runs, faults injected\n");
         int runs = 0;
         int injected = 0;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,17 +48,23 @@ class DynamoDbEnrollmentStoreIT {
     @BeforeEach
     void setUp() {
         emulator = AwsEmulator.get();
-        store = new DynamoDbEnrollmentStore(emulator.dynamoDb(), emulator.tableName(), java.time.Clock.systemUTC());
+        store = new DynamoDbEnrollmentStore(emulator.dynamoDb(), emulator.tableName(), java.time.Clock.systemUTC(),
+                new java.security.SecureRandom(), java.time.Duration.ofDays(365));
         raw = new RawItems(emulator);
         clock = MutableClock.atStepStart();
         user = TestUser.random();
     }
 
+    private static final RequestOrigin ORIGIN = new RequestOrigin("192.0.2.1", "store test");
+    private static final SecurityEvent STARTED = SecurityEvent.of(SecurityEventType.SETUP_STARTED, Instant.now(), ORIGIN);
+    private static final SecurityEvent CANCELLED = SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, Instant.now(), ORIGIN);
+    private static final SecurityEvent REMOVED = SecurityEvent.of(SecurityEventType.MFA_REMOVED, Instant.now(), ORIGIN);
+
     @Test
     void pendingEnrollmentRoundTripsThroughTheTable() {
         Enrollment pending = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
 
-        assertTrue(store.savePending(pending));
+        store.savePending(Optional.empty(), pending, STARTED);
 
         assertEquals(pending, store.find(user.sub()).orElseThrow(), "a new pending setup has version 1 and no failures");
     }
@@ -66,7 +76,7 @@ class DynamoDbEnrollmentStoreIT {
                 null, Enrollment.NO_STEP, 3, millisPrecision(clock.instant().plus(Duration.ofMinutes(5))), List.of(),
                 saved.version() + 1);
 
-        store.replace(locked);
+        store.replace(saved, locked, Optional.empty());
 
         assertEquals(locked, store.find(user.sub()).orElseThrow());
     }
@@ -80,7 +90,7 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment enabled = new Enrollment(user.sub(), EnrollmentStatus.ENABLED, saved.secret(), null, enabledAt,
                 step, 2, millisPrecision(clock.instant().plusMillis(123_456)), hashes, saved.version() + 1);
 
-        store.replace(enabled);
+        store.replace(saved, enabled, Optional.empty());
 
         Enrollment found = store.find(user.sub()).orElseThrow();
         assertEquals(enabled, found);
@@ -99,9 +109,9 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment enabled = savedEnabled();
         Map<String, AttributeValue> before = raw.get(user.sub());
 
-        boolean saved = store.savePending(Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()));
-
-        assertFalse(saved, "setup never silently replaces an enabled MFA");
+        assertThrows(ConcurrentUpdateException.class, () -> store.savePending(Optional.empty(),
+                Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()), STARTED),
+                "setup never silently replaces an enabled MFA");
         assertEquals(before, raw.get(user.sub()), "the enabled item is byte-for-byte unchanged");
         assertEquals(enabled, store.find(user.sub()).orElseThrow());
     }
@@ -110,13 +120,14 @@ class DynamoDbEnrollmentStoreIT {
     void savePendingOverAPendingSetupReplacesTheSecretButKeepsFailuresAndLock() {
         Enrollment saved = savedPending();
         Instant lockedUntil = millisPrecision(clock.instant().plus(Duration.ofMinutes(5)));
-        store.replace(new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
-                null, Enrollment.NO_STEP, 4, lockedUntil, List.of(), saved.version() + 1));
+        Enrollment locked = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
+                null, Enrollment.NO_STEP, 4, lockedUntil, List.of(), saved.version() + 1);
+        store.replace(saved, locked, Optional.empty());
         EncryptedSecret newSecret = ciphertext();
         clock.advance(Duration.ofMinutes(1));
         Instant newExpiry = inTenMinutes();
 
-        assertTrue(store.savePending(Enrollment.pending(user.sub(), newSecret, newExpiry)));
+        store.savePending(Optional.of(locked), Enrollment.pending(user.sub(), newSecret, newExpiry), STARTED);
 
         Enrollment found = store.find(user.sub()).orElseThrow();
         assertEquals(EnrollmentStatus.PENDING, found.status());
@@ -131,15 +142,16 @@ class DynamoDbEnrollmentStoreIT {
     void replaceWithAStaleVersionThrowsAndLeavesTheItemUnchanged() {
         Enrollment saved = savedPending();
         Enrollment first = saved.withFailure(clock.instant(), LockoutPolicy.defaults());
-        store.replace(first);
+        store.replace(saved, first, Optional.empty());
         Map<String, AttributeValue> before = raw.get(user.sub());
 
         Enrollment stale = saved.withFailure(clock.instant(), LockoutPolicy.defaults());
-        assertThrows(ConcurrentUpdateException.class, () -> store.replace(stale),
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(saved, stale, Optional.empty()),
                 "a write computed from version 1 must lose against version 2");
         Enrollment ahead = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
                 null, Enrollment.NO_STEP, 0, null, List.of(), first.version() + 2);
-        assertThrows(ConcurrentUpdateException.class, () -> store.replace(ahead), "nor may a version be skipped");
+        assertThrows(IllegalArgumentException.class, () -> store.replace(first, ahead, Optional.empty()),
+                "nor may a version be skipped");
 
         assertEquals(before, raw.get(user.sub()), "the losing writes changed nothing");
     }
@@ -149,7 +161,9 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment never = new Enrollment(user.sub(), EnrollmentStatus.PENDING, ciphertext(), inTenMinutes(), null,
                 Enrollment.NO_STEP, 0, null, List.of(), 2);
 
-        assertThrows(ConcurrentUpdateException.class, () -> store.replace(never));
+        Enrollment read = new Enrollment(user.sub(), EnrollmentStatus.PENDING, never.secret(), never.pendingExpiresAt(),
+                null, Enrollment.NO_STEP, 0, null, List.of(), 1);
+        assertThrows(ConcurrentUpdateException.class, () -> store.replace(read, never, Optional.empty()));
 
         assertEquals(Map.of(), raw.get(user.sub()), "nothing is created by a replace");
     }
@@ -157,10 +171,10 @@ class DynamoDbEnrollmentStoreIT {
     @Test
     void deleteWithAStaleVersionThrowsAndKeepsTheItem() {
         Enrollment saved = savedPending();
-        store.replace(saved.withFailure(clock.instant(), LockoutPolicy.defaults()));
+        store.replace(saved, saved.withFailure(clock.instant(), LockoutPolicy.defaults()), Optional.empty());
         Map<String, AttributeValue> before = raw.get(user.sub());
 
-        assertThrows(ConcurrentUpdateException.class, () -> store.delete(saved));
+        assertThrows(ConcurrentUpdateException.class, () -> store.delete(saved, CANCELLED));
 
         assertEquals(before, raw.get(user.sub()));
     }
@@ -169,7 +183,7 @@ class DynamoDbEnrollmentStoreIT {
     void deleteWithTheCurrentVersionLeavesOnlyATombstone() {
         Enrollment enabled = savedEnabled();
 
-        store.delete(enabled);
+        store.delete(enabled, REMOVED);
 
         assertTrue(store.find(user.sub()).isEmpty());
         RawItems.assertTombstone(raw.get(user.sub()));
@@ -184,7 +198,8 @@ class DynamoDbEnrollmentStoreIT {
                 pendingItem.get(DynamoDbEnrollmentStore.TTL), "expireAt = pendingExpiresAt in epoch seconds");
         assertEquals(pendingItem.get(DynamoDbEnrollmentStore.PENDING_EXPIRES_AT), pendingItem.get(DynamoDbEnrollmentStore.TTL));
 
-        store.replace(pending.confirmed(clock.instant(), clock.instant().getEpochSecond() / 30, List.of(hashed())));
+        store.replace(pending, pending.confirmed(clock.instant(), clock.instant().getEpochSecond() / 30, List.of(hashed())),
+                Optional.empty());
 
         Map<String, AttributeValue> enabledItem = raw.get(user.sub());
         assertEquals("ENABLED", enabledItem.get(DynamoDbEnrollmentStore.STATUS).s());
@@ -195,7 +210,7 @@ class DynamoDbEnrollmentStoreIT {
     @Test
     void pendingItemWrittenByReplaceAlsoCarriesTheTtl() {
         Enrollment pending = savedPending();
-        store.replace(pending.withFailure(clock.instant(), LockoutPolicy.defaults()));
+        store.replace(pending, pending.withFailure(clock.instant(), LockoutPolicy.defaults()), Optional.empty());
 
         assertEquals(AttributeValue.fromN(Long.toString(pending.pendingExpiresAt().getEpochSecond())),
                 raw.get(user.sub()).get(DynamoDbEnrollmentStore.TTL), "a failed attempt must not drop the TTL");
@@ -213,7 +228,7 @@ class DynamoDbEnrollmentStoreIT {
 
     private Enrollment savedPending() {
         Enrollment pending = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
-        assertTrue(store.savePending(pending));
+        store.savePending(Optional.empty(), pending, STARTED);
         return store.find(user.sub()).orElseThrow();
     }
 
@@ -221,7 +236,7 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment pending = savedPending();
         Enrollment enabled = pending.confirmed(clock.instant().truncatedTo(ChronoUnit.SECONDS),
                 clock.instant().getEpochSecond() / 30, List.of(hashed()));
-        store.replace(enabled);
+        store.replace(pending, enabled, Optional.empty());
         return enabled;
     }
 

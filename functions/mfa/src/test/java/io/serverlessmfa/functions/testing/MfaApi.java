@@ -9,6 +9,7 @@ import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpSettings;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.handler.ConfirmHandler;
+import io.serverlessmfa.functions.handler.EventsHandler;
 import io.serverlessmfa.functions.handler.RecoverHandler;
 import io.serverlessmfa.functions.handler.RecoveryCodesHandler;
 import io.serverlessmfa.functions.handler.RemoveHandler;
@@ -41,6 +42,7 @@ public final class MfaApi {
         routes.put("POST /mfa/recover", new RecoverHandler(wiring));
         routes.put("POST /mfa/recovery-codes", new RecoveryCodesHandler(wiring));
         routes.put("POST /mfa/remove", new RemoveHandler(wiring));
+        routes.put("GET /mfa/events", new EventsHandler(wiring));
     }
 
     /** Handlers over the shared emulator with a clock of the test's and optional setting overrides. */
@@ -78,6 +80,13 @@ public final class MfaApi {
 
     public ApiResult removeWithRecoveryCode(TestUser user, String recoveryCode) {
         return call("POST /mfa/remove", user, codeBody("recoveryCode", recoveryCode));
+    }
+
+    /** {@code GET /mfa/events} with a query string ({@code null}: none). */
+    public ApiResult events(TestUser user, Map<String, String> query) {
+        APIGatewayV2HTTPEvent event = event("GET /mfa/events", user.claims(), null, null, false);
+        event.setQueryStringParameters(query);
+        return invoke("GET /mfa/events", event);
     }
 
     /** Any route with a raw JSON body (Content-Type: application/json). */

@@ -1,0 +1,129 @@
+package io.serverlessmfa.functions.store;
+
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
+import io.serverlessmfa.functions.config.AwsFailures;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The audit trail: one item per security event in the user's own partition,
+ * {@code pk = USER#<sub>}, {@code sk = EVENT#<epoch millis>#<random>}, so a user's events are one
+ * Query away, newest first, and go with a TTL after the retention time. The items are written by
+ * {@link DynamoDbEnrollmentStore} in the transaction of the state change they record.
+ */
+public final class DynamoDbAuditTrail {
+
+    static final String EVENT_PREFIX = "EVENT#";
+    private static final Pattern SORT_KEY = Pattern.compile("EVENT#\\d{13}#[0-9a-f]{16}");
+
+    /** An event as stored and shown. */
+    public record StoredEvent(SecurityEventType type, Instant at, String sourceIp, String userAgent,
+                              Optional<String> actor) {
+    }
+
+    /** A page of events, newest first, and the cursor of the next page if there is one. */
+    public record Page(List<StoredEvent> events, Optional<String> next) {
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public DynamoDbAuditTrail(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    /** The Put of {@code event}, for the transaction of the state change it records. */
+    static TransactWriteItem put(String tableName, String userId, SecurityEvent event, Duration retention,
+                                 SecureRandom random) {
+        byte[] suffix = new byte[8];
+        random.nextBytes(suffix);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(DynamoDbEnrollmentStore.PARTITION_KEY, AttributeValue.fromS("USER#" + userId));
+        item.put(DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS(
+                EVENT_PREFIX + String.format("%013d", event.at().toEpochMilli()) + "#" + HexFormat.of().formatHex(suffix)));
+        item.put("type", AttributeValue.fromS(event.type().name()));
+        item.put("at", AttributeValue.fromN(Long.toString(event.at().toEpochMilli())));
+        item.put("sourceIp", AttributeValue.fromS(event.origin().sourceIp()));
+        item.put("userAgent", AttributeValue.fromS(event.origin().userAgent()));
+        event.actor().ifPresent(actor -> item.put("actor", AttributeValue.fromS(actor)));
+        item.put(DynamoDbEnrollmentStore.TTL, AttributeValue.fromN(Long.toString(event.at().plus(retention).getEpochSecond())));
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", DynamoDbEnrollmentStore.PARTITION_KEY)).build()).build();
+    }
+
+    /**
+     * Up to {@code limit} of the user's events, newest first, after {@code cursor} (the
+     * {@link Page#next()} of the previous page).
+     *
+     * @throws IllegalArgumentException if the cursor is not one this method gave out
+     */
+    public Page recent(String userId, int limit, Optional<String> cursor) {
+        Optional<String> after = cursor.map(DynamoDbAuditTrail::decodeCursor);
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":pk", AttributeValue.fromS("USER#" + userId),
+                ":from", AttributeValue.fromS(EVENT_PREFIX),
+                ":to", AttributeValue.fromS(EVENT_PREFIX + "~")));
+        QueryResponse response;
+        try {
+            response = dynamoDb.query(request -> {
+                request.tableName(tableName).consistentRead(true).scanIndexForward(false).limit(limit)
+                        .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                        .expressionAttributeNames(Map.of("#pk", DynamoDbEnrollmentStore.PARTITION_KEY,
+                                "#sk", DynamoDbEnrollmentStore.SORT_KEY))
+                        .expressionAttributeValues(values);
+                after.ifPresent(sortKey -> request.exclusiveStartKey(Map.of(
+                        DynamoDbEnrollmentStore.PARTITION_KEY, AttributeValue.fromS("USER#" + userId),
+                        DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS(sortKey))));
+            });
+        } catch (SdkException failure) {
+            throw AwsFailures.translate("DynamoDB Query of the audit trail", failure);
+        }
+        List<StoredEvent> events = new ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            events.add(new StoredEvent(SecurityEventType.valueOf(item.get("type").s()),
+                    Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
+                    item.get("sourceIp").s(), item.get("userAgent").s(),
+                    Optional.ofNullable(item.get("actor")).map(AttributeValue::s)));
+        }
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(encodeCursor(response.lastEvaluatedKey().get(DynamoDbEnrollmentStore.SORT_KEY).s()))
+                : Optional.empty();
+        return new Page(events, next);
+    }
+
+    private static String encodeCursor(String sortKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeCursor(String cursor) {
+        String sortKey;
+        try {
+            sortKey = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw new IllegalArgumentException("not a cursor of this list");
+        }
+        if (!SORT_KEY.matcher(sortKey).matches()) {
+            throw new IllegalArgumentException("not a cursor of this list");
+        }
+        return sortKey;
+    }
+}
