@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The functions' configuration, read once at init from environment variables and validated there,
@@ -22,10 +23,12 @@ import java.util.Optional;
  *                   {@code MFA_PENDING_SETUP_SECONDS}, {@code MFA_RECOVERY_CODE_COUNT})
  * @param metricsNamespace {@code MFA_METRICS_NAMESPACE}: the CloudWatch namespace of the EMF metrics
  * @param auditRetention   {@code MFA_AUDIT_RETENTION_DAYS}: how long security events are kept
+ * @param totalUsers       {@code MFA_TOTAL_USERS}: all users of the portal, for the adoption ratio
+ *                         (unset or 0: unknown, no ratio)
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
                                Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
-                               Duration auditRetention) {
+                               Duration auditRetention, OptionalLong totalUsers) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -40,6 +43,7 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String RECOVERY_CODE_COUNT = "MFA_RECOVERY_CODE_COUNT";
     public static final String METRICS_NAMESPACE = "MFA_METRICS_NAMESPACE";
     public static final String AUDIT_RETENTION_DAYS = "MFA_AUDIT_RETENTION_DAYS";
+    public static final String TOTAL_USERS = "MFA_TOTAL_USERS";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -78,7 +82,9 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
             throw new ConfigurationException(METRICS_NAMESPACE + " must be 1-255 of A-Z a-z 0-9 . _ / # : - and not start with AWS/");
         }
         int auditDays = env.integer(AUDIT_RETENTION_DAYS, 365, 1, 3653);
-        return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays));
+        int totalUsers = env.integer(TOTAL_USERS, 0, 0, 1_000_000_000);
+        return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays),
+                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers));
     }
 
     /** The KMS key, for the functions that encrypt or decrypt. */

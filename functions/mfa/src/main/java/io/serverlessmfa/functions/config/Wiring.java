@@ -8,6 +8,8 @@ import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
 import io.serverlessmfa.functions.crypto.KmsSecretCipher;
+import io.serverlessmfa.functions.store.AdoptionCounters;
+import io.serverlessmfa.functions.store.AdoptionReconciliation;
 import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
 import java.security.SecureRandom;
@@ -76,6 +78,20 @@ public final class Wiring {
             dynamoDb = AwsClients.dynamoDb(configuration);
         }
         return new DynamoDbAuditTrail(dynamoDb, configuration.tableName());
+    }
+
+    public synchronized AdoptionCounters adoptionCounters() {
+        if (dynamoDb == null) {
+            dynamoDb = AwsClients.dynamoDb(configuration);
+        }
+        return new AdoptionCounters(dynamoDb, configuration.tableName());
+    }
+
+    public synchronized AdoptionReconciliation reconciliation() {
+        if (dynamoDb == null) {
+            dynamoDb = AwsClients.dynamoDb(configuration);
+        }
+        return new AdoptionReconciliation(dynamoDb, configuration.tableName());
     }
 
     public synchronized KmsSecretCipher cipher() {

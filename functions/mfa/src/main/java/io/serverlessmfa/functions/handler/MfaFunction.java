@@ -10,6 +10,7 @@ import io.serverlessmfa.core.port.SecretIntegrityException;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
+import io.serverlessmfa.functions.http.ForbiddenException;
 import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.RequestLog;
 import io.serverlessmfa.functions.http.UnauthorizedException;
@@ -54,6 +55,8 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
             return handle(ApiRequest.from(event));
         } catch (UnauthorizedException unauthorized) {
             return ApiResponse.unauthorized();
+        } catch (ForbiddenException forbidden) {
+            return ApiResponse.error(403, "forbidden", "This needs an operator account (the mfa-admin group).");
         } catch (InvalidRequestException invalid) {
             return ApiResponse.error(400, "invalid_request", invalid.getMessage());
         } catch (MfaRejection rejection) {

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,25 @@ public final class ApiRequest {
 
     private static Map<String, String> nonNull(Map<String, String> map) {
         return map == null ? Map.of() : map;
+    }
+
+    /**
+     * Whether the token puts the caller in {@code group}: Cognito's {@code cognito:groups} or a
+     * {@code groups} claim. API Gateway hands a JWT array claim to the function as text, e.g.
+     * {@code [mfa-admin other]}, so the brackets, quotes, commas and spaces are separators here.
+     */
+    public boolean inGroup(String group) {
+        for (String claim : List.of("cognito:groups", "groups")) {
+            String value = claims.get(claim);
+            if (value != null) {
+                for (String member : value.replaceAll("[\\[\\]\"]", " ").split("[\\s,]+")) {
+                    if (member.equals(group)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Where the request came from, for the audit trail (API Gateway's view, not a header the client sets). */

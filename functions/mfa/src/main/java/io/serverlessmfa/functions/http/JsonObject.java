@@ -36,6 +36,11 @@ public final class JsonObject {
         return this;
     }
 
+    public JsonObject field(String name, double value) {
+        writer.writeFieldName(name).writeValue(value);
+        return this;
+    }
+
     public JsonObject field(String name, List<String> values) {
         writer.writeFieldName(name).writeStartArray();
         values.forEach(writer::writeValue);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
@@ -30,6 +31,39 @@ public final class EmfMetrics {
         this.out = out;
         this.namespace = namespace;
         this.clock = clock;
+    }
+
+    /** A measured value (a gauge), e.g. the number of users with MFA on. */
+    public record Value(String name, double value, String unit) {
+    }
+
+    /** One document with {@code values} under the single dimension {@code function}. */
+    public void publishValues(String function, List<Value> values) {
+        JsonWriter json = JsonWriter.create();
+        json.writeStartObject();
+        json.writeFieldName("_aws").writeStartObject();
+        json.writeFieldName("Timestamp").writeValue(clock.millis());
+        json.writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject();
+        json.writeFieldName("Namespace").writeValue(namespace);
+        json.writeFieldName("Dimensions").writeStartArray();
+        json.writeStartArray().writeValue("function").writeEndArray();
+        json.writeEndArray();
+        json.writeFieldName("Metrics").writeStartArray();
+        for (Value value : values) {
+            json.writeStartObject();
+            json.writeFieldName("Name").writeValue(value.name());
+            json.writeFieldName("Unit").writeValue(value.unit());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject().writeEndArray();
+        json.writeEndObject();
+        json.writeFieldName("function").writeValue(function);
+        for (Value value : values) {
+            json.writeFieldName(value.name()).writeValue(value.value());
+        }
+        json.writeEndObject();
+        out.println(new String(json.getBytes(), StandardCharsets.UTF_8));
     }
 
     /**

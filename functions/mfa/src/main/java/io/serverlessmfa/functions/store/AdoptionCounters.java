@@ -47,6 +47,7 @@ public final class AdoptionCounters {
     private static final String DAILY_PREFIX = "STATS#DAILY#";
     private static final String EXPIRES = "EXPIRES#";
     private static final String DAY = "DAY#";
+    private static final String SNAPSHOTS = "STATS#SNAPSHOT";
 
     /** Users by status at one instant. */
     public record Counts(long enabled, long pending) {
@@ -54,6 +55,10 @@ public final class AdoptionCounters {
 
     /** One UTC day's changes. */
     public record Daily(LocalDate date, long setupsStarted, long enablements, long removals, long adminResets) {
+    }
+
+    /** The counts as the scheduled report saw them on one day (the adoption curve). */
+    public record Snapshot(LocalDate date, long enabled, long pending) {
     }
 
     private final DynamoDbClient dynamoDb;
@@ -140,6 +145,34 @@ public final class AdoptionCounters {
         List<Daily> result = new ArrayList<>();
         days.forEach((day, sums) -> result.add(new Daily(day, sums[0], sums[1], sums[2], sums[3])));
         return result;
+    }
+
+    /** Records the day's counts (the last report of a day wins), kept {@value #DAILY_RETENTION_DAYS} days. */
+    public void writeSnapshot(LocalDate day, Counts counts) {
+        Map<String, AttributeValue> item = new HashMap<>(key(SNAPSHOTS, DAY + day));
+        item.put("enabled", AttributeValue.fromN(Long.toString(counts.enabled())));
+        item.put("pending", AttributeValue.fromN(Long.toString(counts.pending())));
+        item.put(DynamoDbEnrollmentStore.TTL, AttributeValue.fromN(Long.toString(
+                day.plusDays(DAILY_RETENTION_DAYS).atStartOfDay().toInstant(ZoneOffset.UTC).getEpochSecond())));
+        try {
+            dynamoDb.putItem(request -> request.tableName(tableName).item(item));
+        } catch (SdkException failure) {
+            throw AwsFailures.translate("DynamoDB PutItem of the adoption snapshot", failure);
+        }
+    }
+
+    /** The recorded days from {@code from} to {@code to}, oldest first (days without a report are absent). */
+    public List<Snapshot> snapshots(LocalDate from, LocalDate to) {
+        List<Snapshot> snapshots = new ArrayList<>();
+        try {
+            for (Map<String, AttributeValue> item : query(SNAPSHOTS, DAY + from, DAY + to)) {
+                snapshots.add(new Snapshot(LocalDate.parse(item.get(DynamoDbEnrollmentStore.SORT_KEY).s().substring(DAY.length())),
+                        count(item, "enabled"), count(item, "pending")));
+            }
+        } catch (SdkException failure) {
+            throw AwsFailures.translate("DynamoDB Query of the adoption snapshots", failure);
+        }
+        return snapshots;
     }
 
     private long sumRange(String partition, String fromSortKey, String toSortKey, String attribute) {

@@ -146,6 +146,11 @@ public final class FaultProxy implements AutoCloseable {
         rules.add(new Rule(call -> operations.test(call.operation()), Action.delay(delay)));
     }
 
+    /** From now on passes everything through again. */
+    public void clear() {
+        rules.clear();
+    }
+
     /** Waits until a request is being held by {@link #delay}; false on timeout. */
     public boolean awaitDelayedRequest(Duration timeout) throws InterruptedException {
         return delayed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -8,6 +8,9 @@ import io.serverlessmfa.core.totp.SecretKeys;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpSettings;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.handler.AdminResetHandler;
+import io.serverlessmfa.functions.handler.AdminStatsHandler;
+import io.serverlessmfa.functions.handler.AdminUserHandler;
 import io.serverlessmfa.functions.handler.ConfirmHandler;
 import io.serverlessmfa.functions.handler.EventsHandler;
 import io.serverlessmfa.functions.handler.RecoverHandler;
@@ -43,6 +46,9 @@ public final class MfaApi {
         routes.put("POST /mfa/recovery-codes", new RecoveryCodesHandler(wiring));
         routes.put("POST /mfa/remove", new RemoveHandler(wiring));
         routes.put("GET /mfa/events", new EventsHandler(wiring));
+        routes.put("GET /admin/mfa/stats", new AdminStatsHandler(wiring));
+        routes.put("GET /admin/mfa/users/{userId}", new AdminUserHandler(wiring));
+        routes.put("POST /admin/mfa/users/{userId}/reset", new AdminResetHandler(wiring));
     }
 
     /** Handlers over the shared emulator with a clock of the test's and optional setting overrides. */
@@ -87,6 +93,15 @@ public final class MfaApi {
         APIGatewayV2HTTPEvent event = event("GET /mfa/events", user.claims(), null, null, false);
         event.setQueryStringParameters(query);
         return invoke("GET /mfa/events", event);
+    }
+
+    /** An operator route with its {@code userId} path parameter ({@code null}: none). */
+    public ApiResult admin(String route, TestUser operator, String userId) {
+        APIGatewayV2HTTPEvent event = event(route, operator.claims(), null, null, false);
+        if (userId != null) {
+            event.setPathParameters(Map.of("userId", userId));
+        }
+        return invoke(route, event);
     }
 
     /** Any route with a raw JSON body (Content-Type: application/json). */

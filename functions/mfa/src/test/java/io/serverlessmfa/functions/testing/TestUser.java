@@ -21,6 +21,14 @@ public record TestUser(String sub, Map<String, String> claims) {
         return new TestUser(sub, claims);
     }
 
+    /** An operator: a user in the {@code mfa-admin} group, as API Gateway passes Cognito's array claim. */
+    public static TestUser operator() {
+        TestUser user = random();
+        Map<String, String> claims = new HashMap<>(user.claims());
+        claims.put("cognito:groups", "[staff mfa-admin]");
+        return new TestUser(user.sub(), claims);
+    }
+
     public String email() {
         return claims.get("email");
     }

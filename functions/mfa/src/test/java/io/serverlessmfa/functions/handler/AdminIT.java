@@ -1,0 +1,177 @@
+package io.serverlessmfa.functions.handler;
+
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertError;
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MfaApi;
+import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.TestUser;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/** The helpdesk routes: operators only, nothing secret shown, and a reset that really resets. */
+class AdminIT {
+
+    private static final String STATS = "GET /admin/mfa/stats";
+    private static final String USER = "GET /admin/mfa/users/{userId}";
+    private static final String RESET = "POST /admin/mfa/users/{userId}/reset";
+
+    private MutableClock clock;
+    private MfaApi api;
+    private MfaFixtures fixtures;
+    private TestUser operator;
+    private TestUser user;
+
+    @BeforeEach
+    void setUp() {
+        clock = MutableClock.atStepStart();
+        api = MfaApi.over(AwsEmulator.get(), clock, Map.of("MFA_TOTAL_USERS", "1000"));
+        fixtures = new MfaFixtures(api, clock);
+        operator = TestUser.operator();
+        user = TestUser.random();
+    }
+
+    @Test
+    void aResetReallyResetsTheOldCodesFailAndANewSetupWorks() {
+        MfaFixtures.Enabled old = fixtures.enabled(user);
+        for (int i = 0; i < 5; i++) {
+            api.verify(user, fixtures.wrongCode(old.secret()));
+        }
+        assertError(429, "too_many_attempts", api.verify(user, api.codeFor(old.secret())));
+
+        ApiResult reset = assertSuccess(200, api.admin(RESET, operator, user.sub()));
+        assertEquals("ENABLED", reset.text("removed"));
+
+        RawItems.assertTombstone(new RawItems(AwsEmulator.get()).get(user.sub()));
+        assertEquals("NONE", api.status(user).text("status"));
+        clock.advance(Duration.ofSeconds(30));
+        assertError(409, "mfa_not_enabled", api.verify(user, api.codeFor(old.secret())));
+        assertError(409, "mfa_not_enabled", api.recover(user, old.recoveryCode()));
+        String secret = assertSuccess(201, api.setup(user)).text("secret");
+        assertSuccess(200, api.confirm(user, api.codeFor(secret)));
+        clock.advance(Duration.ofSeconds(30));
+        assertSuccess(200, api.verify(user, api.codeFor(secret)));
+    }
+
+    @Test
+    void theResetIsAuditedWithTheOperatorForTheHelpdeskAndShownToTheUser() {
+        fixtures.enabled(user);
+
+        assertSuccess(200, api.admin(RESET, operator, user.sub()));
+
+        ApiResult view = assertSuccess(200, api.admin(USER, operator, user.sub()));
+        Map<String, JsonNode> newest = view.json().field("events").orElseThrow().asArray().get(0).asObject();
+        assertEquals("ADMIN_RESET", newest.get("type").asString());
+        assertEquals(operator.sub(), newest.get("operator").asString());
+        Map<String, JsonNode> usersView = api.events(user, null).json().field("events").orElseThrow().asArray().get(0).asObject();
+        assertEquals("ADMIN_RESET", usersView.get("type").asString());
+        assertTrue(usersView.containsKey("byOperator"));
+        assertFalse(usersView.containsKey("operator"), "the user sees that the helpdesk acted, not who");
+    }
+
+    @Test
+    void theUserViewShowsStatusLockAndEventsButNothingSecret() {
+        MfaFixtures.Enabled enabled = enabledOneMillisecondAfterSetup();
+        for (int i = 0; i < 5; i++) {
+            api.verify(user, fixtures.wrongCode(enabled.secret()));
+        }
+
+        ApiResult view = assertSuccess(200, api.admin(USER, operator, user.sub()));
+
+        assertEquals(user.sub(), view.text("userId"));
+        assertEquals("ENABLED", view.text("status"));
+        assertEquals(Set.of("userId", "status", "enabledAt", "recoveryCodesRemaining", "failedAttempts", "lockedUntil",
+                "events"), view.json().asObject().keySet());
+        assertEquals(List.of("LOCKED_OUT", "MFA_ENABLED", "SETUP_STARTED"), types(view));
+        assertFalse(view.body().contains(enabled.secret()));
+        assertFalse(view.body().contains(enabled.recoveryCode()));
+    }
+
+    @Test
+    void statsCountUsersByStatusAndTodaysChanges() {
+        ApiResult before = assertSuccess(200, api.admin(STATS, operator, null));
+        fixtures.enabled(user);
+        TestUser pending = TestUser.random();
+        assertSuccess(201, api.setup(pending));
+        TestUser removed = TestUser.random();
+        MfaFixtures.Enabled gone = fixtures.enabled(removed);
+        assertSuccess(200, api.removeWithCode(removed, api.codeFor(gone.secret())));
+
+        ApiResult after = assertSuccess(200, api.admin(STATS, operator, null));
+
+        assertEquals(number(before, "enabledUsers") + 1, number(after, "enabledUsers"));
+        assertEquals(number(before, "pendingUsers") + 1, number(after, "pendingUsers"));
+        assertEquals(1000, number(after, "totalUsers"));
+        List<JsonNode> daily = after.json().field("daily").orElseThrow().asArray();
+        assertEquals(AdminStatsHandler.DAYS, daily.size());
+        Map<String, JsonNode> today = daily.get(daily.size() - 1).asObject();
+        assertEquals(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString(), today.get("date").asString());
+        Map<String, JsonNode> todayBefore = before.json().field("daily").orElseThrow().asArray()
+                .get(daily.size() - 1).asObject();
+        assertEquals(Long.parseLong(todayBefore.get("setupsStarted").asNumber()) + 3, Long.parseLong(today.get("setupsStarted").asNumber()));
+        assertEquals(Long.parseLong(todayBefore.get("enablements").asNumber()) + 2, Long.parseLong(today.get("enablements").asNumber()));
+        assertEquals(Long.parseLong(todayBefore.get("removals").asNumber()) + 1, Long.parseLong(today.get("removals").asNumber()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {STATS, USER, RESET})
+    void aUserWithoutTheOperatorGroupIsForbiddenAndNothingChanges(String route) {
+        fixtures.enabled(user);
+        TestUser notAnOperator = TestUser.random();
+
+        assertError(403, "forbidden", api.admin(route, notAnOperator, user.sub()));
+        assertError(403, "forbidden", api.admin(route, user, user.sub()));
+
+        assertEquals("ENABLED", api.status(user).text("status"));
+    }
+
+    @Test
+    void resettingAUserWithoutMfaIsAConflictAndAnUnusableIdAnInvalidRequest() {
+        assertError(409, "mfa_not_enabled", api.admin(RESET, operator, user.sub()));
+        assertError(400, "invalid_request", api.admin(RESET, operator, "x".repeat(129)));
+        assertError(400, "invalid_request", api.admin(USER, operator, "bad\nid"));
+        assertError(400, "invalid_request", api.admin(USER, operator, null));
+    }
+
+    @Test
+    void aPendingSetupCanBeResetToo() {
+        assertSuccess(201, api.setup(user));
+
+        assertEquals("PENDING", assertSuccess(200, api.admin(RESET, operator, user.sub())).text("removed"));
+        assertEquals("NONE", api.status(user).text("status"));
+    }
+
+    /** Events of the same millisecond have no defined order: the clock moves on between them. */
+    private MfaFixtures.Enabled enabledOneMillisecondAfterSetup() {
+        String secret = assertSuccess(201, api.setup(user)).text("secret");
+        clock.advance(Duration.ofMillis(1));
+        String recoveryCode = assertSuccess(200, api.confirm(user, api.codeFor(secret))).texts("recoveryCodes").get(0);
+        clock.advance(Duration.ofSeconds(30));
+        return new MfaFixtures.Enabled(secret, List.of(recoveryCode));
+    }
+
+    private static long number(ApiResult result, String field) {
+        return Long.parseLong(result.json().field(field).orElseThrow().asNumber());
+    }
+
+    private static List<String> types(ApiResult result) {
+        return result.json().field("events").orElseThrow().asArray().stream()
+                .map(event -> event.asObject().get("type").asString()).toList();
+    }
+}
