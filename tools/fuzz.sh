@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make fuzz`: starts `make run`, fuzzes the API with Schemathesis against openapi.yaml, and stops
-# the stack whatever happens. Four runs, all routes each time:
+# the stack whatever happens. Five runs, all routes each time:
 #   fresh     a valid token of a user without MFA (NONE / PENDING states)
 #   enabled   a valid token of a user this script enrols first (ENABLED, then locked: 429)
 #   missing   no Authorization header        (only 401 is acceptable)
 #   garbage   a malformed bearer token       (only 401 is acceptable)
+#   operator  a valid token in the mfa-admin group (the helpdesk routes; others get 403)
 # Checks: no 5xx, status codes, content types, headers and bodies as openapi.yaml declares them.
 # Figures (requests, 5xx, schema violations) come from the gateway's own log (one line per request)
 # and from Schemathesis' NDJSON reports. Reports: target/fuzz/.
@@ -20,6 +21,7 @@ log="$out/make-run.log"
 # 9,200 and 11,900 at 550/400 (workers make it vary), hence the headroom.
 examples_valid="${FUZZ_EXAMPLES:-800}"
 examples_unauthorized="${FUZZ_EXAMPLES_UNAUTHORIZED:-550}"
+examples_operator="${FUZZ_EXAMPLES_OPERATOR:-300}"
 min_requests="${FUZZ_MIN_REQUESTS:-10000}"
 workers="${FUZZ_WORKERS:-4}"
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
@@ -44,11 +46,13 @@ done
 curl -s -o /dev/null "$api/" || { echo "the local stack did not come up:" >&2; cat "$log" >&2; exit 1; }
 
 token() {
-  curl -sf -X POST -H 'Content-Type: application/json' -d "{\"username\":\"$1\"}" "$api/dev/token" \
+  curl -sf -X POST -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"groups\":[${2:-}]}" "$api/dev/token" \
     | "$root/.venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 fresh_token="$(token fuzz@example.com)"
 enabled_token="$(token fuzz-enabled@example.com)"
+# An operator (the mfa-admin group): the helpdesk routes answer it; everyone else gets 403.
+operator_token="$(token fuzz-operator@example.com '"mfa-admin"')"
 
 # Enrol the second user as the portal would: setup, then confirm with the current TOTP code
 # (RFC 6238, SHA1, 6 digits, 30 s: the contract's defaults, which `make run` keeps).
@@ -90,6 +94,7 @@ fuzz fresh "$examples_valid" -H "Authorization: Bearer $fresh_token" || status=1
 fuzz enabled "$examples_valid" -H "Authorization: Bearer $enabled_token" || status=1
 fuzz missing "$examples_unauthorized" || status=1
 fuzz garbage "$examples_unauthorized" -H "Authorization: Bearer not.a.jwt" || status=1
+fuzz operator "$examples_operator" -H "Authorization: Bearer $operator_token" || status=1
 
 # The gateway logs "METHOD /path STATUS Nms" for every request. Besides the operations of
 # openapi.yaml, Schemathesis also probes the server (GET /) and sends undeclared methods to the
@@ -101,11 +106,12 @@ for path, item in yaml.safe_load(open("openapi.yaml"))["paths"].items():
     for method in item:
         print(method.upper() + " " + path)')"
 lines() { sed -n "${first_line[$1]},${last_line[$1]}p" "$log" | grep -E '^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE) /' || true; }
-operation_lines() { lines "$1" | awk -v routes="$routes" 'BEGIN { n = split(routes, r, "\n"); for (i = 1; i <= n; i++) known[r[i]] = 1 } ($1 " " $2) in known'; }
+# A path template's {name} matches one path segment, as in API Gateway.
+operation_lines() { lines "$1" | awk -v routes="$routes" 'BEGIN { n = split(routes, r, "\n"); for (i = 1; i <= n; i++) { p = r[i]; gsub(/\{[^}]*\}/, "[^/]+", p); known[i] = "^" p "$" } } { for (i = 1; i <= n; i++) if (($1 " " $2) ~ known[i]) { print; next } }'; }
 total=0; server_errors=0
 echo
 printf '%-8s %9s %6s   %s\n' run requests 5xx 'statuses'
-for name in fresh enabled missing garbage; do
+for name in fresh enabled missing garbage operator; do
   n=$(lines "$name" | wc -l)
   e=$(lines "$name" | awk '$3 >= 500' | wc -l)
   statuses=$(lines "$name" | awk '{print $3}' | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')

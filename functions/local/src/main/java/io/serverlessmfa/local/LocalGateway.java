@@ -114,11 +114,12 @@ public final class LocalGateway {
         if (path.equals("/dev/token") && method.equals("POST")) {
             return issueToken(exchange);
         }
-        String routeKey = method + " " + path;
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = routes.get(routeKey);
-        if (handler == null) {
+        Optional<RouteMatch> match = match(method, path);
+        if (match.isEmpty()) {
             return method.equals("GET") ? serveStatic(exchange, path) : notFound(exchange);
         }
+        String routeKey = match.get().routeKey();
+        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = routes.get(routeKey);
         Optional<Map<String, String>> claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
         if (claims.isEmpty()) {
             return send(exchange, 401, "application/json", "{\"message\":\"Unauthorized\"}", Map.of());
@@ -127,7 +128,9 @@ public final class LocalGateway {
         if (body == null) {
             return send(exchange, 413, "application/json", "{\"message\":\"Request Entity Too Large\"}", Map.of());
         }
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event(exchange, routeKey, path, claims.get(), body), null);
+        APIGatewayV2HTTPEvent event = event(exchange, routeKey, path, claims.get(), body);
+        event.setPathParameters(match.get().pathParameters().isEmpty() ? null : match.get().pathParameters());
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
         byte[] responseBody = response.getBody() == null ? new byte[0]
                 : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                 : response.getBody().getBytes(StandardCharsets.UTF_8);
@@ -163,6 +166,45 @@ public final class LocalGateway {
         String type = STATIC_TYPES.entrySet().stream().filter(entry -> name.endsWith(entry.getKey()))
                 .map(Map.Entry::getValue).findFirst().orElse("application/octet-stream");
         return send(exchange, 200, type, Files.readAllBytes(file), Map.of("Cache-Control", "no-cache"));
+    }
+
+    /** A route that matched a request, with the values of its {@code {name}} path segments. */
+    record RouteMatch(String routeKey, Map<String, String> pathParameters) {
+    }
+
+    /**
+     * The route for {@code method} and {@code path}, as API Gateway matches them: a literal route
+     * first, else one whose {@code {name}} segments each take one non-empty path segment.
+     */
+    Optional<RouteMatch> match(String method, String path) {
+        if (routes.containsKey(method + " " + path)) {
+            return Optional.of(new RouteMatch(method + " " + path, Map.of()));
+        }
+        String[] segments = path.split("/", -1);
+        for (String routeKey : routes.keySet()) {
+            String[] parts = routeKey.split(" ", 2);
+            if (!parts[0].equals(method) || !parts[1].contains("{")) {
+                continue;
+            }
+            String[] template = parts[1].split("/", -1);
+            if (template.length != segments.length) {
+                continue;
+            }
+            Map<String, String> parameters = new HashMap<>();
+            boolean matches = true;
+            for (int i = 0; i < template.length && matches; i++) {
+                if (template[i].startsWith("{") && template[i].endsWith("}")) {
+                    matches = !segments[i].isEmpty();
+                    parameters.put(template[i].substring(1, template[i].length() - 1), decode(segments[i].replace("+", "%2B")));
+                } else {
+                    matches = template[i].equals(segments[i]);
+                }
+            }
+            if (matches) {
+                return Optional.of(new RouteMatch(routeKey, Map.copyOf(parameters)));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

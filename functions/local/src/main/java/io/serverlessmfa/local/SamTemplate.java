@@ -38,15 +38,27 @@ public final class SamTemplate {
     }
 
     private final List<Function> functions;
+    private final Map<String, Object> resources;
 
-    private SamTemplate(List<Function> functions) {
+    private SamTemplate(List<Function> functions, Map<String, Object> resources) {
         this.functions = List.copyOf(functions);
+        this.resources = resources;
+    }
+
+    /**
+     * Every resource as parsed (intrinsics as plain values): for checks beyond the routes, e.g.
+     * the scheduled functions, the dashboard and the alarms.
+     */
+    public Map<String, Object> resources() {
+        return resources;
     }
 
     public static SamTemplate load(Path template) throws IOException {
         try (Reader reader = Files.newBufferedReader(template, StandardCharsets.UTF_8)) {
             Map<String, Object> root = new Yaml(new CloudFormationConstructor()).load(reader);
-            return new SamTemplate(functions(root));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
+            return new SamTemplate(functions(root), resources);
         }
     }
 

@@ -72,6 +72,16 @@ class EventFilesIT {
             case "GET /mfa/events":
                 api.setup(user);
                 return 200;
+            case "GET /admin/mfa/stats":
+                return 200;
+            case "GET /admin/mfa/users/{userId}":
+            case "POST /admin/mfa/users/{userId}/reset": {
+                // The file's caller is an operator; the user it names gets an MFA to look at or reset.
+                TestUser target = TestUser.random();
+                api.setup(target);
+                event.setPathParameters(Map.of("userId", target.sub()));
+                return 200;
+            }
             case "POST /mfa/confirm": {
                 String secret = api.setup(user).text("secret");
                 event.setBody(event.getBody().replace("123456", api.codeFor(secret)));

@@ -70,6 +70,26 @@ class LocalGatewayIT {
     }
 
     @Test
+    void anOperatorTokenReachesTheHelpdeskRoutesWithThePathParameterAndAUserTokenDoesNot() throws Exception {
+        String user = "gateway-user-" + System.nanoTime() + "@example.com";
+        String userToken = token(user);
+        assertEquals(201, send("POST", "/mfa/setup", userToken, null).statusCode());
+        HttpResponse<String> operatorToken = send("POST", "/dev/token", null,
+                "{\"username\":\"helpdesk@example.com\",\"groups\":[\"mfa-admin\"]}");
+        String operator = JsonNode.parser().parse(operatorToken.body()).field("token").orElseThrow().asString();
+
+        HttpResponse<String> view = send("GET", "/admin/mfa/users/" + java.net.URLEncoder.encode(user,
+                java.nio.charset.StandardCharsets.UTF_8), operator, null);
+        assertEquals(200, view.statusCode(), view.body());
+        assertEquals("PENDING", JsonNode.parser().parse(view.body()).field("status").orElseThrow().asString());
+        assertEquals(user, JsonNode.parser().parse(view.body()).field("userId").orElseThrow().asString(),
+                "the path parameter arrives decoded, as API Gateway passes it");
+        assertEquals(200, send("GET", "/admin/mfa/stats", operator, null).statusCode());
+        assertEquals(403, send("GET", "/admin/mfa/stats", userToken, null).statusCode());
+        assertEquals(403, send("POST", "/admin/mfa/users/x/reset", userToken, null).statusCode());
+    }
+
+    @Test
     void aSignedInUserSetsUpMfaThroughTheGateway() throws Exception {
         String token = token("gateway-" + System.nanoTime() + "@example.com");
         assertEquals("{\"status\":\"NONE\"}", send("GET", "/mfa", token, null).body());
@@ -90,7 +110,8 @@ class LocalGatewayIT {
         String foreign = new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()).issue("alice@example.com", java.util.List.of());
         for (SamTemplate.Function route : SamTemplate.load(RepositoryFiles.template()).functions()) {
             for (String bad : new String[] {null, "not-a-jwt", parts[0] + "." + forgedPayload + "." + parts[2], foreign}) {
-                HttpResponse<String> response = send(route.method(), route.path(), bad, route.method().equals("GET") ? null : "{}");
+                String path = route.path().replaceAll("\\{[^}]+}", "some-user");
+                HttpResponse<String> response = send(route.method(), path, bad, route.method().equals("GET") ? null : "{}");
                 assertEquals(401, response.statusCode(), route.routeKey());
                 assertEquals("{\"message\":\"Unauthorized\"}", response.body());
             }

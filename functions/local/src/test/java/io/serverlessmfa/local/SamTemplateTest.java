@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,13 +19,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /** template.yaml and the code agree: what `sam deploy` ships is what the code and the contract say. */
 class SamTemplateTest {
 
     /** Every route of the API contract (../shared/design/api-contract.md), and the audit trail's. */
     private static final Set<String> CONTRACT_ROUTES = Set.of("GET /mfa", "POST /mfa/setup", "POST /mfa/confirm",
-            "POST /mfa/verify", "POST /mfa/recover", "POST /mfa/recovery-codes", "POST /mfa/remove", "GET /mfa/events");
+            "POST /mfa/verify", "POST /mfa/recover", "POST /mfa/recovery-codes", "POST /mfa/remove", "GET /mfa/events",
+            "GET /admin/mfa/stats", "GET /admin/mfa/users/{userId}", "POST /admin/mfa/users/{userId}/reset");
 
     /**
      * Least privilege, per function: exactly what its code calls. A state change is one
@@ -32,15 +35,18 @@ class SamTemplateTest {
      * enrollment, the audit event, the adoption counters). Status and recover never touch KMS;
      * only setup encrypts.
      */
-    private static final Map<String, Set<String>> ACTIONS = Map.of(
-            "StatusFunction", Set.of("dynamodb:GetItem"),
-            "SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:Encrypt"),
-            "ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt"),
-            "VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt"),
-            "RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem"),
-            "RecoveryCodesFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt"),
-            "RemoveFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt"),
-            "EventsFunction", Set.of("dynamodb:Query"));
+    private static final Map<String, Set<String>> ACTIONS = Map.ofEntries(
+            Map.entry("StatusFunction", Set.of("dynamodb:GetItem")),
+            Map.entry("SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:Encrypt")),
+            Map.entry("ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt")),
+            Map.entry("VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt")),
+            Map.entry("RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem")),
+            Map.entry("RecoveryCodesFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt")),
+            Map.entry("RemoveFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt")),
+            Map.entry("EventsFunction", Set.of("dynamodb:Query")),
+            Map.entry("AdminStatsFunction", Set.of("dynamodb:BatchGetItem", "dynamodb:Query")),
+            Map.entry("AdminUserFunction", Set.of("dynamodb:GetItem", "dynamodb:Query")),
+            Map.entry("AdminResetFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")));
 
     private static SamTemplate template;
 
@@ -64,6 +70,69 @@ class SamTemplateTest {
                 assertFalse(action.contains("*"), function.logicalId() + " allows " + action);
             }
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theScheduledAndOnDemandFunctionsExistWithTheirLeastPrivilege() throws Exception {
+        Map<String, Set<String>> expected = Map.of(
+                "AdoptionReportFunction", Set.of("dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"),
+                "ReconcileFunction", Set.of("dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan"));
+        for (Map.Entry<String, Set<String>> function : expected.entrySet()) {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) template.resources()
+                    .get(function.getKey())).get("Properties");
+            String handler = ((String) properties.get("Handler")).split("::", 2)[0];
+            Class<?> type = Class.forName(handler);
+            assertTrue(RequestHandler.class.isAssignableFrom(type), handler);
+            assertDoesNotThrow(() -> type.getConstructor(), handler + " needs a public no-arg constructor");
+            Map<String, Object> statement = ((List<Map<String, Object>>) ((List<Map<String, Object>>) properties
+                    .get("Policies")).get(0).get("Statement")).get(0);
+            assertEquals(function.getValue(), Set.copyOf((List<String>) statement.get("Action")), function.getKey());
+        }
+        Map<String, Object> schedule = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) template.resources().get("AdoptionReportFunction")).get("Properties"))
+                .get("Events")).get("Hourly");
+        assertEquals("Schedule", schedule.get("Type"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDashboardIsValidJsonAndChartsTheMetricsTheCodeEmits() {
+        Map<String, Object> dashboard = (Map<String, Object>) ((Map<String, Object>) template.resources()
+                .get("OpsDashboard")).get("Properties");
+        // !Sub variables are filled in by CloudFormation; any value keeps the JSON valid.
+        String body = ((String) dashboard.get("DashboardBody")).replaceAll("\\$\\{[^}]+}", "X");
+        JsonNode widgets = JsonNode.parser().parse(body).asObject().get("widgets");
+        assertEquals(7, widgets.asArray().size());
+        for (String metric : List.of("EnabledUsers", "PendingUsers", "AdoptionRatio", "SetupStarted", "MfaEnabled",
+                "MfaRemoved", "AdminReset", "VerifySucceeded", "VerifyFailed", "RecoveryCodeUsed", "LockedOut",
+                "KmsUnavailable", "Errors", "Throttles", "Duration", "5xx", "ReadThrottleEvents")) {
+            assertTrue(body.contains(metric), "the dashboard charts " + metric);
+        }
+        for (MfaMetric metric : MfaMetric.values()) {
+            if (metric != MfaMetric.DYNAMODB_UNAVAILABLE) {
+                assertTrue(body.contains(metric.metricName()), "the dashboard charts " + metric.metricName());
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAlarmsWatchBruteForceFiveHundredsAndThrottling() {
+        Map<String, String> watched = new java.util.TreeMap<>();
+        for (Map.Entry<String, Object> resource : template.resources().entrySet()) {
+            Map<String, Object> definition = (Map<String, Object>) resource.getValue();
+            if ("AWS::CloudWatch::Alarm".equals(definition.get("Type"))) {
+                watched.put(resource.getKey(), String.valueOf(definition.get("Properties")));
+            }
+        }
+        assertEquals(Set.of("VerifyFailedAlarm", "LockedOutAlarm", "KmsUnavailableAlarm", "Api5xxAlarm",
+                "DynamoDbThrottleAlarm"), watched.keySet());
+        assertTrue(watched.get("VerifyFailedAlarm").contains("MetricName=VerifyFailed"));
+        assertTrue(watched.get("LockedOutAlarm").contains("MetricName=LockedOut"));
+        assertTrue(watched.get("Api5xxAlarm").contains("MetricName=5xx"));
+        assertTrue(watched.get("DynamoDbThrottleAlarm").contains("WriteThrottleEvents"));
+        assertTrue(watched.get("KmsUnavailableAlarm").contains("MetricName=KmsUnavailable"));
     }
 
     @Test

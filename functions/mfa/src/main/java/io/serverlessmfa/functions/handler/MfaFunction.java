@@ -63,9 +63,13 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
             return rejected(rejection).withMetrics(metricsOf(rejection));
         } catch (DependencyUnavailableException outage) {
             log.fault(name, requestId, outage.getMessage());
-            return ApiResponse.error(503, "service_unavailable",
+            ApiResponse unavailable = ApiResponse.error(503, "service_unavailable",
                     "The service is temporarily unavailable. Nothing was changed; please try again shortly.",
                     OUTAGE_RETRY_AFTER);
+            // The failing dependency, for the throttling alarms; the messages are our own (AwsFailures).
+            String failed = String.valueOf(outage.getMessage());
+            return failed.startsWith("KMS ") ? unavailable.withMetrics(MfaMetric.KMS_UNAVAILABLE)
+                    : failed.startsWith("DynamoDB ") ? unavailable.withMetrics(MfaMetric.DYNAMODB_UNAVAILABLE) : unavailable;
         } catch (SecretIntegrityException tampered) {
             log.fault(name, requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");

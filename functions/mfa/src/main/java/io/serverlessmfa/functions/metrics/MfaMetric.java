@@ -16,7 +16,11 @@ public enum MfaMetric {
     RECOVERY_CODES_REGENERATED("RecoveryCodesRegenerated"),
     /** A failed code that reached the limit and started a lock. */
     LOCKED_OUT("LockedOut"),
-    ADMIN_RESET("AdminReset");
+    ADMIN_RESET("AdminReset"),
+    /** A request answered 503 because KMS failed (throttling, errors, unreachable) after the SDK's retries. */
+    KMS_UNAVAILABLE("KmsUnavailable"),
+    /** A request answered 503 because DynamoDB failed after the SDK's retries. */
+    DYNAMODB_UNAVAILABLE("DynamoDbUnavailable");
 
     private final String metricName;
 
