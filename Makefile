@@ -8,7 +8,7 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 MVN := mvn -B -ntp
 
-.PHONY: run test lint invoke verify-tools fuzz bench clean
+.PHONY: run test lint invoke verify-tools fuzz bench report clean
 
 # The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
 # the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
@@ -48,13 +48,23 @@ lint: $(VENV)/.installed
 fuzz: $(VENV)/.installed
 	tools/fuzz.sh
 
+# The adoption numbers of the running local stack (`make run` in another terminal): the scheduled
+# report's figures, and a reconciliation of the counters against a scan of the table.
+report:
+	@curl -s -o /dev/null http://127.0.0.1:4566/ || { echo "the local stack is not running: start it with 'make run'" >&2; exit 1; }
+	$(MVN) -q install -DskipTests
+	env $(LOCAL_ENV) AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test \
+	  AWS_SECRET_ACCESS_KEY=test $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.Report
+
 # Measurements (never timed unit tests): medians of fresh JVMs, side by side.
 bench:
 	tools/bench-metrics.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.
-SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction RecoverFunction RecoveryCodesFunction RemoveFunction
+SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction RecoverFunction RecoveryCodesFunction \
+  RemoveFunction EventsFunction AdminStatsFunction AdminUserFunction AdminResetFunction AdoptionReportFunction \
+  ReconcileFunction
 .PHONY: $(addprefix build-,$(SAM_FUNCTIONS))
 $(addprefix build-,$(SAM_FUNCTIONS)):
 	$(MVN) -q package -DskipTests

@@ -160,6 +160,24 @@ class SamTemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionHasTheMakefileBuildTargetSamBuildRuns() throws IOException {
+        String makefile = Files.readString(RepositoryFiles.root().resolve("Makefile"), StandardCharsets.UTF_8);
+        String list = makefile.substring(makefile.indexOf("SAM_FUNCTIONS :="), makefile.indexOf(".PHONY: $(addprefix build-"))
+                .replace("SAM_FUNCTIONS :=", "").replace("\\", " ");
+        Set<String> targets = Set.of(list.trim().split("\\s+"));
+        Set<String> functions = new TreeSet<>();
+        template.resources().forEach((name, resource) -> {
+            Map<String, Object> definition = (Map<String, Object>) resource;
+            if ("AWS::Serverless::Function".equals(definition.get("Type"))) {
+                functions.add(name);
+                assertEquals("makefile", ((Map<String, Object>) definition.get("Metadata")).get("BuildMethod"), name);
+            }
+        });
+        assertEquals(functions, new TreeSet<>(targets), "BuildMethod makefile runs build-<Function> for each");
+    }
+
+    @Test
     void theDevelopmentTokenIssuerIsNeverDeployed() throws IOException {
         assertFalse(Files.readString(RepositoryFiles.template(), StandardCharsets.UTF_8).contains("/dev/token"));
     }
