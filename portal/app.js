@@ -26,6 +26,8 @@
     recoveryUsed: 'Your recovery code was used. Here is your new one:',
     warningOne: 'Save this code now. It is shown only once. If you lose your phone, it is the only way back into your account.',
     warningMany: 'Save these codes now. They are shown only once. If you lose your phone, they are the only way back into your account.',
+    notOperator: 'Your account is not an operator.',
+    nothingToReset: 'This user has no MFA to reset.',
     qrHint: 'Scan this with an authenticator app such as Google Authenticator, Microsoft Authenticator or LastPass Authenticator. A plain QR-code reader will not work.',
   };
 
@@ -41,6 +43,7 @@
     username: $('username'),
     signIn: $('sign-in'),
     signInError: $('sign-in-error'),
+    operator: $('operator'),
 
     mfaCard: $('mfa-card'),
     mfaTitle: $('mfa-title'),
@@ -105,6 +108,47 @@
     removeConfirm: $('remove-confirm'),
     removeCancel: $('remove-cancel'),
     removeError: $('remove-error'),
+
+    activityList: $('security-activity-list'),
+    activityEmpty: $('activity-empty'),
+    activityError: $('activity-error'),
+    activityMore: $('activity-more'),
+    activityRetry: $('activity-retry'),
+
+    operatorCard: $('operator-card'),
+    operatorError: $('operator-error'),
+    operatorBody: $('operator-body'),
+    statsAt: $('stats-at'),
+    refreshStats: $('refresh-stats'),
+    statEnabled: $('stat-enabled'),
+    statPending: $('stat-pending'),
+    statAdoption: $('stat-adoption'),
+    statsNote: $('stats-note'),
+    statsError: $('stats-error'),
+    adoptionChart: $('adoption-chart'),
+    adoptionChartSource: $('adoption-chart-source'),
+    changesChart: $('changes-chart'),
+    statsTableBody: document.querySelector('#stats-table tbody'),
+    lookupForm: $('lookup-form'),
+    lookupUser: $('lookup-user'),
+    lookup: $('lookup'),
+    lookupError: $('lookup-error'),
+    lookupResult: $('lookup-result'),
+    lookupTitle: $('lookup-title'),
+    lookupStatus: $('lookup-status'),
+    lookupLock: $('lookup-lock'),
+    lookupFailed: $('lookup-failed'),
+    lookupRecovery: $('lookup-recovery'),
+    lookupEvents: $('lookup-events'),
+    lookupEventsEmpty: $('lookup-events-empty'),
+    resetResult: $('reset-result'),
+    resetError: $('reset-error'),
+    resetSection: $('reset-section'),
+    resetUser: $('reset-user'),
+    resetConfirmArea: $('reset-confirm-area'),
+    resetTarget: $('reset-target'),
+    resetConfirm: $('reset-confirm'),
+    resetCancel: $('reset-cancel'),
   };
 
   // Every message element (role=alert / role=status); emptied before each new action.
@@ -123,6 +167,13 @@
     recoveryCodes: null,   // codes shown in the panel, until "I have saved it"
     statusSeq: 0,          // drops answers of older status requests
     expiryTimer: 0,
+    activitySeq: 0,        // drops answers of older activity requests
+    activityNext: null,    // cursor of the next page of GET /mfa/events
+    stats: null,           // last GET /admin/mfa/stats body (operators)
+    statsSeq: 0,
+    lookupSeq: 0,
+    lookupUser: null,      // the user ID the lookup result shows
+    chartWidth: 0,         // width the charts were drawn for
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -160,7 +211,7 @@
   async function api(method, path, body) {
     const headers = { Accept: 'application/json' };
     const token = sessionStorage.getItem(TOKEN_KEY);
-    if (token && path.startsWith('/mfa')) headers.Authorization = `Bearer ${token}`;
+    if (token && (path.startsWith('/mfa') || path.startsWith('/admin/'))) headers.Authorization = `Bearer ${token}`;
     const init = { method, headers, cache: 'no-store', credentials: 'same-origin' };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -207,7 +258,9 @@
       case 'mfa_not_enabled': return MSG.notEnabled;
       case 'invalid_request': return err.serverMessage || MSG.invalidRequest;
       case 'service_unavailable': return MSG.unavailable;
+      case 'forbidden': return MSG.notOperator;
       default:
+        if (err.status === 403) return MSG.notOperator;
         if (err.status === 503) return MSG.unavailable;
         if (err.status >= 500) return MSG.serverError;
         return err.serverMessage || `The request failed (HTTP ${err.status}). Try again.`;
@@ -256,6 +309,124 @@
   function formatDate(iso) {
     const d = parseTime(iso);
     return d ? `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}` : String(iso || '');
+  }
+
+  /** "Today, 10:15" or "28 November 2026, 10:15", local time. */
+  function formatWhen(iso) {
+    const d = parseTime(iso);
+    if (!d) return String(iso || '');
+    const now = new Date();
+    const today = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() &&
+      d.getDate() === now.getDate();
+    return `${today ? 'Today' : formatDate(iso)}, ${formatTime(iso)}`;
+  }
+
+  /** A calendar day "2026-11-28" (the statistics' UTC days): no time zone may shift it. */
+  function parseDay(day) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(day || ''));
+    if (!match) return null;
+    const y = Number(match[1]);
+    const m = Number(match[2]) - 1;
+    const d = Number(match[3]);
+    return { y, m, d, n: Math.round(Date.UTC(y, m, d) / 86400000) };
+  }
+
+  /** "28 Nov" */
+  function shortDay(day) {
+    const p = parseDay(day);
+    return p ? `${p.d} ${MONTHS[p.m].slice(0, 3)}` : String(day || '');
+  }
+
+  /** "28 November 2026" */
+  function longDay(day) {
+    const p = parseDay(day);
+    return p ? `${p.d} ${MONTHS[p.m]} ${p.y}` : String(day || '');
+  }
+
+  const NUMBER = new Intl.NumberFormat('en');
+
+  function num(value) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : 0;
+  }
+
+  function formatCount(value) {
+    const n = Number(value);
+    return value !== null && value !== undefined && Number.isFinite(n) ? NUMBER.format(n) : '–';
+  }
+
+  /** A short browser name from a User-Agent: "Chrome on Linux", "Safari on iOS", "curl". */
+  function browserName(userAgent) {
+    const ua = String(userAgent || '');
+    if (!ua) return 'unknown browser';
+    let name = '';
+    if (/\bEdg(?:e|A|iOS)?\//.test(ua)) name = 'Edge';
+    else if (/\bOPR\/|\bOpera\b/.test(ua)) name = 'Opera';
+    else if (/\bSamsungBrowser\//.test(ua)) name = 'Samsung Internet';
+    else if (/\bFirefox\/|\bFxiOS\//.test(ua)) name = 'Firefox';
+    else if (/(?:Headless)?Chrome\/|\bChromium\/|\bCriOS\//.test(ua)) name = 'Chrome';
+    else if (/\bVersion\/[\d.]+.*\bSafari\//.test(ua)) name = 'Safari';
+    if (!name) {
+      // Not a browser: the first product token (curl, okhttp, node...), if it looks like one.
+      const product = /^([A-Za-z][\w.-]{0,23})\//.exec(ua);
+      return product && product[1] !== 'Mozilla' ? product[1] : 'unknown browser';
+    }
+    let os = '';
+    if (/\b(?:iPhone|iPad|iPod)\b/.test(ua)) os = 'iOS';
+    else if (/\bAndroid\b/.test(ua)) os = 'Android';
+    else if (/\bWindows\b/.test(ua)) os = 'Windows';
+    else if (/\bCrOS\b/.test(ua)) os = 'ChromeOS';
+    else if (/\bMacintosh\b|\bMac OS X\b/.test(ua)) os = 'macOS';
+    else if (/\bLinux\b/.test(ua)) os = 'Linux';
+    return os ? `${name} on ${os}` : name;
+  }
+
+  /** Security events in plain words (GET /mfa/events and the operator's user view). */
+  const EVENT_TEXT = {
+    SETUP_STARTED: 'Setup started',
+    SETUP_CANCELLED: 'Setup cancelled',
+    MFA_ENABLED: 'MFA turned on',
+    LOCKED_OUT: 'Locked after too many wrong codes',
+    RECOVERY_CODE_USED: 'Recovery code used',
+    RECOVERY_CODES_REGENERATED: 'New recovery codes made',
+    MFA_REMOVED: 'MFA turned off',
+    ADMIN_RESET: 'Removed by the helpdesk',
+  };
+  const ALERT_EVENTS = ['LOCKED_OUT', 'MFA_REMOVED', 'ADMIN_RESET'];
+
+  /** @param {string} [operatorId] the operator who acted (the operator's view only) */
+  function describeEvent(event, operatorId) {
+    const type = String(event.type || '');
+    const byOperator = event.byOperator === true || Boolean(operatorId);
+    let text;
+    if (byOperator && (type === 'MFA_REMOVED' || type === 'ADMIN_RESET')) text = 'Removed by the helpdesk';
+    else if (byOperator && type === 'SETUP_CANCELLED') text = 'Setup cancelled by the helpdesk';
+    else if (EVENT_TEXT[type]) text = EVENT_TEXT[type] + (byOperator ? ' (by the helpdesk)' : '');
+    else text = `Security event (${type || 'unknown'})`;
+    return operatorId ? `${text}: ${operatorId}` : text;
+  }
+
+  /** One list item: what happened, when, from where. */
+  function eventItem(event, testid, operatorId) {
+    const li = document.createElement('li');
+    li.className = 'activity-item';
+    li.dataset.testid = testid;
+    li.dataset.type = String(event.type || '');
+    if (ALERT_EVENTS.includes(event.type)) li.classList.add('activity-alert');
+    const what = document.createElement('span');
+    what.className = 'activity-what';
+    what.textContent = describeEvent(event, operatorId);
+    const meta = document.createElement('span');
+    meta.className = 'activity-meta';
+    const time = document.createElement('time');
+    if (parseTime(event.at)) time.dateTime = String(event.at);
+    time.textContent = formatWhen(event.at);
+    const from = [];
+    if (event.sourceIp) from.push(`from ${event.sourceIp}`);
+    from.push(browserName(event.userAgent));
+    meta.append(time, ` · ${from.join(' · ')}`);
+    li.append(what, meta);
+    return li;
   }
 
   /** "ABCD EFGH IJKL ..." for manual entry. */
@@ -349,6 +520,10 @@
     el.sessionInfo.hidden = false;
     el.signInCard.hidden = true;
     el.mfaCard.hidden = false;
+    // The card only shows for a token that claims the group; the server decides on every request.
+    el.operatorCard.hidden = !claimsOperator();
+    el.operatorBody.hidden = false;
+    setText(el.operatorError, '');
   }
 
   /** Forgets everything the page holds about the signed-in user. */
@@ -367,6 +542,8 @@
     el.setupSection.hidden = true;
     el.confirmSection.hidden = true;
     el.enabledSections.hidden = true;
+    clearActivity();
+    resetOperator();
   }
 
   function signOut(message) {
@@ -374,6 +551,7 @@
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
     resetUserState();
+    el.operator.checked = false; // operator rights only when asked for again
     if (lastUser && !el.username.value) el.username.value = lastUser;
     showSignIn(message);
   }
@@ -566,6 +744,8 @@
       el.setupDetails.scrollIntoView({ block: 'start', behavior: 'smooth' });
     } catch (err) {
       await reportError(err, el.setupError);
+    } finally {
+      afterChange();
     }
   }
 
@@ -580,6 +760,8 @@
       refreshStatus({ keepMessages: true });
     } catch (err) {
       await reportError(err, el.setupError);
+    } finally {
+      afterChange();
     }
   }
 
@@ -603,6 +785,8 @@
     } catch (err) {
       await reportError(err, el.confirmError, el.setupError);
       if (isShown(el.confirmSection)) el.confirmCode.focus();
+    } finally {
+      afterChange();
     }
   }
 
@@ -709,9 +893,11 @@
         setText(el.verifyResult, 'Code accepted');
       } else {
         setText(el.verifyError, MSG.invalidCode);
+        afterChange(); // wrong codes count towards a lock
       }
     } catch (err) {
       await reportError(err, el.verifyError);
+      afterChange();
     }
   }
 
@@ -729,6 +915,8 @@
       refreshStatus({ keepMessages: true });
     } catch (err) {
       await reportError(err, el.recoverError);
+    } finally {
+      afterChange();
     }
   }
 
@@ -746,6 +934,8 @@
       refreshStatus({ keepMessages: true });
     } catch (err) {
       await reportError(err, el.regenerateError);
+    } finally {
+      afterChange();
     }
   }
 
@@ -790,6 +980,539 @@
     } catch (err) {
       await reportError(err, el.removeError);
       if (isShown(el.removeArea)) el.removeCode.focus();
+    } finally {
+      afterChange();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Recent security activity (GET /mfa/events)
+
+  const ACTIVITY_PAGE = 20;
+
+  function clearActivity() {
+    state.activitySeq += 1;
+    state.activityNext = null;
+    el.activityList.textContent = '';
+    el.activityList.setAttribute('aria-busy', 'false');
+    el.activityEmpty.hidden = true;
+    el.activityMore.hidden = true;
+    el.activityRetry.hidden = true;
+    setText(el.activityError, '');
+  }
+
+  /** Reloads the first page (after sign-in and after every action that may change the state). */
+  function refreshActivity() {
+    return loadActivity(false);
+  }
+
+  /**
+   * Loads a page of events: the first (replacing the list) or the next one (appended). A newer
+   * first-page load drops the answers of older loads; a failure never touches the rest of the page.
+   */
+  async function loadActivity(more) {
+    if (!sessionStorage.getItem(TOKEN_KEY)) return;
+    const cursor = more ? state.activityNext : null;
+    if (more && !cursor) return;
+    const seq = more ? state.activitySeq : ++state.activitySeq;
+    const path = `/mfa/events?limit=${ACTIVITY_PAGE}` + (cursor ? `&next=${encodeURIComponent(cursor)}` : '');
+    el.activityList.setAttribute('aria-busy', 'true');
+    try {
+      const data = await api('GET', path);
+      if (seq !== state.activitySeq) return;
+      const events = Array.isArray(data.events) ? data.events.filter((e) => e && typeof e === 'object') : [];
+      if (!more) el.activityList.textContent = '';
+      const items = events.map((event) => eventItem(event, 'activity-item'));
+      items.forEach((item) => el.activityList.appendChild(item));
+      state.activityNext = typeof data.next === 'string' && data.next ? data.next : null;
+      el.activityMore.hidden = !state.activityNext;
+      el.activityEmpty.hidden = el.activityList.childElementCount > 0;
+      setText(el.activityError, '');
+      el.activityRetry.hidden = true;
+      if (more && items.length) {
+        // The button may be gone now: keep keyboard users where the new items start.
+        items[0].tabIndex = -1;
+        items[0].focus();
+      }
+    } catch (err) {
+      if (seq !== state.activitySeq) return;
+      if (err instanceof ApiError && err.kind === 'unauthorized') {
+        sessionExpired();
+        return;
+      }
+      el.activityEmpty.hidden = true;
+      setText(el.activityError, `Could not load your security activity. ${messageFor(err)}`);
+      el.activityRetry.dataset.more = more ? 'true' : '';
+      el.activityRetry.hidden = false;
+    } finally {
+      if (seq === state.activitySeq) el.activityList.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  /** After anything that may have changed the user's MFA: the activity, and an operator's figures. */
+  function afterChange() {
+    refreshActivity();
+    if (operatorShown()) {
+      loadStats();
+      if (state.lookupUser && state.lookupUser === ownUserId()) lookupUser(state.lookupUser, { keepMessages: true });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operators (mfa-admin): figures, adoption chart, user lookup and reset
+
+  const OPERATOR_GROUP = 'mfa-admin';
+
+  /** The token's claims, read only to decide what to show: the server checks every request. */
+  function tokenClaims() {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const part = token ? token.split('.')[1] : '';
+    if (!part) return null;
+    try {
+      const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+      const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+      const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+      const claims = JSON.parse(new TextDecoder().decode(bytes));
+      return claims && typeof claims === 'object' ? claims : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function claimsOperator() {
+    const claims = tokenClaims();
+    if (!claims) return false;
+    return ['cognito:groups', 'groups'].some((name) => {
+      const value = claims[name];
+      const groups = Array.isArray(value) ? value
+        : typeof value === 'string' ? value.replace(/[[\]"]/g, ' ').split(/[\s,]+/) : [];
+      return groups.includes(OPERATOR_GROUP);
+    });
+  }
+
+  function ownUserId() {
+    const claims = tokenClaims();
+    return claims && typeof claims.sub === 'string' ? claims.sub : (sessionStorage.getItem(USER_KEY) || '');
+  }
+
+  function operatorShown() {
+    return !el.operatorCard.hidden && !el.operatorBody.hidden;
+  }
+
+  /** The server said 403: this account is no operator (whatever its token seemed to say). */
+  function showNotOperator() {
+    el.operatorBody.hidden = true;
+    setText(el.operatorError, MSG.notOperator);
+  }
+
+  function resetOperator() {
+    state.stats = null;
+    state.statsSeq += 1;
+    state.lookupSeq += 1;
+    state.lookupUser = null;
+    state.chartWidth = 0;
+    el.operatorCard.hidden = true;
+    el.operatorBody.hidden = false;
+    [el.operatorError, el.statsError, el.statsAt, el.statsNote, el.adoptionChartSource, el.lookupError,
+      el.resetResult, el.resetError].forEach((node) => setText(node, ''));
+    [el.statEnabled, el.statPending, el.statAdoption].forEach((node) => setText(node, '–'));
+    el.adoptionChart.textContent = '';
+    el.adoptionChart.setAttribute('aria-label', 'Adoption chart: no data yet');
+    el.changesChart.textContent = '';
+    el.changesChart.setAttribute('aria-label', 'Changes per day: no data yet');
+    el.statsTableBody.textContent = '';
+    el.lookupUser.value = '';
+    el.lookupResult.hidden = true;
+    el.lookupEvents.textContent = '';
+    closeReset();
+  }
+
+  /** An expired session or a non-operator ends any operator request the same way; true when it did. */
+  function operatorRequestEnded(err) {
+    if (err instanceof ApiError && err.kind === 'unauthorized') {
+      sessionExpired();
+      return true;
+    }
+    if (err instanceof ApiError && err.status === 403) {
+      showNotOperator();
+      return true;
+    }
+    return false;
+  }
+
+  async function loadStats() {
+    if (el.operatorCard.hidden || !sessionStorage.getItem(TOKEN_KEY)) return;
+    const seq = ++state.statsSeq;
+    try {
+      const data = await api('GET', '/admin/mfa/stats');
+      if (seq !== state.statsSeq) return;
+      setText(el.statsError, '');
+      state.stats = data;
+      renderStats(data);
+    } catch (err) {
+      if (seq !== state.statsSeq) return;
+      if (operatorRequestEnded(err)) return;
+      setText(el.statsError, `Could not load the figures. ${messageFor(err)}`);
+    }
+  }
+
+  function renderStats(data) {
+    setText(el.statsAt, data.at ? `Figures as of ${formatWhen(data.at).replace(/^Today/, 'today')}.` : '');
+    setText(el.statEnabled, formatCount(data.enabledUsers));
+    setText(el.statPending, formatCount(data.pendingUsers));
+    const percent = Number(data.adoptionPercent);
+    const hasTotal = data.totalUsers !== undefined && data.totalUsers !== null && Number.isFinite(Number(data.totalUsers));
+    if (hasTotal && Number.isFinite(percent)) {
+      setText(el.statAdoption, `${percent.toFixed(1)}%`);
+      setText(el.statsNote, `${formatCount(data.enabledUsers)} of ${formatCount(data.totalUsers)} users have MFA on.`);
+    } else {
+      setText(el.statAdoption, '—');
+      setText(el.statsNote, 'Adoption needs the total number of users, which is not configured here.');
+    }
+    renderCharts(data);
+    renderStatsTable(data);
+  }
+
+  /**
+   * Users with MFA on per day: the daily report's snapshots when there are any; else (a fresh or
+   * local stack) counted back from today's number with each day's net change. A removal already
+   * counts every helpdesk reset of a user whose MFA was on (AdoptionChange: `removals` is "MFA
+   * turned off by this write, by the user or an operator"; `adminResets` also counts resets of
+   * setups in progress), so the net change is enablements minus removals: subtracting the resets
+   * as well would count them twice.
+   */
+  function adoptionSeries(data) {
+    const snapshots = (Array.isArray(data.adoption) ? data.adoption : [])
+      .filter((s) => s && parseDay(s.date))
+      .map((s) => ({ date: s.date, value: num(s.enabledUsers) }))
+      .sort((a, b) => parseDay(a.date).n - parseDay(b.date).n);
+    if (snapshots.length) return { source: 'report', points: snapshots };
+    const daily = dailyOf(data);
+    const points = new Array(daily.length);
+    let value = num(data.enabledUsers);
+    for (let i = daily.length - 1; i >= 0; i -= 1) {
+      points[i] = { date: daily[i].date, value: Math.max(0, value) };
+      value -= num(daily[i].enablements) - num(daily[i].removals);
+    }
+    return { source: 'estimate', points };
+  }
+
+  function dailyOf(data) {
+    return (Array.isArray(data.daily) ? data.daily : [])
+      .filter((d) => d && parseDay(d.date))
+      .sort((a, b) => parseDay(a.date).n - parseDay(b.date).n);
+  }
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  function svgNode(name, attributes, parent) {
+    const node = document.createElementNS(SVG_NS, name);
+    Object.entries(attributes || {}).forEach(([key, value]) => node.setAttribute(key, String(value)));
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function svgText(parent, x, y, text, attributes) {
+    const node = svgNode('text', Object.assign({ x, y }, attributes || {}), parent);
+    node.textContent = text;
+    return node;
+  }
+
+  function svgTitle(parent, text) {
+    svgNode('title', {}, parent).textContent = text;
+  }
+
+  /** 1, 2, 5, 10, 20, 50...: the smallest at or above `value` (at least 1). */
+  function niceMax(value) {
+    if (!(value > 0)) return 1;
+    const power = 10 ** Math.floor(Math.log10(value));
+    const step = [1, 2, 5, 10].find((m) => m * power >= value);
+    return Math.max(1, step * power);
+  }
+
+  const CHART_MARGIN = { top: 14, right: 14, bottom: 26, left: 40 };
+
+  /** A chart frame of the container's width: the drawing area, the day scale and the y grid. */
+  function chartFrame(container, width, height, domain, yMax) {
+    container.textContent = '';
+    const m = CHART_MARGIN;
+    const plotWidth = width - m.left - m.right;
+    const plotHeight = height - m.top - m.bottom;
+    const svg = svgNode('svg', {
+      xmlns: SVG_NS, viewBox: `0 0 ${width} ${height}`, width, height,
+      class: 'chart-svg', 'aria-hidden': 'true', focusable: 'false',
+    }, container);
+    const days = Math.max(1, domain.end - domain.start + 1);
+    const band = plotWidth / days;
+    const x = (dayNumber) => m.left + (dayNumber - domain.start + 0.5) * band;
+    const y = (value) => m.top + plotHeight - (value / yMax) * plotHeight;
+    const ticks = [0, yMax / 2, yMax].filter((t) => Number.isInteger(t));
+    ticks.forEach((tick) => {
+      svgNode('line', { x1: m.left, x2: width - m.right, y1: y(tick), y2: y(tick), class: tick === 0 ? 'chart-axis' : 'chart-grid' }, svg);
+      svgText(svg, m.left - 6, y(tick) + 4, NUMBER.format(tick), { 'text-anchor': 'end' });
+    });
+    // Day labels: first and last, and the middle when there is room.
+    const labelled = [domain.startDay, domain.endDay];
+    if (plotWidth >= 360 && days > 2) labelled.splice(1, 0, domain.middleDay);
+    labelled.forEach((day, i) => {
+      const anchor = i === 0 ? 'start' : i === labelled.length - 1 ? 'end' : 'middle';
+      const px = anchor === 'start' ? m.left : anchor === 'end' ? width - m.right : x(parseDay(day).n);
+      svgText(svg, px, height - 6, shortDay(day), { 'text-anchor': anchor });
+    });
+    return { svg, x, y, band, plotHeight, bottom: m.top + plotHeight };
+  }
+
+  function chartDomain(days) {
+    const numbers = days.map((d) => parseDay(d).n);
+    const start = Math.min(...numbers);
+    const end = Math.max(...numbers);
+    const byNumber = (n) => days[numbers.indexOf(n)];
+    const middle = numbers.reduce((best, n) => (Math.abs(n - (start + end) / 2) < Math.abs(best - (start + end) / 2) ? n : best), start);
+    return { start, end, startDay: byNumber(start), endDay: byNumber(end), middleDay: byNumber(middle) };
+  }
+
+  function chartWidth() {
+    return Math.max(240, Math.floor(el.adoptionChart.clientWidth || 0) || 600);
+  }
+
+  function renderCharts(data) {
+    const width = chartWidth();
+    state.chartWidth = width;
+    const daily = dailyOf(data);
+    const series = adoptionSeries(data);
+    const points = series.points;
+    setText(el.adoptionChartSource, series.source === 'report'
+      ? `From the daily adoption report (${points.length} ${points.length === 1 ? 'day' : 'days'}).`
+      : 'Estimated from the changes per day, counted back from today’s number: the daily adoption report has no snapshot yet.');
+
+    const allDays = [...new Set([...daily.map((d) => d.date), ...points.map((p) => p.date)])];
+    if (!allDays.length) {
+      el.adoptionChart.textContent = '';
+      el.changesChart.textContent = '';
+      el.adoptionChart.setAttribute('aria-label', 'Users with MFA on: no data yet');
+      el.changesChart.setAttribute('aria-label', 'Changes per day: no data yet');
+      return;
+    }
+    const domain = chartDomain(allDays);
+    drawAdoption(points, domain, width, series.source);
+    drawChanges(daily, domain, width);
+  }
+
+  function drawAdoption(points, domain, width, source) {
+    const values = points.map((p) => p.value);
+    const frame = chartFrame(el.adoptionChart, width, 170, domain, niceMax(Math.max(0, ...values)));
+    const coords = points.map((p) => [frame.x(parseDay(p.date).n), frame.y(p.value)]);
+    if (coords.length > 1) {
+      const line = coords.map(([px, py], i) => `${i ? 'L' : 'M'}${px.toFixed(1)} ${py.toFixed(1)}`).join(' ');
+      svgNode('path', {
+        d: `${line} L${coords[coords.length - 1][0].toFixed(1)} ${frame.bottom} L${coords[0][0].toFixed(1)} ${frame.bottom} Z`,
+        class: 'chart-area',
+      }, frame.svg);
+      svgNode('path', { d: line, class: 'chart-line' }, frame.svg);
+    }
+    // A dot per day when there are few; else only today's. Each day's band carries its value on hover.
+    points.forEach((p, i) => {
+      const group = svgNode('g', {}, frame.svg);
+      svgTitle(group, `${shortDay(p.date)}: ${NUMBER.format(p.value)} with MFA on`);
+      svgNode('rect', { x: (coords[i][0] - frame.band / 2).toFixed(1), y: frame.bottom - frame.plotHeight, width: frame.band.toFixed(1), height: frame.plotHeight, class: 'chart-hit' }, group);
+      const last = i === points.length - 1;
+      if (last || points.length <= 12) {
+        svgNode('circle', { cx: coords[i][0].toFixed(1), cy: coords[i][1].toFixed(1), r: last ? 4 : 3, class: 'chart-dot' }, group);
+      }
+    });
+    if (points.length) {
+      const last = coords[coords.length - 1];
+      svgText(frame.svg, last[0] - 6, Math.max(12, last[1] - 8), NUMBER.format(values[values.length - 1]), { 'text-anchor': 'end', class: 'chart-value' });
+    }
+    const how = source === 'report' ? 'from the daily adoption report' : 'estimated from the changes per day';
+    const summary = points.length
+      ? `Users with MFA on per day, ${how}, ${longDay(points[0].date)} to ${longDay(points[points.length - 1].date)}: ` +
+        `from ${NUMBER.format(values[0])} to ${NUMBER.format(values[values.length - 1])}, highest ${NUMBER.format(Math.max(...values))}.`
+      : `Users with MFA on per day, ${how}: no data yet.`;
+    el.adoptionChart.setAttribute('aria-label', summary);
+  }
+
+  function drawChanges(daily, domain, width) {
+    const most = Math.max(0, ...daily.map((d) => Math.max(num(d.enablements), num(d.removals))));
+    const frame = chartFrame(el.changesChart, width, 130, domain, niceMax(most));
+    const barWidth = Math.max(1, Math.min(12, frame.band * 0.38));
+    daily.forEach((d) => {
+      const cx = frame.x(parseDay(d.date).n);
+      const on = num(d.enablements);
+      const off = num(d.removals);
+      const group = svgNode('g', {}, frame.svg);
+      svgTitle(group, `${shortDay(d.date)}: ${on} turned on, ${off} removed` +
+        (num(d.adminResets) ? ` (${num(d.adminResets)} by the helpdesk)` : ''));
+      svgNode('rect', { x: (cx - frame.band / 2).toFixed(1), y: frame.bottom - frame.plotHeight, width: frame.band.toFixed(1), height: frame.plotHeight, class: 'chart-hit' }, group);
+      if (on) svgNode('rect', { x: (cx - barWidth - 0.5).toFixed(1), y: frame.y(on).toFixed(1), width: barWidth.toFixed(1), height: (frame.bottom - frame.y(on)).toFixed(1), class: 'chart-bar-on' }, group);
+      if (off) svgNode('rect', { x: (cx + 0.5).toFixed(1), y: frame.y(off).toFixed(1), width: barWidth.toFixed(1), height: (frame.bottom - frame.y(off)).toFixed(1), class: 'chart-bar-off' }, group);
+    });
+    const totalOn = daily.reduce((sum, d) => sum + num(d.enablements), 0);
+    const totalOff = daily.reduce((sum, d) => sum + num(d.removals), 0);
+    const busiest = daily.reduce((best, d) => (!best || num(d.enablements) > num(best.enablements) ? d : best), null);
+    let summary = daily.length
+      ? `MFA turned on and removed per day, ${longDay(daily[0].date)} to ${longDay(daily[daily.length - 1].date)}: ` +
+        `${NUMBER.format(totalOn)} turned on and ${NUMBER.format(totalOff)} removed in all`
+      : 'Changes per day: no data yet';
+    if (busiest && num(busiest.enablements) > 0) {
+      summary += `; most turned on: ${NUMBER.format(num(busiest.enablements))} on ${longDay(busiest.date)}`;
+    }
+    el.changesChart.setAttribute('aria-label', `${summary}.`);
+  }
+
+  function renderStatsTable(data) {
+    const series = new Map(adoptionSeries(data).points.map((p) => [p.date, p.value]));
+    const daily = dailyOf(data);
+    const days = [...new Set([...daily.map((d) => d.date), ...series.keys()])]
+      .sort((a, b) => parseDay(b).n - parseDay(a).n);
+    const byDay = new Map(daily.map((d) => [d.date, d]));
+    el.statsTableBody.textContent = '';
+    days.forEach((day) => {
+      const d = byDay.get(day) || {};
+      const row = document.createElement('tr');
+      const head = document.createElement('th');
+      head.scope = 'row';
+      head.textContent = shortDay(day);
+      row.appendChild(head);
+      [series.has(day) ? series.get(day) : null, d.enablements, d.removals, d.adminResets, d.setupsStarted]
+        .forEach((value) => {
+          const cell = document.createElement('td');
+          cell.textContent = formatCount(value);
+          row.appendChild(cell);
+        });
+      el.statsTableBody.appendChild(row);
+    });
+  }
+
+  /** Redraws the charts for a new width (a phone turned, a window resized). */
+  let resizeFrame = 0;
+  window.addEventListener('resize', () => {
+    if (resizeFrame) cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => {
+      resizeFrame = 0;
+      if (state.stats && operatorShown() && chartWidth() !== state.chartWidth) renderCharts(state.stats);
+    });
+  });
+
+  // User lookup and reset
+
+  const STATUS_WORDS = { NONE: 'Off', PENDING: 'Setup in progress', ENABLED: 'On' };
+
+  async function lookupUser(userId, options = {}) {
+    const seq = ++state.lookupSeq;
+    if (!options.keepMessages) {
+      [el.lookupError, el.resetResult, el.resetError].forEach((node) => setText(node, ''));
+    }
+    if (userId !== state.lookupUser) {
+      el.lookupResult.hidden = true;
+      closeReset();
+    }
+    try {
+      const data = await api('GET', `/admin/mfa/users/${encodeURIComponent(userId)}`);
+      if (seq !== state.lookupSeq) return;
+      renderLookup(data, userId);
+      if (options.focus) el.lookupResult.focus({ preventScroll: true });
+    } catch (err) {
+      if (seq !== state.lookupSeq) return;
+      if (operatorRequestEnded(err)) return;
+      setText(el.lookupError, `Could not look up ${userId}. ${messageFor(err)}`);
+    }
+  }
+
+  function renderLookup(data, requested) {
+    const userId = typeof data.userId === 'string' && data.userId ? data.userId : requested;
+    state.lookupUser = userId;
+    setText(el.lookupTitle, userId);
+    const status = typeof data.status === 'string' ? data.status : '';
+    el.lookupStatus.dataset.status = status;
+    if (status === 'ENABLED') {
+      setText(el.lookupStatus, `On since ${formatDate(data.enabledAt)}`);
+    } else if (status === 'PENDING') {
+      setText(el.lookupStatus, `Setup in progress (expires at ${formatTime(data.expiresAt)})`);
+    } else {
+      setText(el.lookupStatus, STATUS_WORDS[status] || 'Unknown');
+    }
+    el.lookupStatus.title = status;
+    setText(el.lookupLock, data.lockedUntil ? `Locked until ${formatWhen(data.lockedUntil)}` : 'Not locked');
+    el.lookupLock.classList.toggle('locked', Boolean(data.lockedUntil));
+    setText(el.lookupFailed, formatCount(data.failedAttempts));
+    setText(el.lookupRecovery, status === 'ENABLED' ? formatCount(data.recoveryCodesRemaining) : '–');
+    el.lookupEvents.textContent = '';
+    const events = Array.isArray(data.events) ? data.events.filter((e) => e && typeof e === 'object') : [];
+    events.forEach((event) => {
+      const operator = typeof event.operator === 'string' ? event.operator : '';
+      el.lookupEvents.appendChild(eventItem(event, 'lookup-event', operator));
+    });
+    el.lookupEventsEmpty.hidden = events.length > 0;
+    setText(el.resetTarget, userId);
+    el.resetSection.hidden = !(status === 'ENABLED' || status === 'PENDING');
+    if (el.resetSection.hidden) closeReset();
+    el.lookupResult.hidden = false;
+  }
+
+  async function submitLookup() {
+    const userId = el.lookupUser.value.trim();
+    if (!userId) {
+      setText(el.lookupError, 'Enter a user ID.');
+      el.lookupUser.focus();
+      return;
+    }
+    if (userId.length > 128) {
+      setText(el.lookupError, 'A user ID has at most 128 characters.');
+      el.lookupUser.focus();
+      return;
+    }
+    await lookupUser(userId, { focus: true });
+  }
+
+  function openReset() {
+    setText(el.resetResult, '');
+    setText(el.resetError, '');
+    el.resetConfirmArea.hidden = false;
+    el.resetUser.setAttribute('aria-expanded', 'true');
+    el.resetCancel.focus(); // the safe choice has the focus; "Yes, reset" takes a deliberate move
+  }
+
+  function closeReset() {
+    el.resetConfirmArea.hidden = true;
+    el.resetUser.setAttribute('aria-expanded', 'false');
+  }
+
+  async function resetMfa() {
+    const userId = state.lookupUser;
+    if (!userId) return;
+    setText(el.resetResult, '');
+    setText(el.resetError, '');
+    try {
+      const data = await api('POST', `/admin/mfa/users/${encodeURIComponent(userId)}/reset`);
+      closeReset();
+      setText(el.resetResult, data.removed === 'PENDING'
+        ? `Done: the setup ${userId} had started is cancelled. MFA is off for them.`
+        : `Done: MFA is off for ${userId}. Their authenticator app and recovery codes no longer work; they set up MFA again at their next sign-in.`);
+      el.lookupResult.focus({ preventScroll: true });
+      const own = userId === ownUserId();
+      await Promise.all([lookupUser(userId, { keepMessages: true }), loadStats()]);
+      if (own) {
+        refreshStatus({ keepMessages: true });
+        refreshActivity();
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.kind === 'unauthorized') {
+        sessionExpired();
+        return;
+      }
+      closeReset();
+      if (err instanceof ApiError && err.status === 403) {
+        showNotOperator();
+        return;
+      }
+      if (err instanceof ApiError && (err.status === 409 || err.code === 'mfa_not_enabled')) {
+        setText(el.resetError, MSG.nothingToReset);
+        await lookupUser(userId, { keepMessages: true });
+        return;
+      }
+      setText(el.resetError, `The reset did not happen. ${messageFor(err)}`);
+      el.resetUser.focus();
     }
   }
 
@@ -805,7 +1528,9 @@
       return;
     }
     try {
-      const data = await api('POST', '/dev/token', { username });
+      const request = { username };
+      if (el.operator.checked) request.groups = [OPERATOR_GROUP];
+      const data = await api('POST', '/dev/token', request);
       if (!data || typeof data.token !== 'string' || !data.token) {
         setText(el.signInError, 'The server did not return a token. Try again.');
         return;
@@ -815,7 +1540,7 @@
       sessionStorage.setItem(USER_KEY, username);
       showApp();
       el.mfaTitle.focus();
-      await refreshStatus();
+      await Promise.all([refreshStatus(), refreshActivity(), loadStats()]);
     } catch (err) {
       setText(el.signInError, messageFor(err));
     }
@@ -837,6 +1562,7 @@
   onSubmit(el.recoverSection, el.recover, useRecoveryCode);
   onSubmit(el.regenerateSection, el.regenerate, regenerateCodes);
   onSubmit(el.removeArea, el.removeConfirm, removeMfa);
+  onSubmit(el.lookupForm, el.lookup, submitLookup);
 
   el.signOut.addEventListener('click', (event) => {
     event.preventDefault();
@@ -864,10 +1590,26 @@
   });
   el.mfaTitle.setAttribute('tabindex', '-1');
 
+  el.activityMore.addEventListener('click', () => withBusy(el.activityMore, () => loadActivity(true)));
+  el.activityRetry.addEventListener('click', () =>
+    withBusy(el.activityRetry, () => loadActivity(el.activityRetry.dataset.more === 'true')));
+  el.refreshStats.addEventListener('click', () => withBusy(el.refreshStats, loadStats));
+  el.resetUser.addEventListener('click', () => {
+    if (el.resetConfirmArea.hidden) openReset();
+    else closeReset();
+  });
+  el.resetCancel.addEventListener('click', () => {
+    closeReset();
+    el.resetUser.focus();
+  });
+  el.resetConfirm.addEventListener('click', () => withBusy(el.resetConfirm, resetMfa));
+
   // Start: a token kept in this tab's sessionStorage means we are signed in.
   if (sessionStorage.getItem(TOKEN_KEY)) {
     showApp();
     refreshStatus();
+    refreshActivity();
+    loadStats();
   } else {
     el.signInCard.hidden = false;
     el.mfaCard.hidden = true;

@@ -55,10 +55,7 @@ public final class AdminUserHandler extends MfaFunction {
             e.activeLockUntil(now).ifPresent(until -> body.field("lockedUntil", ApiResponse.timestamp(until)));
         });
         body.array("events", trail.recent(userId, EVENTS, Optional.empty()).events(), (event, json) -> {
-            json.field("type", event.type().name())
-                    .field("at", ApiResponse.timestamp(event.at()))
-                    .field("sourceIp", event.sourceIp())
-                    .field("userAgent", event.userAgent());
+            EventsHandler.write(event, json);
             event.actor().ifPresent(actor -> json.field("operator", actor));
         });
         return ApiResponse.json(200, body.build());

@@ -43,15 +43,20 @@ public final class EventsHandler extends MfaFunction {
             throw new InvalidRequestException("next must be the cursor of the previous page");
         }
         JsonObject body = JsonObject.create().array("events", page.events(), (event, json) -> {
-            json.field("type", event.type().name())
-                    .field("at", ApiResponse.timestamp(event.at()))
-                    .field("sourceIp", event.sourceIp())
-                    .field("userAgent", event.userAgent());
+            write(event, json);
             // The operator's id is for the helpdesk's view; the user sees that the helpdesk acted.
             event.actor().ifPresent(actor -> json.field("byOperator", true));
         });
         page.next().ifPresent(next -> body.field("next", next));
         return ApiResponse.json(200, body.build());
+    }
+
+    /** An event's fields both views show: what, when, from where. */
+    static void write(DynamoDbAuditTrail.StoredEvent event, JsonObject json) {
+        json.field("type", event.type().name())
+                .field("at", ApiResponse.timestamp(event.at()))
+                .field("sourceIp", event.sourceIp())
+                .field("userAgent", event.userAgent());
     }
 
     private static int limit(String value) {

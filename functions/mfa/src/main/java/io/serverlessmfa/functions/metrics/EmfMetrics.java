@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
@@ -39,6 +40,27 @@ public final class EmfMetrics {
 
     /** One document with {@code values} under the single dimension {@code function}. */
     public void publishValues(String function, List<Value> values) {
+        write(Map.of("function", function), List.of(List.of("function")), values);
+    }
+
+    /**
+     * One document with a count of 1 for each metric in {@code metrics}; nothing at all when there
+     * are none (a status read changes nothing ops count).
+     */
+    public void publish(String function, String outcome, Collection<MfaMetric> metrics) {
+        if (metrics.isEmpty()) {
+            return;
+        }
+        List<Value> counts = EnumSet.copyOf(metrics).stream()
+                .map(metric -> new Value(metric.metricName(), 1, "Count")).toList();
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        dimensions.put("function", function);
+        dimensions.put("outcome", outcome);
+        write(dimensions, List.of(List.of("function"), List.of("function", "outcome")), counts);
+    }
+
+    /** The EMF document: the {@code _aws} directive, then the dimension values and the metric values. */
+    private void write(Map<String, String> dimensions, List<List<String>> dimensionSets, List<Value> values) {
         JsonWriter json = JsonWriter.create();
         json.writeStartObject();
         json.writeFieldName("_aws").writeStartObject();
@@ -46,7 +68,11 @@ public final class EmfMetrics {
         json.writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject();
         json.writeFieldName("Namespace").writeValue(namespace);
         json.writeFieldName("Dimensions").writeStartArray();
-        json.writeStartArray().writeValue("function").writeEndArray();
+        for (List<String> set : dimensionSets) {
+            json.writeStartArray();
+            set.forEach(json::writeValue);
+            json.writeEndArray();
+        }
         json.writeEndArray();
         json.writeFieldName("Metrics").writeStartArray();
         for (Value value : values) {
@@ -58,47 +84,14 @@ public final class EmfMetrics {
         json.writeEndArray();
         json.writeEndObject().writeEndArray();
         json.writeEndObject();
-        json.writeFieldName("function").writeValue(function);
+        dimensions.forEach((name, value) -> json.writeFieldName(name).writeValue(value));
         for (Value value : values) {
-            json.writeFieldName(value.name()).writeValue(value.value());
-        }
-        json.writeEndObject();
-        out.println(new String(json.getBytes(), StandardCharsets.UTF_8));
-    }
-
-    /**
-     * One document with a count of 1 for each metric in {@code metrics}; nothing at all when there
-     * are none (a status read changes nothing ops count).
-     */
-    public void publish(String function, String outcome, Collection<MfaMetric> metrics) {
-        if (metrics.isEmpty()) {
-            return;
-        }
-        Set<MfaMetric> distinct = EnumSet.copyOf(metrics);
-        JsonWriter json = JsonWriter.create();
-        json.writeStartObject();
-        json.writeFieldName("_aws").writeStartObject();
-        json.writeFieldName("Timestamp").writeValue(clock.millis());
-        json.writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject();
-        json.writeFieldName("Namespace").writeValue(namespace);
-        json.writeFieldName("Dimensions").writeStartArray();
-        json.writeStartArray().writeValue("function").writeEndArray();
-        json.writeStartArray().writeValue("function").writeValue("outcome").writeEndArray();
-        json.writeEndArray();
-        json.writeFieldName("Metrics").writeStartArray();
-        for (MfaMetric metric : distinct) {
-            json.writeStartObject();
-            json.writeFieldName("Name").writeValue(metric.metricName());
-            json.writeFieldName("Unit").writeValue("Count");
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-        json.writeEndObject().writeEndArray();
-        json.writeEndObject();
-        json.writeFieldName("function").writeValue(function);
-        json.writeFieldName("outcome").writeValue(outcome);
-        for (MfaMetric metric : distinct) {
-            json.writeFieldName(metric.metricName()).writeValue(1);
+            // Counts are written as whole numbers, as CloudWatch shows them.
+            if (value.value() == Math.rint(value.value())) {
+                json.writeFieldName(value.name()).writeValue((long) value.value());
+            } else {
+                json.writeFieldName(value.name()).writeValue(value.value());
+            }
         }
         json.writeEndObject();
         out.println(new String(json.getBytes(), StandardCharsets.UTF_8));
