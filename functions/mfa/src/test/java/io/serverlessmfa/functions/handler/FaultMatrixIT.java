@@ -207,7 +207,8 @@ class FaultMatrixIT {
     /** Healthy handlers for preparing and checking, and handlers whose clients go through the proxy. */
     private static final class Harness implements AutoCloseable {
 
-        final AwsEmulator emulator = AwsEmulator.get();
+        /** A table per cell: moto copies the whole table on each TransactWriteItems (see AwsEmulator). */
+        final AwsEmulator emulator = AwsEmulator.get().withFreshTable();
         final MutableClock clock = MutableClock.atStepStart();
         final MfaApi healthy = MfaApi.over(emulator, clock, Map.of());
         final MfaFixtures fixtures = new MfaFixtures(healthy, clock);

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
@@ -25,13 +26,15 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * {@code mfa.backend}: {@code moto} (started by {@code make test}, reached through
  * {@code AWS_ENDPOINT_URL}) or {@code localstack} (started here through Testcontainers; the tests
  * are skipped when no Docker engine runs). Either way the code under test uses the real SDK
- * clients over HTTP. One table and one KMS key per test run, created here the way template.yaml
- * declares them.
+ * clients over HTTP. One KMS key per test run and one table per test class, created here the way
+ * template.yaml declares them: moto copies a whole table on every TransactWriteItems (to roll it
+ * back), so one table shared by the whole run made each state change slower than the one before.
  */
 public final class AwsEmulator {
 
     public static final String REGION = "us-east-1";
     private static AwsEmulator instance;
+    private static final Map<Class<?>, AwsEmulator> TABLE_PER_CLASS = new ConcurrentHashMap<>();
 
     private final String backend;
     private final URI endpoint;
@@ -48,17 +51,54 @@ public final class AwsEmulator {
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         this.kms = KmsClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        this.tableName = "mfa-it-" + UUID.randomUUID();
-        EnrollmentTable.createIfMissing(dynamoDb, tableName);
+        this.tableName = newTable(dynamoDb);
         this.keyId = kms.createKey(request -> request.description("serverless-mfa integration tests")).keyMetadata().keyId();
     }
 
-    /** The emulator of this run, started or found once per JVM; skips the test if there is none. */
-    public static synchronized AwsEmulator get() {
+    private AwsEmulator(AwsEmulator emulator, String tableName) {
+        this.backend = emulator.backend;
+        this.endpoint = emulator.endpoint;
+        this.dynamoDb = emulator.dynamoDb;
+        this.kms = emulator.kms;
+        this.keyId = emulator.keyId;
+        this.tableName = tableName;
+    }
+
+    private static String newTable(DynamoDbClient dynamoDb) {
+        String tableName = "mfa-it-" + UUID.randomUUID();
+        EnrollmentTable.createIfMissing(dynamoDb, tableName);
+        return tableName;
+    }
+
+    /**
+     * The emulator of this run, started or found once per JVM (skips the test if there is none),
+     * with the table of the calling test class.
+     */
+    public static AwsEmulator get() {
+        return forTestClass(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .<Class<?>>map(frame -> frame.getDeclaringClass().getNestHost())
+                .filter(type -> type.getPackageName().startsWith("io.serverlessmfa")
+                        && !type.getPackageName().equals(AwsEmulator.class.getPackageName()))
+                .findFirst().orElse(AwsEmulator.class)));
+    }
+
+    /** The emulator of this run with the table of {@code testClass}. */
+    public static AwsEmulator forTestClass(Class<?> testClass) {
+        AwsEmulator emulator = started();
+        return testClass == AwsEmulator.class ? emulator
+                : TABLE_PER_CLASS.computeIfAbsent(testClass, type -> emulator.withFreshTable());
+    }
+
+    private static synchronized AwsEmulator started() {
         if (instance == null) {
             instance = start();
         }
         return instance;
+    }
+
+    /** The same emulator and key with a new, empty table: for tests that need one to themselves. */
+    public AwsEmulator withFreshTable() {
+        return new AwsEmulator(this, newTable(dynamoDb));
     }
 
     private static AwsEmulator start() {

@@ -17,7 +17,7 @@ public abstract class RouteTest {
     @BeforeEach
     void startFromAFreshUser() {
         clock = MutableClock.atStepStart();
-        api = MfaApi.over(AwsEmulator.get(), clock, Map.of());
+        api = MfaApi.over(AwsEmulator.forTestClass(getClass()), clock, Map.of());
         fixtures = new MfaFixtures(api, clock);
         user = TestUser.random();
     }
