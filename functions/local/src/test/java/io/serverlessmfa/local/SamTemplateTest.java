@@ -37,7 +37,8 @@ class SamTemplateTest {
      */
     private static final Map<String, Set<String>> ACTIONS = Map.ofEntries(
             Map.entry("StatusFunction", Set.of("dynamodb:GetItem")),
-            Map.entry("SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:Encrypt")),
+            Map.entry("SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:GenerateDataKey",
+                    "kms:Encrypt")),
             Map.entry("ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt")),
             Map.entry("VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt")),
             Map.entry("RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem")),

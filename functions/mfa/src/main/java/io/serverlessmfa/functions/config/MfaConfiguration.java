@@ -4,6 +4,7 @@ import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
 import io.serverlessmfa.core.totp.TotpSettings;
+import io.serverlessmfa.functions.crypto.DataKeyCaching;
 import io.serverlessmfa.functions.metrics.EmfMetrics;
 import java.net.URI;
 import java.time.Duration;
@@ -25,10 +26,12 @@ import java.util.OptionalLong;
  * @param auditRetention   {@code MFA_AUDIT_RETENTION_DAYS}: how long security events are kept
  * @param totalUsers       {@code MFA_TOTAL_USERS}: all users of the portal, for the adoption ratio
  *                         (unset or 0: unknown, no ratio)
+ * @param dataKeyCaching   {@code MFA_DATA_KEY_MAX_AGE_SECONDS} (0: off, a KMS call per secret),
+ *                         {@code MFA_DATA_KEY_MAX_USES}, {@code MFA_DATA_KEY_CACHE_ENTRIES}
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
                                Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
-                               Duration auditRetention, OptionalLong totalUsers) {
+                               Duration auditRetention, OptionalLong totalUsers, DataKeyCaching dataKeyCaching) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -44,6 +47,9 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String METRICS_NAMESPACE = "MFA_METRICS_NAMESPACE";
     public static final String AUDIT_RETENTION_DAYS = "MFA_AUDIT_RETENTION_DAYS";
     public static final String TOTAL_USERS = "MFA_TOTAL_USERS";
+    public static final String DATA_KEY_MAX_AGE_SECONDS = "MFA_DATA_KEY_MAX_AGE_SECONDS";
+    public static final String DATA_KEY_MAX_USES = "MFA_DATA_KEY_MAX_USES";
+    public static final String DATA_KEY_CACHE_ENTRIES = "MFA_DATA_KEY_CACHE_ENTRIES";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -83,8 +89,15 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         }
         int auditDays = env.integer(AUDIT_RETENTION_DAYS, 365, 1, 3653);
         int totalUsers = env.integer(TOTAL_USERS, 0, 0, 1_000_000_000);
+        DataKeyCaching defaults = DataKeyCaching.DEFAULT;
+        int maxAge = env.integer(DATA_KEY_MAX_AGE_SECONDS, (int) defaults.maxAge().toSeconds(), 0, 86_400);
+        // Far below the 2^32 random-nonce invocations NIST SP 800-38D §8.3 allows one GCM key.
+        int maxUses = env.integer(DATA_KEY_MAX_USES, (int) defaults.maxUses(), 1, 100_000_000);
+        int entries = env.integer(DATA_KEY_CACHE_ENTRIES, defaults.maxEntries(), 1, 100_000);
+        DataKeyCaching caching = maxAge == 0 ? DataKeyCaching.OFF
+                : new DataKeyCaching(Duration.ofSeconds(maxAge), maxUses, entries);
         return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays),
-                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers));
+                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching);
     }
 
     /** The KMS key, for the functions that encrypt or decrypt. */

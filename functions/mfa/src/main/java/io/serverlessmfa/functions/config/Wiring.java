@@ -7,7 +7,7 @@ import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
-import io.serverlessmfa.functions.crypto.KmsSecretCipher;
+import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
 import io.serverlessmfa.functions.store.AdoptionCounters;
 import io.serverlessmfa.functions.store.AdoptionReconciliation;
 import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
@@ -94,12 +94,13 @@ public final class Wiring {
         return new AdoptionReconciliation(dynamoDb, configuration.tableName());
     }
 
-    public synchronized KmsSecretCipher cipher() {
+    /** The secrets' cipher: one per function, so its data key cache lives as long as the container. */
+    public synchronized EnvelopeSecretCipher cipher() {
         String keyId = configuration.requireKmsKeyId();
         if (kms == null) {
             kms = AwsClients.kms(configuration);
         }
-        return new KmsSecretCipher(kms, keyId);
+        return new EnvelopeSecretCipher(kms, keyId, configuration.dataKeyCaching(), clock, random);
     }
 
     public TotpVerifier verifier() {

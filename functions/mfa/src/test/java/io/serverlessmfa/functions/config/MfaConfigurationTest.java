@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
+import io.serverlessmfa.functions.crypto.DataKeyCaching;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -84,6 +85,11 @@ class MfaConfigurationTest {
         "AWS_ENDPOINT_URL, not a url",
         "MFA_METRICS_NAMESPACE, AWS/Lambda",
         "MFA_METRICS_NAMESPACE, with space",
+        "MFA_DATA_KEY_MAX_AGE_SECONDS, -1",
+        "MFA_DATA_KEY_MAX_AGE_SECONDS, 86401",
+        "MFA_DATA_KEY_MAX_USES, 0",
+        "MFA_DATA_KEY_MAX_USES, 4294967296",
+        "MFA_DATA_KEY_CACHE_ENTRIES, 0",
     })
     void anInvalidValueStopsInitWithAMessageNamingTheVariable(String variable, String value) {
         Map<String, String> environment = minimal();
@@ -91,6 +97,21 @@ class MfaConfigurationTest {
         ConfigurationException failure = assertThrows(ConfigurationException.class,
                 () -> MfaConfiguration.fromEnvironment(environment));
         assertTrue(failure.getMessage().startsWith(variable + " "), failure.getMessage());
+    }
+
+    @Test
+    void dataKeysAreCachedWithinBoundsUnlessTurnedOff() {
+        assertEquals(DataKeyCaching.DEFAULT, MfaConfiguration.fromEnvironment(minimal()).dataKeyCaching());
+
+        Map<String, String> environment = minimal();
+        environment.put("MFA_DATA_KEY_MAX_AGE_SECONDS", "60");
+        environment.put("MFA_DATA_KEY_MAX_USES", "500");
+        environment.put("MFA_DATA_KEY_CACHE_ENTRIES", "20");
+        assertEquals(new DataKeyCaching(Duration.ofSeconds(60), 500, 20),
+                MfaConfiguration.fromEnvironment(environment).dataKeyCaching());
+
+        environment.put("MFA_DATA_KEY_MAX_AGE_SECONDS", "0");
+        assertEquals(DataKeyCaching.OFF, MfaConfiguration.fromEnvironment(environment).dataKeyCaching());
     }
 
     @Test

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.secret.Base32;
+import io.serverlessmfa.functions.crypto.DataKeyCaching;
+import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
@@ -22,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -202,11 +204,11 @@ class RaceMatrixIT {
         return request.get();
     }
 
-    /** Decrypts the stored ciphertext with the user's encryption context: the secret as Base32. */
+    /** Decrypts the stored ciphertext for its user, as the functions do: the secret as Base32. */
     private String storedSecret(Map<String, AttributeValue> item) {
-        SdkBytes ciphertext = item.get("secretCiphertext").b();
-        byte[] plain = emulator.kms().decrypt(request -> request.keyId(emulator.keyId()).ciphertextBlob(ciphertext)
-                .encryptionContext(Map.of("userId", user.sub(), "purpose", "mfa-totp-secret"))).plaintext().asByteArray();
+        byte[] plain = new EnvelopeSecretCipher(emulator.kms(), emulator.keyId(), DataKeyCaching.OFF,
+                java.time.Clock.systemUTC(), new java.security.SecureRandom())
+                .decrypt(user.sub(), new EncryptedSecret(item.get("secretCiphertext").b().asByteArray()));
         return Base32.encode(plain);
     }
 

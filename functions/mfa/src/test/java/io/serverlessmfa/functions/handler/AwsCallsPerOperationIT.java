@@ -1,0 +1,194 @@
+package io.serverlessmfa.functions.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsCallCounter;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MfaApi;
+import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.TestUser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The AWS calls each operation makes, counted by an SDK execution interceptor on the functions'
+ * own clients: in a fresh container (the first request) and in a warm one (the data key is
+ * cached). Each warm list is the minimum the design allows: a read, then one atomic write; a
+ * regression that adds a call fails here. Writes the table to target/aws-calls.txt for
+ * docs/performance.md.
+ */
+class AwsCallsPerOperationIT {
+
+    private static final Map<String, List<String>> COLD = new LinkedHashMap<>();
+    private static final Map<String, List<String>> WARM = new LinkedHashMap<>();
+    private static final Map<String, AwsCallCounter.Capacity> WARM_CAPACITY = new LinkedHashMap<>();
+    private static final AwsCallCounter COUNTER = new AwsCallCounter();
+
+    private static Wiring wiring;
+    private static MfaApi api;
+    private static MfaFixtures fixtures;
+
+    @BeforeAll
+    static void countedClients() {
+        AwsEmulator emulator = AwsEmulator.get();
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+        DynamoDbClient dynamoDb = DynamoDbClient.builder().region(Region.of(AwsEmulator.REGION))
+                .endpointOverride(emulator.endpoint()).credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override -> override.addExecutionInterceptor(COUNTER)).build();
+        KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION))
+                .endpointOverride(emulator.endpoint()).credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override -> override.addExecutionInterceptor(COUNTER)).build();
+        wiring = new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())),
+                MutableClock.atStepStart(), new SecureRandom(), dynamoDb, kms);
+    }
+
+    /**
+     * Runs an operation on two users prepared alike by fresh functions (a handler per route, each
+     * with its own cipher and data key cache, as one container per function): the first request a
+     * container serves, then a warm one.
+     */
+    private static void count(String name, Function<TestUser, Runnable> prepare) {
+        api = new MfaApi(wiring);
+        fixtures = new MfaFixtures(api, (MutableClock) wiring.clock());
+        for (Map<String, List<String>> table : List.of(COLD, WARM)) {
+            TestUser user = TestUser.random();
+            Runnable operation = prepare.apply(user);
+            COUNTER.reset();
+            operation.run();
+            table.put(name, COUNTER.calls());
+            WARM_CAPACITY.put(name, COUNTER.capacity());
+        }
+    }
+
+    private static Runnable expect(int status, java.util.function.Supplier<ApiResult> call) {
+        return () -> {
+            ApiResult result = call.get();
+            assertEquals(status, result.status(), result::toString);
+        };
+    }
+
+    @Test
+    void eachOperationMakesTheFewestCallsTheDesignAllows() {
+        count("POST /mfa/setup", user -> expect(201, () -> api.setup(user)));
+        count("GET /mfa", user -> expect(200, () -> api.status(user)));
+        count("POST /mfa/confirm", user -> {
+            String secret = fixtures.pending(user);
+            return expect(200, () -> api.confirm(user, api.codeFor(secret)));
+        });
+        count("POST /mfa/verify", user -> {
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            return expect(200, () -> api.verify(user, api.codeFor(enabled.secret())));
+        });
+        count("POST /mfa/verify (wrong code)", user -> {
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            return expect(400, () -> api.verify(user, fixtures.wrongCode(enabled.secret())));
+        });
+        count("POST /mfa/recover", user -> {
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            return expect(200, () -> api.recover(user, enabled.recoveryCode()));
+        });
+        count("POST /mfa/recovery-codes", user -> {
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            return expect(200, () -> api.regenerate(user, api.codeFor(enabled.secret())));
+        });
+        count("POST /mfa/remove (code)", user -> {
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            return expect(200, () -> api.removeWithCode(user, api.codeFor(enabled.secret())));
+        });
+        count("POST /mfa/remove (recovery code)", user -> {
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            return expect(200, () -> api.removeWithRecoveryCode(user, enabled.recoveryCode()));
+        });
+        count("GET /mfa/events", user -> {
+            fixtures.pending(user);
+            return expect(200, () -> api.events(user, Map.of()));
+        });
+        count("GET /admin/mfa/stats", user -> expect(200, () -> api.admin("GET /admin/mfa/stats",
+                TestUser.operator(), null)));
+        count("GET /admin/mfa/users/{userId}", user -> {
+            fixtures.enabled(user);
+            return expect(200, () -> api.admin("GET /admin/mfa/users/{userId}", TestUser.operator(), user.sub()));
+        });
+        count("POST /admin/mfa/users/{userId}/reset", user -> {
+            fixtures.enabled(user);
+            return expect(200, () -> api.admin("POST /admin/mfa/users/{userId}/reset", TestUser.operator(), user.sub()));
+        });
+
+        List<String> readThenTransaction = List.of("DynamoDb GetItem", "DynamoDb TransactWriteItems");
+        List<String> readThenWrite = List.of("DynamoDb GetItem", "DynamoDb PutItem");
+        assertEquals(readThenTransaction, WARM.get("POST /mfa/setup"), "setup: at most 2 calls");
+        assertEquals(List.of("Kms GenerateDataKey", "DynamoDb GetItem", "DynamoDb TransactWriteItems"),
+                COLD.get("POST /mfa/setup"), "a new container asks KMS for its data key once");
+        assertEquals(readThenWrite, WARM.get("POST /mfa/verify"), "verify: at most 3 calls");
+        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt", "DynamoDb PutItem"), COLD.get("POST /mfa/verify"),
+                "a new container unwraps the data key once");
+        assertEquals(readThenWrite, WARM.get("POST /mfa/verify (wrong code)"));
+        assertEquals(List.of("DynamoDb GetItem"), WARM.get("GET /mfa"));
+        assertEquals(List.of("DynamoDb GetItem"), COLD.get("GET /mfa"), "status never calls KMS");
+        for (String stateChange : List.of("POST /mfa/confirm", "POST /mfa/recover", "POST /mfa/recovery-codes",
+                "POST /mfa/remove (code)", "POST /mfa/remove (recovery code)")) {
+            assertEquals(readThenTransaction, WARM.get(stateChange), stateChange);
+        }
+        assertEquals(List.of("DynamoDb GetItem"), COLD.get("POST /mfa/recover").subList(0, 1));
+        assertTrue(COLD.get("POST /mfa/recover").stream().noneMatch(call -> call.startsWith("Kms")),
+                "a recovery code needs no TOTP secret");
+        WARM.forEach((operation, calls) -> assertTrue(calls.size() <= 3 || operation.equals("GET /admin/mfa/stats"),
+                operation + ": " + calls));
+    }
+
+    /**
+     * The table, and target/aws-calls.json for tools/bench-cost.py: per operation the calls of a
+     * first and of a warm request and the DynamoDB capacity of the warm one.
+     */
+    @AfterAll
+    static void writeTable() throws IOException {
+        if (WARM.isEmpty()) {
+            return;
+        }
+        StringBuilder table = new StringBuilder("AWS calls per operation (AwsCallsPerOperationIT): first request of a container | warm\n");
+        StringBuilder json = new StringBuilder("{");
+        WARM.forEach((operation, warm) -> {
+            AwsCallCounter.Capacity capacity = WARM_CAPACITY.get(operation);
+            table.append(String.format("  %-38s %-70s | %s (%.1f RRU, %.0f WRU)%n", operation, COLD.get(operation), warm,
+                    capacity.readUnits(), capacity.writeUnits()));
+            json.append(json.length() > 1 ? ",\n " : "\n ").append(String.format(
+                    "\"%s\": {\"cold\": %s, \"warm\": %s, \"readUnits\": %.1f, \"writeUnits\": %.0f}", operation,
+                    quoted(COLD.get(operation)), quoted(warm), capacity.readUnits(), capacity.writeUnits()));
+        });
+        json.append("\n}\n");
+        System.out.print(table);
+        Path target = Path.of("target");
+        if (Files.isDirectory(target)) {
+            Files.writeString(target.resolve("aws-calls.txt"), table, StandardCharsets.UTF_8);
+            Files.writeString(target.resolve("aws-calls.json"), json, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String quoted(List<String> calls) {
+        return calls.stream().map(call -> "\"" + call + "\"").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+}
