@@ -103,6 +103,11 @@ public final class Wiring {
         return new EnvelopeSecretCipher(kms, keyId, configuration.dataKeyCaching(), clock, random);
     }
 
+    /** Whether a KMS client was built: a function that never touches a secret must not build one. */
+    public synchronized boolean builtKmsClient() {
+        return kms != null;
+    }
+
     public TotpVerifier verifier() {
         return new TotpVerifier(new TotpGenerator(policy().totp()), policy().window());
     }
