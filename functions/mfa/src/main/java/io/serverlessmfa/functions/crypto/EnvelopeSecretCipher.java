@@ -121,6 +121,16 @@ public final class EnvelopeSecretCipher implements SecretEncryptor, SecretDecryp
         return gcm(Cipher.DECRYPT_MODE, decryptingKey(wrapped), nonce, userId, sealed);
     }
 
+    /**
+     * Drops every cached data key. After a SnapStart restore: one snapshot is restored into many
+     * containers, and each must neither share the snapshot's data key (its use count would be
+     * counted once per container) nor keep a plaintext key taken before the snapshot.
+     */
+    public synchronized void forgetDataKeys() {
+        encrypting = null;
+        decrypting.clear();
+    }
+
     static boolean isEnvelope(byte[] stored) {
         return stored.length > MAGIC.length && Arrays.equals(stored, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }

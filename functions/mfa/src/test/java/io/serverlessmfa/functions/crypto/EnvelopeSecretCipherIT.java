@@ -59,6 +59,13 @@ class EnvelopeSecretCipherIT {
         return new EnvelopeSecretCipher(kms, emulator.keyId(), caching, clock, RANDOM);
     }
 
+    /** The KMS-wrapped data key inside a stored envelope. */
+    private static byte[] wrappedKey(byte[] stored) {
+        int start = EnvelopeSecretCipher.MAGIC.length + 3;
+        int length = ((stored[start - 2] & 0xff) << 8) | (stored[start - 1] & 0xff);
+        return java.util.Arrays.copyOfRange(stored, start, start + length);
+    }
+
     private static byte[] secret() {
         byte[] secret = new byte[20];
         RANDOM.nextBytes(secret);
@@ -123,8 +130,7 @@ class EnvelopeSecretCipherIT {
         EnvelopeSecretCipher cipher = cipher(DataKeyCaching.DEFAULT);
         String user = TestUser.random().sub();
         byte[] stored = cipher.encrypt(user, secret()).ciphertext();
-        int wrappedEnd = EnvelopeSecretCipher.MAGIC.length + 3
-                + (((stored[EnvelopeSecretCipher.MAGIC.length + 1] & 0xff) << 8) | (stored[EnvelopeSecretCipher.MAGIC.length + 2] & 0xff));
+        int wrappedEnd = EnvelopeSecretCipher.MAGIC.length + 3 + wrappedKey(stored).length;
         // The nonce, the sealed secret and the tag: the local GCM check refuses them.
         for (int position = wrappedEnd; position < stored.length; position++) {
             byte[] tampered = stored.clone();
@@ -206,6 +212,22 @@ class EnvelopeSecretCipherIT {
         assertEquals(3, counter.count("Decrypt"), "the newest of two entries is still cached");
         verifier.decrypt(user, underThreeKeys.get(0));
         assertEquals(4, counter.count("Decrypt"), "the oldest was evicted");
+    }
+
+    @Test
+    void forgottenDataKeysAreAskedForAgain() {
+        EnvelopeSecretCipher cipher = cipher(DataKeyCaching.DEFAULT);
+        String user = TestUser.random().sub();
+        EncryptedSecret sealed = cipher.encrypt(user, secret());
+        cipher.decrypt(user, sealed);
+
+        cipher.forgetDataKeys();
+        EncryptedSecret after = cipher.encrypt(user, secret());
+        cipher.decrypt(user, sealed);
+
+        assertEquals(List.of("Kms GenerateDataKey", "Kms Decrypt", "Kms GenerateDataKey", "Kms Decrypt"), counter.calls());
+        assertFalse(java.util.Arrays.equals(wrappedKey(sealed.ciphertext()), wrappedKey(after.ciphertext())),
+                "sealed under a new data key");
     }
 
     @Test
