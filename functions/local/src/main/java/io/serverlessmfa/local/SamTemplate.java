@@ -39,10 +39,12 @@ public final class SamTemplate {
 
     private final List<Function> functions;
     private final Map<String, Object> resources;
+    private final Map<String, Object> globals;
 
-    private SamTemplate(List<Function> functions, Map<String, Object> resources) {
+    private SamTemplate(List<Function> functions, Map<String, Object> resources, Map<String, Object> globals) {
         this.functions = List.copyOf(functions);
         this.resources = resources;
+        this.globals = globals;
     }
 
     /**
@@ -53,12 +55,19 @@ public final class SamTemplate {
         return resources;
     }
 
+    /** The {@code Globals} section as parsed: settings every function shares, e.g. SnapStart. */
+    public Map<String, Object> globals() {
+        return globals;
+    }
+
     public static SamTemplate load(Path template) throws IOException {
         try (Reader reader = Files.newBufferedReader(template, StandardCharsets.UTF_8)) {
             Map<String, Object> root = new Yaml(new CloudFormationConstructor()).load(reader);
             @SuppressWarnings("unchecked")
             Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
-            return new SamTemplate(functions(root), resources);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> globals = (Map<String, Object>) root.getOrDefault("Globals", Map.of());
+            return new SamTemplate(functions(root), resources, globals);
         }
     }
 

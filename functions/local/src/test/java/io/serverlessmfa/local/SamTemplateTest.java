@@ -145,6 +145,30 @@ class SamTemplateTest {
         }
     }
 
+    /**
+     * SnapStart is on for the published versions, and the routes call those (the alias SAM
+     * publishes on each deploy), so requests are served from the snapshot; every API handler has
+     * the runtime hooks that prime it before the snapshot and reseed its randomness after a restore.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionRunsFromASnapStartSnapshotAndEveryApiHandlerHasTheRestoreHooks() throws Exception {
+        Map<String, Object> function = (Map<String, Object>) template.globals().get("Function");
+        assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
+        assertTrue(function.get("AutoPublishAlias") instanceof String alias && !alias.isBlank(), "an alias to call");
+        template.resources().forEach((name, resource) -> {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            if (properties != null) {
+                assertFalse(properties.containsKey("SnapStart"), name + " keeps the global SnapStart setting");
+                assertFalse(properties.containsKey("AutoPublishAlias"), name + " keeps the global alias");
+            }
+        });
+        for (SamTemplate.Function api : template.functions()) {
+            assertTrue(org.crac.Resource.class.isAssignableFrom(Class.forName(api.handlerClass())),
+                    api.handlerClass() + " registers SnapStart's runtime hooks");
+        }
+    }
+
     @Test
     void everyHandlerClassInTheCodeIsDeployedByTheTemplate() throws IOException {
         Path handlers = RepositoryFiles.root().resolve("functions/mfa/src/main/java/io/serverlessmfa/functions/handler");

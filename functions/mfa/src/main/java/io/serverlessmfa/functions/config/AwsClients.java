@@ -1,6 +1,9 @@
 package io.serverlessmfa.functions.config;
 
 import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -24,6 +27,8 @@ public final class AwsClients {
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    /** Set by Lambda for a SnapStart function instead of the access key variables. */
+    static final String CONTAINER_CREDENTIALS_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 
     private AwsClients() {
     }
@@ -39,11 +44,29 @@ public final class AwsClients {
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
             B builder, MfaConfiguration configuration) {
         builder.region(Region.of(configuration.region()))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(credentials(System.getenv()))
                 .httpClient(httpClient())
                 .overrideConfiguration(overrides());
         configuration.endpoint().ifPresent(builder::endpointOverride);
         return builder;
+    }
+
+    /**
+     * The function role's credentials, from the one place Lambda puts them. Without SnapStart that
+     * is the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); with
+     * SnapStart the Java runtime sets no access key variables and serves the credentials from the
+     * container credentials endpoint instead (AWS_CONTAINER_CREDENTIALS_FULL_URI with
+     * AWS_CONTAINER_AUTHORIZATION_TOKEN; AWS Lambda Developer Guide, "Activating and managing Lambda
+     * SnapStart", credentials), so the environment provider alone fails every call there. Still one
+     * provider, chosen from the environment, not the default chain's probing. The container
+     * provider caches what it fetched (priming fetches it before the snapshot) and fetches again as
+     * they near expiry, so credentials kept in a snapshot are used only while they are still valid.
+     */
+    static AwsCredentialsProvider credentials(Map<String, String> environment) {
+        String containerUri = environment.get(CONTAINER_CREDENTIALS_URI);
+        return containerUri != null && !containerUri.isBlank()
+                ? ContainerCredentialsProvider.builder().build()
+                : EnvironmentVariableCredentialsProvider.create();
     }
 
     private static SdkHttpClient httpClient() {

@@ -14,6 +14,7 @@ import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -24,6 +25,12 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * never decrypts never builds a KMS client. Thread-safe.
  */
 public final class Wiring {
+
+    /**
+     * Fresh entropy mixed into {@link #random()} after a SnapStart restore: 256 bits, the highest
+     * security strength of any DRBG (NIST SP 800-90A Rev. 1, Table 2).
+     */
+    static final int RESTORE_ENTROPY_BYTES = 32;
 
     private final MfaConfiguration configuration;
     private final Clock clock;
@@ -63,6 +70,31 @@ public final class Wiring {
 
     public SecureRandom random() {
         return random;
+    }
+
+    /**
+     * After a SnapStart restore (each function's CRaC hook calls this): mixes entropy drawn after
+     * the restore into the one SecureRandom every TOTP secret, recovery code, salt, audit suffix
+     * and idempotency token comes from. Lambda resumes many execution environments from one
+     * snapshot, and state captured in it, entropy included, is no longer unique in them (AWS Lambda
+     * Developer Guide, "Handling uniqueness with Lambda SnapStart"); without this, environments
+     * restored from one snapshot whose generator keeps its state in memory would hand out the same
+     * secrets.
+     *
+     * <p>On Lambda the default SecureRandom (NativePRNG) already mixes /dev/urandom into every
+     * output, and that guide names java.security.SecureRandom and /dev/urandom among the generators
+     * that stay unique; the reseed makes it hold for whatever instance was injected (a DRBG or
+     * SHA1PRNG keeps its whole state in the heap, so in the snapshot). {@code setSeed} "supplements,
+     * rather than replaces, the existing seed. Thus, repeated calls are guaranteed never to reduce
+     * randomness" (java.security.SecureRandom#setSeed javadoc): calling it when the state was
+     * already fresh costs nothing. The entropy comes from a SecureRandom created here, after the
+     * restore, which the operating system seeds; it is never one kept from before the snapshot.
+     */
+    public void afterRestore() {
+        byte[] entropy = new byte[RESTORE_ENTROPY_BYTES];
+        new SecureRandom().nextBytes(entropy);
+        random.setSeed(entropy);
+        Arrays.fill(entropy, (byte) 0);
     }
 
     public synchronized EnrollmentStore store() {

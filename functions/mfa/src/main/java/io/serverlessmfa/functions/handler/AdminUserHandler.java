@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.handler;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.port.EnrollmentStore;
@@ -59,5 +60,16 @@ public final class AdminUserHandler extends MfaFunction {
             event.actor().ifPresent(actor -> json.field("operator", actor));
         });
         return ApiResponse.json(200, body.build());
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return Priming.operatorEvent("GET /admin/mfa/users/{userId}");
+    }
+
+    /** The whole route, which only reads, on the priming user: GetItem and Query, then 200 NONE with no events. */
+    @Override
+    protected ApiResponse handlePriming(ApiRequest request) {
+        return handle(request);
     }
 }

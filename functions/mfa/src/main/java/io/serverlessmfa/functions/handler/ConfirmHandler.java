@@ -1,6 +1,10 @@
 package io.serverlessmfa.functions.handler;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.ConfirmSetup;
+import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
@@ -13,6 +17,9 @@ import java.util.List;
 public final class ConfirmHandler extends MfaFunction {
 
     private final ConfirmSetup confirm;
+    /** The same, over a store that drops writes: for SnapStart priming only. */
+    private final ConfirmSetup primingConfirm;
+    private final RecoveryCodeIssuer recoveryCodes;
     private final int digits;
 
     public ConfirmHandler() {
@@ -21,13 +28,41 @@ public final class ConfirmHandler extends MfaFunction {
 
     public ConfirmHandler(Wiring wiring) {
         super("confirm", wiring);
-        this.confirm = new ConfirmSetup(wiring.store(), wiring.cipher(), wiring.verifier(), wiring.recoveryCodes(),
-                wiring.policy(), wiring.clock());
+        SecretDecryptor cipher = wiring.cipher();
+        this.recoveryCodes = wiring.recoveryCodes();
+        this.confirm = confirmSetup(wiring, wiring.store(), cipher, recoveryCodes);
+        this.primingConfirm = confirmSetup(wiring, Priming.readOnly(wiring.store()), cipher, recoveryCodes);
         this.digits = wiring.policy().totp().digits();
+    }
+
+    private static ConfirmSetup confirmSetup(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher,
+                                             RecoveryCodeIssuer recoveryCodes) {
+        return new ConfirmSetup(store, cipher, wiring.verifier(), recoveryCodes, wiring.policy(), wiring.clock());
     }
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
+        return confirmed(confirm, request);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return Priming.userEvent("POST /mfa/confirm", Priming.codeBody(digits));
+    }
+
+    /**
+     * The priming user has no setup to confirm: the body, the read, then 409 no_pending_setup.
+     * Primed apart, being pure: a TOTP check on a throwaway key and one recovery code issued and
+     * dropped. Not primed: KMS Decrypt and the write (see {@link Priming}).
+     */
+    @Override
+    protected ApiResponse handlePriming(ApiRequest request) {
+        primeTotpCheck();
+        Priming.issueRecoveryCode(recoveryCodes);
+        return confirmed(primingConfirm, request);
+    }
+
+    private ApiResponse confirmed(ConfirmSetup confirm, ApiRequest request) {
         List<RecoveryCode> codes = confirm.confirm(request.origin(), request.userId(), request.totpCode("code", digits));
         return ApiResponse.json(200, JsonObject.create()
                 .field("status", "ENABLED")

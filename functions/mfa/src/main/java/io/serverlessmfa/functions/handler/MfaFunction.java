@@ -16,43 +16,129 @@ import io.serverlessmfa.functions.http.RequestLog;
 import io.serverlessmfa.functions.http.UnauthorizedException;
 import io.serverlessmfa.functions.metrics.EmfMetrics;
 import io.serverlessmfa.functions.metrics.MfaMetric;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.Function;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The part every function shares: parse the request, call the core, map the outcome to the
- * contract's status and error code, log one line. Subclasses only say what their route does.
+ * contract's status and error code, log one line. Subclasses only say what their route does, and
+ * what it does when primed for SnapStart.
+ *
+ * <p>Each function is also a CRaC resource, SnapStart's runtime hooks (AWS Lambda Developer Guide,
+ * "Lambda SnapStart runtime hooks for Java"): Lambda's Java runtime calls
+ * {@link #beforeCheckpoint} once init is done, just before it takes the snapshot of a published
+ * version, and {@link #afterRestore} in every execution environment it resumes from that snapshot.
  */
-public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
 
     /** How long clients wait before retrying after a dependency outage. */
     static final Duration OUTAGE_RETRY_AFTER = Duration.ofSeconds(2);
 
+    /** Where priming's fault lines go: nowhere (see {@link #prime()}). */
+    private static final RequestLog UNLOGGED = new RequestLog(new PrintStream(OutputStream.nullOutputStream()));
+
     private final String name;
+    private final Wiring wiring;
     private final RequestLog log;
     private final EmfMetrics metrics;
 
     protected MfaFunction(String name, Wiring wiring) {
         this.name = name;
+        this.wiring = wiring;
         this.log = new RequestLog(System.out);
         this.metrics = new EmfMetrics(System.out, wiring.configuration().metricsNamespace(), wiring.clock());
+        // The hooks run only after init, so never on a half-built handler. The global context holds
+        // resources weakly; Lambda's runtime holds the handler for the environment's lifetime. Off
+        // Lambda (tests, the local gateway) org.crac finds no CRaC implementation and this does nothing.
+        Core.getGlobalContext().register(this);
     }
 
     /** The route's work, from a request whose identity and body are already checked. */
     protected abstract ApiResponse handle(ApiRequest request);
 
+    /** The request the route is primed with: {@link Priming#userEvent} or {@link Priming#operatorEvent}. */
+    protected abstract APIGatewayV2HTTPEvent primingEvent();
+
+    /**
+     * The route's work on the priming request: its real path, with use cases over
+     * {@link Priming#readOnly} where the path could write. Each route says there what priming
+     * reaches and what it cannot reach without a side effect.
+     */
+    protected abstract ApiResponse handlePriming(ApiRequest request);
+
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         long started = System.nanoTime();
         String requestId = requestId(event, context);
-        ApiResponse response = respond(event, requestId);
+        ApiResponse response = respond(event, requestId, this::handleUnlessReserved, log);
         log.request(name, requestId, response.statusCode(), response.errorCode(), (System.nanoTime() - started) / 1_000_000);
         metrics.publish(name, response.errorCode() == null ? "ok" : response.errorCode(), response.metrics());
         return response.toEvent();
     }
 
-    private ApiResponse respond(APIGatewayV2HTTPEvent event, String requestId) {
+    private ApiResponse handleUnlessReserved(ApiRequest request) {
+        // No token may act as the priming user, so it never holds MFA or anything else (Priming).
+        if (Priming.isReserved(request.userId())) {
+            throw new UnauthorizedException("reserved subject");
+        }
+        return handle(request);
+    }
+
+    /** SnapStart, before the snapshot: {@link #prime()}. */
+    @Override
+    public final void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    /**
+     * SnapStart, in each environment resumed from the snapshot, before it serves a request: fresh
+     * entropy for the shared SecureRandom ({@link Wiring#afterRestore()}). Nothing else kept from
+     * init is unique or derived from the time: the clock is read per request, the SDK's retry
+     * jitter and the core's conflict back-off draw on ordinary PRNGs whose sameness across
+     * environments costs nothing but timing, and UUIDs come from SecureRandom's own default
+     * instance, which reads /dev/urandom.
+     */
+    @Override
+    public final void afterRestore(org.crac.Context<? extends Resource> context) {
+        wiring.afterRestore();
+    }
+
+    /**
+     * Runs the route's real path once on its priming request, so what that path loads and runs
+     * (request parsing, the core use case, the SDK's credentials, signing, marshalling and HTTP
+     * client, JSON building) is in the snapshot instead of being loaded by the first request of
+     * every restored environment. No TCP or TLS connection is kept: a connection opened during init is
+     * not guaranteed to survive a restore (AWS Lambda Developer Guide, SnapStart networking best
+     * practices), and the HTTP client drops idle ones after seconds anyway.
+     *
+     * <p>It is not a request: no request line, no EMF document (priming setup on each published
+     * version would otherwise count a SetupStarted), and its fault lines go nowhere. A priming that
+     * ends in a 5xx (e.g. DynamoDB unreachable while the version is published) leaves the path
+     * cold, not broken; one line says so, and the snapshot is taken all the same.
+     *
+     * @return the priming answer
+     */
+    final ApiResponse prime() {
+        ApiResponse answer = respond(primingEvent(), Priming.REQUEST_ID, this::handlePriming, UNLOGGED);
+        if (answer.statusCode() >= 500) {
+            log.primingIncomplete(name, answer.errorCode());
+        }
+        return answer;
+    }
+
+    /** For the code-checking routes' priming: {@link Priming#checkTotp}. */
+    final void primeTotpCheck() {
+        Priming.checkTotp(wiring);
+    }
+
+    private ApiResponse respond(APIGatewayV2HTTPEvent event, String requestId, Function<ApiRequest, ApiResponse> route,
+                                RequestLog faults) {
         try {
-            return handle(ApiRequest.from(event));
+            return route.apply(ApiRequest.from(event));
         } catch (UnauthorizedException unauthorized) {
             return ApiResponse.unauthorized();
         } catch (ForbiddenException forbidden) {
@@ -62,7 +148,7 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
         } catch (MfaRejection rejection) {
             return rejected(rejection).withMetrics(metricsOf(rejection));
         } catch (DependencyUnavailableException outage) {
-            log.fault(name, requestId, outage.getMessage());
+            faults.fault(name, requestId, outage.getMessage());
             ApiResponse unavailable = ApiResponse.error(503, "service_unavailable",
                     "The service is temporarily unavailable. Nothing was changed; please try again shortly.",
                     OUTAGE_RETRY_AFTER);
@@ -71,10 +157,10 @@ public abstract class MfaFunction implements RequestHandler<APIGatewayV2HTTPEven
             return failed.startsWith("KMS ") ? unavailable.withMetrics(MfaMetric.KMS_UNAVAILABLE)
                     : failed.startsWith("DynamoDB ") ? unavailable.withMetrics(MfaMetric.DYNAMODB_UNAVAILABLE) : unavailable;
         } catch (SecretIntegrityException tampered) {
-            log.fault(name, requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
+            faults.fault(name, requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");
         } catch (RuntimeException bug) {
-            log.fault(name, requestId, bug.getClass().getName());
+            faults.fault(name, requestId, bug.getClass().getName());
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");
         }
     }

@@ -1,8 +1,11 @@
 package io.serverlessmfa.functions.handler;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.RemoveMfa;
 import io.serverlessmfa.core.enrollment.SecondFactorProof;
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.functions.config.Wiring;
@@ -20,6 +23,8 @@ import java.util.Optional;
 public final class RemoveHandler extends MfaFunction {
 
     private final RemoveMfa remove;
+    /** The same, over a store that drops writes: for SnapStart priming only. */
+    private final RemoveMfa primingRemove;
     private final int digits;
 
     public RemoveHandler() {
@@ -28,13 +33,38 @@ public final class RemoveHandler extends MfaFunction {
 
     public RemoveHandler(Wiring wiring) {
         super("remove", wiring);
-        this.remove = new RemoveMfa(wiring.store(), wiring.cipher(), wiring.verifier(), wiring.recoveryCodes(),
-                wiring.policy(), wiring.clock());
+        SecretDecryptor cipher = wiring.cipher();
+        this.remove = removeMfa(wiring, wiring.store(), cipher);
+        this.primingRemove = removeMfa(wiring, Priming.readOnly(wiring.store()), cipher);
         this.digits = wiring.policy().totp().digits();
+    }
+
+    private static RemoveMfa removeMfa(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher) {
+        return new RemoveMfa(store, cipher, wiring.verifier(), wiring.recoveryCodes(), wiring.policy(), wiring.clock());
     }
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
+        return removed(remove, request);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return Priming.userEvent("POST /mfa/remove", Priming.codeBody(digits));
+    }
+
+    /**
+     * The priming user has no MFA: the body, the read, then 409 mfa_not_enabled. Primed apart,
+     * being pure: a TOTP check on a throwaway key. Not primed: KMS Decrypt and the delete (see
+     * {@link Priming}).
+     */
+    @Override
+    protected ApiResponse handlePriming(ApiRequest request) {
+        primeTotpCheck();
+        return removed(primingRemove, request);
+    }
+
+    private ApiResponse removed(RemoveMfa remove, ApiRequest request) {
         Optional<TotpCode> code = request.optionalTotpCode("code", digits);
         Optional<RecoveryCode> recoveryCode = request.optionalRecoveryCode("recoveryCode");
         if (code.isPresent() && recoveryCode.isPresent()) {

@@ -1,7 +1,10 @@
 package io.serverlessmfa.functions.handler;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.SetupStarted;
 import io.serverlessmfa.core.enrollment.StartSetup;
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretEncryptor;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
 import io.serverlessmfa.core.uri.AccountNames;
@@ -21,6 +24,8 @@ public final class SetupHandler extends MfaFunction {
     static final int QR_PIXELS_PER_MODULE = 6;
 
     private final StartSetup setup;
+    /** The same, over a store that drops the write: for SnapStart priming only. */
+    private final StartSetup primingSetup;
 
     public SetupHandler() {
         this(Wiring.fromEnvironment(System.getenv()));
@@ -28,12 +33,45 @@ public final class SetupHandler extends MfaFunction {
 
     public SetupHandler(Wiring wiring) {
         super("setup", wiring);
-        this.setup = new StartSetup(wiring.store(), wiring.cipher(), new TotpSecretGenerator(wiring.random()),
-                new QrCodeRenderer(QR_PIXELS_PER_MODULE), wiring.policy(), wiring.clock());
+        SecretEncryptor cipher = wiring.cipher();
+        TotpSecretGenerator secrets = new TotpSecretGenerator(wiring.random());
+        this.setup = startSetup(wiring, wiring.store(), cipher, secrets);
+        this.primingSetup = startSetup(wiring, Priming.readOnly(wiring.store()), cipher, secrets);
+    }
+
+    private static StartSetup startSetup(Wiring wiring, EnrollmentStore store, SecretEncryptor cipher,
+                                         TotpSecretGenerator secrets) {
+        return new StartSetup(store, cipher, secrets, new QrCodeRenderer(QR_PIXELS_PER_MODULE), wiring.policy(),
+                wiring.clock());
     }
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
+        return started(setup, request);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return Priming.userEvent("POST /mfa/setup", null);
+    }
+
+    /**
+     * Everything but the write, up to the 201 and its JSON: a secret from the shared SecureRandom
+     * (reseeded after every restore), the Key URI, the QR code and its PNG, KMS Encrypt under the
+     * priming user's encryption context (KMS keeps nothing; CloudTrail records the call), and the
+     * read. That secret is no enrollment's: never stored nor shown; StartSetup wipes its bytes, and
+     * its text in the dropped answer is garbage in the snapshot, a key to nothing.
+     *
+     * <p>Not primed: the write (TransactWriteItems), which would start a pending setup, audit it
+     * and count it. A write made to fail its condition would leave the table as it is, but it is
+     * still a write that DynamoDB bills and reports, so priming leaves it out.
+     */
+    @Override
+    protected ApiResponse handlePriming(ApiRequest request) {
+        return started(primingSetup, request);
+    }
+
+    private static ApiResponse started(StartSetup setup, ApiRequest request) {
         String accountName = accountName(request);
         SetupStarted started = setup.start(request.origin(), request.userId(), accountName);
         return ApiResponse.json(201, JsonObject.create()

@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.handler;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.GetStatus;
 import io.serverlessmfa.core.enrollment.MfaStatus;
 import io.serverlessmfa.functions.config.Wiring;
@@ -32,5 +33,16 @@ public final class StatusHandler extends MfaFunction {
             case NONE -> { }
         }
         return ApiResponse.json(200, body.build());
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return Priming.userEvent("GET /mfa", null);
+    }
+
+    /** The whole route, which only reads: GetItem, then 200 NONE. */
+    @Override
+    protected ApiResponse handlePriming(ApiRequest request) {
+        return handle(request);
     }
 }

@@ -1,6 +1,9 @@
 package io.serverlessmfa.functions.handler;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.VerifyCode;
+import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
@@ -11,6 +14,8 @@ import io.serverlessmfa.functions.metrics.MfaMetric;
 public final class VerifyHandler extends MfaFunction {
 
     private final VerifyCode verify;
+    /** The same, over a store that drops writes: for SnapStart priming only. */
+    private final VerifyCode primingVerify;
     private final int digits;
 
     public VerifyHandler() {
@@ -19,12 +24,38 @@ public final class VerifyHandler extends MfaFunction {
 
     public VerifyHandler(Wiring wiring) {
         super("verify", wiring);
-        this.verify = new VerifyCode(wiring.store(), wiring.cipher(), wiring.verifier(), wiring.policy(), wiring.clock());
+        SecretDecryptor cipher = wiring.cipher();
+        this.verify = verifyCode(wiring, wiring.store(), cipher);
+        this.primingVerify = verifyCode(wiring, Priming.readOnly(wiring.store()), cipher);
         this.digits = wiring.policy().totp().digits();
+    }
+
+    private static VerifyCode verifyCode(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher) {
+        return new VerifyCode(store, cipher, wiring.verifier(), wiring.policy(), wiring.clock());
     }
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
+        return verified(verify, request);
+    }
+
+    @Override
+    protected APIGatewayV2HTTPEvent primingEvent() {
+        return Priming.userEvent("POST /mfa/verify", Priming.codeBody(digits));
+    }
+
+    /**
+     * The priming user has no MFA: the body, the read, then 409 mfa_not_enabled. Primed apart,
+     * being pure: a TOTP check on a throwaway key. Not primed: KMS Decrypt and the write that
+     * records the accepted step (see {@link Priming}).
+     */
+    @Override
+    protected ApiResponse handlePriming(ApiRequest request) {
+        primeTotpCheck();
+        return verified(primingVerify, request);
+    }
+
+    private ApiResponse verified(VerifyCode verify, ApiRequest request) {
         verify.verify(request.origin(), request.userId(), request.totpCode("code", digits));
         return ApiResponse.json(200, JsonObject.create().field("verified", true).build())
                 .withMetrics(MfaMetric.VERIFY_SUCCEEDED);

@@ -29,6 +29,15 @@ public final class RequestLog {
         out.println(line.build());
     }
 
+    /**
+     * SnapStart priming ended in a 5xx: the snapshot is taken with that route's path not yet
+     * loaded. Not a request line (no status, no duration): nothing that counts requests counts it.
+     */
+    public void primingIncomplete(String function, String error) {
+        out.println(JsonObject.create().field("level", "WARN").field("function", function)
+                .field("snapStartPriming", "incomplete").field("error", error).build());
+    }
+
     /** A fault worth an alarm; {@code detail} is a class name or our own message, never input. */
     public void fault(String function, String requestId, String detail) {
         JsonObject line = JsonObject.create().field("level", "ERROR").field("function", function).field("fault", detail);

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The seven handlers behind their routes, invoked in-process with API Gateway HTTP API (payload
@@ -49,6 +51,20 @@ public final class MfaApi {
         routes.put("GET /admin/mfa/stats", new AdminStatsHandler(wiring));
         routes.put("GET /admin/mfa/users/{userId}", new AdminUserHandler(wiring));
         routes.put("POST /admin/mfa/users/{userId}/reset", new AdminResetHandler(wiring));
+    }
+
+    /** What Lambda's runtime does before it takes a SnapStart snapshot: every handler's beforeCheckpoint hook. */
+    public void beforeCheckpoint() throws Exception {
+        for (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler : routes.values()) {
+            ((Resource) handler).beforeCheckpoint(Core.getGlobalContext());
+        }
+    }
+
+    /** What Lambda's runtime does in an environment resumed from the snapshot: every handler's afterRestore hook. */
+    public void afterRestore() throws Exception {
+        for (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler : routes.values()) {
+            ((Resource) handler).afterRestore(Core.getGlobalContext());
+        }
     }
 
     /** Handlers over the shared emulator with a clock of the test's and optional setting overrides. */

@@ -1,0 +1,234 @@
+package io.serverlessmfa.functions.handler;
+
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
+import static io.serverlessmfa.functions.testing.ContractAssertions.assertUnauthorized;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.http.ApiResponse;
+import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsEmulator;
+import io.serverlessmfa.functions.testing.MfaApi;
+import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.TestUser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * SnapStart: priming before the snapshot (each handler's beforeCheckpoint hook) and the restore
+ * (afterRestore), driven as Lambda's runtime drives them, over the emulator.
+ *
+ * <p>"One snapshot, two restores" is two execution environments whose state is the same: each has
+ * its own table (so both see the same world) and clock (at the same instant), and a SecureRandom
+ * in the same state, SHA1PRNG seeded with one fixed seed before first use, which is deterministic
+ * and keeps its whole state in the heap, as a snapshot would capture it.
+ */
+class SnapStartIT {
+
+    private static final byte[] SNAPSHOT_SEED = "the state captured in the snapshot".getBytes(StandardCharsets.US_ASCII);
+
+    /** A user with MFA on, as one execution environment served them: the secret and the recovery codes it handed out. */
+    private record Served(String secret, List<String> recoveryCodes) {
+    }
+
+    /** Setup and confirm for {@code user} in an environment resumed from the snapshot, with or without the restore hook. */
+    private static Served setUpInAnEnvironmentRestoredFromTheSnapshot(TestUser user, Instant now, boolean restoreHook)
+            throws Exception {
+        AwsEmulator environment = AwsEmulator.get().withFreshTable();
+        SecureRandom snapshotState = SecureRandom.getInstance("SHA1PRNG");
+        snapshotState.setSeed(SNAPSHOT_SEED);
+        MfaApi api = new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(environment.environment(Map.of())),
+                new MutableClock(now), snapshotState, environment.dynamoDb(), environment.kms()));
+        api.beforeCheckpoint();
+        if (restoreHook) {
+            api.afterRestore();
+        }
+        String secret = assertSuccess(201, api.setup(user)).text("secret");
+        List<String> recoveryCodes = assertSuccess(200, api.confirm(user, api.codeFor(secret))).texts("recoveryCodes");
+        assertFalse(recoveryCodes.isEmpty());
+        return new Served(secret, recoveryCodes);
+    }
+
+    @Test
+    void twoEnvironmentsRestoredFromOneSnapshotHandOutDifferentSecretsAndRecoveryCodes() throws Exception {
+        TestUser user = TestUser.random();
+        Instant now = MutableClock.atStepStart().instant();
+
+        Served first = setUpInAnEnvironmentRestoredFromTheSnapshot(user, now, true);
+        Served second = setUpInAnEnvironmentRestoredFromTheSnapshot(user, now, true);
+
+        assertNotEquals(first.secret(), second.secret(), "each restored environment draws its own TOTP secret");
+        assertFalse(first.recoveryCodes().stream().anyMatch(second.recoveryCodes()::contains),
+                "no recovery code is handed out by two environments");
+    }
+
+    @Test
+    void withoutTheRestoreHookTwoEnvironmentsRestoredFromOneSnapshotHandOutTheSameSecretAndRecoveryCodes() throws Exception {
+        // The control: the simulation is faithful (the snapshot's state alone decides the output),
+        // so the test above fails if afterRestore stops mixing in fresh entropy.
+        TestUser user = TestUser.random();
+        Instant now = MutableClock.atStepStart().instant();
+
+        Served first = setUpInAnEnvironmentRestoredFromTheSnapshot(user, now, false);
+        Served second = setUpInAnEnvironmentRestoredFromTheSnapshot(user, now, false);
+
+        assertEquals(first.secret(), second.secret());
+        assertEquals(first.recoveryCodes(), second.recoveryCodes());
+    }
+
+    /** Every route's handler over one wiring, by route key, in the order of the contract. */
+    private static Map<String, MfaFunction> handlers(Wiring wiring) {
+        Map<String, MfaFunction> handlers = new LinkedHashMap<>();
+        handlers.put("GET /mfa", new StatusHandler(wiring));
+        handlers.put("POST /mfa/setup", new SetupHandler(wiring));
+        handlers.put("POST /mfa/confirm", new ConfirmHandler(wiring));
+        handlers.put("POST /mfa/verify", new VerifyHandler(wiring));
+        handlers.put("POST /mfa/recover", new RecoverHandler(wiring));
+        handlers.put("POST /mfa/recovery-codes", new RecoveryCodesHandler(wiring));
+        handlers.put("POST /mfa/remove", new RemoveHandler(wiring));
+        handlers.put("GET /mfa/events", new EventsHandler(wiring));
+        handlers.put("GET /admin/mfa/stats", new AdminStatsHandler(wiring));
+        handlers.put("GET /admin/mfa/users/{userId}", new AdminUserHandler(wiring));
+        handlers.put("POST /admin/mfa/users/{userId}/reset", new AdminResetHandler(wiring));
+        return handlers;
+    }
+
+    /** What an action returned, and what it printed to standard output (request lines, EMF documents). */
+    private record Printed<T>(T value, String output) {
+    }
+
+    /** Runs {@code action} with standard output captured; handlers built inside it print there. */
+    private static <T> Printed<T> capturing(Callable<T> action) throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            T value = action.call();
+            return new Printed<>(value, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+        }
+    }
+
+    /** The whole table, item by item, keyed by pk and sk. */
+    private static Map<String, Map<String, AttributeValue>> table(AwsEmulator emulator) {
+        return new RawItems(emulator).scanAll().stream().collect(Collectors.toMap(
+                item -> item.get("pk").s() + " " + item.get("sk").s(), item -> item, (a, b) -> a, TreeMap::new));
+    }
+
+    @Test
+    void primingRunsEachRoutesRealPathToTheAnswerThePrimingUserGets() throws Exception {
+        AwsEmulator emulator = AwsEmulator.get().withFreshTable();
+        Printed<Map<String, String>> answers = capturing(() -> {
+            Map<String, String> byRoute = new LinkedHashMap<>();
+            handlers(emulator.wiring(MutableClock.atStepStart(), Map.of())).forEach((route, handler) -> {
+                ApiResponse answer = handler.prime();
+                byRoute.put(route, answer.statusCode() + (answer.errorCode() == null ? "" : " " + answer.errorCode()));
+            });
+            return byRoute;
+        });
+
+        // Setup goes all the way (secret, QR code, KMS Encrypt, the read, the 201's JSON) but its
+        // write is dropped; the code-checking routes stop at their read: the priming user has no MFA.
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("GET /mfa", "200");
+        expected.put("POST /mfa/setup", "201");
+        expected.put("POST /mfa/confirm", "409 no_pending_setup");
+        expected.put("POST /mfa/verify", "409 mfa_not_enabled");
+        expected.put("POST /mfa/recover", "409 mfa_not_enabled");
+        expected.put("POST /mfa/recovery-codes", "409 mfa_not_enabled");
+        expected.put("POST /mfa/remove", "409 mfa_not_enabled");
+        expected.put("GET /mfa/events", "200");
+        expected.put("GET /admin/mfa/stats", "200");
+        expected.put("GET /admin/mfa/users/{userId}", "200");
+        expected.put("POST /admin/mfa/users/{userId}/reset", "409 mfa_not_enabled");
+        assertEquals(expected, answers.value());
+        assertEquals("", answers.output(), "priming prints no request line, no EMF document, no fault");
+    }
+
+    @Test
+    void primingEveryRouteWritesNothingCountsNothingAndPrintsNothing() throws Exception {
+        AwsEmulator emulator = AwsEmulator.get().withFreshTable();
+        MutableClock clock = MutableClock.atStepStart();
+        Wiring wiring = emulator.wiring(clock, Map.of());
+        // A table in use: a user with MFA on, so its audit events and the adoption counters exist.
+        new MfaFixtures(new MfaApi(wiring), clock).enabled(TestUser.random());
+        Map<String, Map<String, AttributeValue>> before = table(emulator);
+        assertTrue(before.keySet().stream().anyMatch(key -> key.contains("EVENT#")), before.keySet()::toString);
+
+        String printed = capturing(() -> {
+            for (MfaFunction handler : handlers(wiring).values()) {
+                handler.beforeCheckpoint(null);
+            }
+            return null;
+        }).output();
+
+        assertEquals(before, table(emulator), "no item written, changed or removed: no enrollment, event or count");
+        assertEquals(Map.of(), new RawItems(emulator).get(Priming.USER_ID), "the priming user has nothing stored");
+        assertEquals("", printed, "no request line, no EMF document");
+    }
+
+    @Test
+    void afterPrimingAndRestoreTheHandlersServeAUserAndCountOnlyTheirRequests() throws Exception {
+        AwsEmulator emulator = AwsEmulator.get();
+        MutableClock clock = MutableClock.atStepStart();
+        TestUser user = TestUser.random();
+        String printed = capturing(() -> {
+            // Built inside: a handler takes System.out when it is constructed.
+            MfaApi api = MfaApi.over(emulator, clock, Map.of());
+            api.beforeCheckpoint();
+            api.afterRestore();
+            MfaFixtures fixtures = new MfaFixtures(api, clock);
+            String secret = fixtures.enabled(user).secret();
+            assertSuccess(200, api.verify(user, fixtures.nextCode(secret)));
+            fixtures.assertStatus(user, "ENABLED");
+            return null;
+        }).output();
+
+        Map<String, Integer> counted = new TreeMap<>();
+        for (String line : printed.lines().filter(line -> line.startsWith("{\"_aws\"")).toList()) {
+            String function = line.replaceAll(".*\"function\":\"([^\"]+)\".*", "$1");
+            counted.merge(function, 1, Integer::sum);
+        }
+        assertEquals(Map.of("setup", 1, "confirm", 1, "verify", 1), counted, "one EMF document per counted request, none from priming");
+        long requestLines = printed.lines().filter(line -> line.contains("\"durationMs\"")).count();
+        assertEquals(4, requestLines, "one request line each for setup, confirm, verify and status: " + printed);
+    }
+
+    @Test
+    void noTokenMayActAsThePrimingUser() {
+        AwsEmulator emulator = AwsEmulator.get();
+        MfaApi api = MfaApi.over(emulator, MutableClock.atStepStart(), Map.of());
+        Map<String, String> claims = new HashMap<>(TestUser.random().claims());
+        claims.put("sub", Priming.USER_ID);
+        TestUser priming = new TestUser(Priming.USER_ID, claims);
+        claims.put("sub", Priming.RESERVED_PREFIX + "anyone");
+        TestUser reserved = new TestUser(Priming.RESERVED_PREFIX + "anyone", claims);
+
+        assertUnauthorized(api.setup(priming));
+        assertUnauthorized(api.status(priming));
+        assertUnauthorized(api.setup(reserved));
+        assertEquals(Map.of(), new RawItems(emulator).get(Priming.USER_ID), "the setup wrote nothing");
+        ApiResult stillNone = api.admin("GET /admin/mfa/users/{userId}", TestUser.operator(), Priming.USER_ID);
+        assertEquals("NONE", assertSuccess(200, stillNone).text("status"));
+        assertTrue(stillNone.json().field("events").orElseThrow().asArray().isEmpty(), stillNone::toString);
+    }
+}
