@@ -14,7 +14,9 @@ import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -37,6 +39,8 @@ public final class Wiring {
     private final SecureRandom random;
     private DynamoDbClient dynamoDb;
     private KmsClient kms;
+    /** Every cipher handed out, so a restore can make them forget their data keys; guarded by {@code this}. */
+    private final List<EnvelopeSecretCipher> ciphers = new ArrayList<>();
 
     public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random) {
         this(configuration, clock, random, null, null);
@@ -95,6 +99,11 @@ public final class Wiring {
         new SecureRandom().nextBytes(entropy);
         random.setSeed(entropy);
         Arrays.fill(entropy, (byte) 0);
+        // A data key taken before the snapshot (setup's priming seals a secret) would be shared by
+        // every container restored from it, each counting its uses alone.
+        synchronized (this) {
+            ciphers.forEach(EnvelopeSecretCipher::forgetDataKeys);
+        }
     }
 
     public synchronized EnrollmentStore store() {
@@ -132,7 +141,9 @@ public final class Wiring {
         if (kms == null) {
             kms = AwsClients.kms(configuration);
         }
-        return new EnvelopeSecretCipher(kms, keyId, configuration.dataKeyCaching(), clock, random);
+        EnvelopeSecretCipher cipher = new EnvelopeSecretCipher(kms, keyId, configuration.dataKeyCaching(), clock, random);
+        ciphers.add(cipher);
+        return cipher;
     }
 
     /** Whether a KMS client was built: a function that never touches a secret must not build one. */

@@ -15,7 +15,7 @@ import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.JsonObject;
 import io.serverlessmfa.functions.metrics.MfaMetric;
 
-/** {@code POST /mfa/setup}. KMS Encrypt only: this function can never decrypt a secret. */
+/** {@code POST /mfa/setup}. KMS GenerateDataKey (or Encrypt) only: this function can never decrypt a secret. */
 public final class SetupHandler extends MfaFunction {
 
     /** Long enough for any e-mail address (RFC 5321 caps a path at 256), short enough for a QR code. */
@@ -57,9 +57,9 @@ public final class SetupHandler extends MfaFunction {
 
     /**
      * Everything but the write, up to the 201 and its JSON: a secret from the shared SecureRandom
-     * (reseeded after every restore), the Key URI, the QR code and its PNG, KMS Encrypt under the
-     * priming user's encryption context (KMS keeps nothing; CloudTrail records the call), and the
-     * read. That secret is no enrollment's: never stored nor shown; StartSetup wipes its bytes, and
+     * (reseeded after every restore), the Key URI, the QR code and its PNG, sealing it (a KMS
+     * GenerateDataKey, forgotten again after the restore: Wiring.afterRestore; KMS keeps nothing
+     * and CloudTrail records the call), and the read. That secret is no enrollment's: never stored nor shown; StartSetup wipes its bytes, and
      * its text in the dropped answer is garbage in the snapshot, a key to nothing.
      *
      * <p>Not primed: the write (TransactWriteItems), which would start a pending setup, audit it

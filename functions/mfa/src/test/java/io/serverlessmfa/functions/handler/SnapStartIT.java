@@ -11,6 +11,7 @@ import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsCallCounter;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
@@ -30,7 +31,12 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * SnapStart: priming before the snapshot (each handler's beforeCheckpoint hook) and the restore
@@ -211,6 +217,27 @@ class SnapStartIT {
         assertEquals(Map.of("setup", 1, "confirm", 1, "verify", 1), counted, "one EMF document per counted request, none from priming");
         long requestLines = printed.lines().filter(line -> line.contains("\"durationMs\"")).count();
         assertEquals(4, requestLines, "one request line each for setup, confirm, verify and status: " + printed);
+    }
+
+    @Test
+    void aRestoredEnvironmentAsksKmsForItsOwnDataKey() throws Exception {
+        AwsEmulator emulator = AwsEmulator.get();
+        AwsCallCounter counter = new AwsCallCounter();
+        try (KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION)).endpointOverride(emulator.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override -> override.addExecutionInterceptor(counter)).build()) {
+            MfaApi api = new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())),
+                    MutableClock.atStepStart(), new SecureRandom(), emulator.dynamoDb(), kms));
+            api.beforeCheckpoint();
+            long primed = counter.count("GenerateDataKey");
+            api.afterRestore();
+            assertSuccess(201, api.setup(TestUser.random()));
+            assertSuccess(201, api.setup(TestUser.random()));
+
+            assertEquals(1, primed, "priming sealed a secret under a data key");
+            assertEquals(2, counter.count("GenerateDataKey"), "after the restore, one new data key, not the snapshot's");
+        }
     }
 
     @Test
