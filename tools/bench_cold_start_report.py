@@ -127,12 +127,14 @@ def main(runs_file, environment_file, doc_file):
         f"puts them in `lib/`): {env['commonClasspathBytes'] / 1e6:.1f} MB",
         f"- the floor's class path (Lambda core and events): {env['floorClasspathBytes'] / 1e6:.1f} MB",
         f"- what the CRT HTTP client adds to our jar (aws-crt-client, crt-core, aws-crt with the native libraries "
-        f"of every platform): {env['crtExtraBytes'] / 1e6:.1f} MB",
+        f"of every platform; a platform classifier of aws-crt would cut most of that): {env['crtExtraBytes'] / 1e6:.1f} MB",
         "",
         f"Measured on {env['cpu']} ({env['cpus']} CPUs, {env['machine']}), {env['java']}; load average "
         f"{env['loadBefore']:.1f} before, {env.get('loadAfter', float('nan')):.1f} after. Not Lambda: the "
         "functions run on java21/arm64 with 1024 MB and SnapStart (template.yaml), and DynamoDB and KMS are "
-        "moto on localhost; the ratios carry over better than the milliseconds.",
+        "moto on localhost; the ratios carry over better than the milliseconds. Moto speaks plain HTTP, so the "
+        "TLS handshakes of the first calls to AWS are not in these numbers (JSSE for URLConnection and Apache, "
+        "native code for CRT): the CRT comparison leaves out the part where CRT may differ most.",
         END,
     ]
     section = "\n".join(lines)
