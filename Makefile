@@ -56,9 +56,12 @@ report:
 	env $(LOCAL_ENV) AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test \
 	  AWS_SECRET_ACCESS_KEY=test $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.Report
 
-# Measurements (never timed unit tests): medians of fresh JVMs, side by side.
-bench:
+# Measurements (never timed unit tests): medians of fresh JVMs, side by side. The metrics library's
+# cold-start cost, then the functions' cold start against a floor and the common build (over moto;
+# writes the "Cold start" section of docs/performance.md). RUNS sets the rounds of each.
+bench: $(VENV)/.installed
 	tools/bench-metrics.sh
+	VENV_PYTHON=$(VENV_PYTHON) tools/bench-cold-start.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.

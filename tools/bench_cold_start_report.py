@@ -1,0 +1,166 @@
+"""Medians and ratios of tools/bench-cold-start.sh's runs, written as the "Cold start" section of
+docs/performance.md (only between its markers; other sections of the file stay as they are).
+
+    python3 tools/bench_cold_start_report.py runs.jsonl environment.json docs/performance.md
+"""
+import json
+import os
+import statistics
+import sys
+
+BEGIN, END = "<!-- cold-start:begin -->", "<!-- cold-start:end -->"
+FUNCTIONS = ["setup", "confirm", "verify", "status"]
+IMPLS = ["ours", "ours-crt", "common", "floor"]
+LABELS = {
+    "ours": "ours (deployed jar, URLConnection)",
+    "ours-crt": "ours on the CRT HTTP client",
+    "common": "common build",
+    "floor": "floor (constant response)",
+}
+# The issue's goals for setup's cold start (time from JVM start to the first response).
+GOAL_VS_COMMON, GOAL_VS_FLOOR = 0.5, 4.0
+
+
+def main(runs_file, environment_file, doc_file):
+    rows = [json.loads(line) for line in open(runs_file) if line.strip()]
+    env = json.load(open(environment_file))
+    by = {}
+    for row in rows:
+        by.setdefault((row["function"], row["impl"]), []).append(row)
+
+    def median(function, impl, field):
+        runs = by.get((function, impl))
+        return statistics.median(r[field] for r in runs) if runs else None
+
+    def ms(value):
+        return "—" if value is None else f"{value:.0f}"
+
+    def ratio(a, b):
+        return None if a is None or b is None else a / b
+
+    def times(value):
+        return "—" if value is None else f"{value:.2f}×"
+
+    counts = sorted({len(v) for v in by.values()})
+    lines = [BEGIN, "## Cold start", ""]
+    lines += [
+        "Written by `tools/bench-cold-start.sh` (`make bench`); do not edit between the markers. "
+        f"Medians of {'/'.join(map(str, counts))} fresh JVMs per row, run in rotating, interleaved rounds.",
+        "",
+        "Each run is one JVM with Lambda's flags (`" + env["jvmFlags"] + "`): the init phase (the handler built by "
+        "its public constructor, SDK clients included) and one first invocation (the event file of `events/` read "
+        "with the Lambda runtime's serializer, the handler, the response written back), against moto on "
+        "localhost. Before it, another JVM puts the events' user in the state the function needs (no enrollment "
+        "for setup, a pending setup and its current code for confirm, MFA on and the next code for verify, MFA "
+        "on for status), so the measured JVM does nothing else; every first invocation answered its success "
+        "status (201 setup, 200 otherwise) or the run would have failed.",
+        "",
+        "*Init end* and *first response* are counted from JVM start (RuntimeMXBean); *first response* is the "
+        "cold start the caller waits for, less Lambda's own sandbox and runtime start. *CPU* is the process's CPU "
+        "time by the first response (all threads, JIT and GC included; 10 ms ticks): less disturbed than wall "
+        "time by other work on the machine, and what a Lambda function's fraction of a vCPU (0.58 at 1024 MB) has to "
+        "get through. RSS is VmRSS after the first invocation; classes counts every class loaded (about 100 of "
+        "them by the measurement itself, in every row).",
+        "",
+        "| function | implementation | init end (ms) | first response (ms) | of which first invocation (ms) | CPU (ms) | RSS (MB) | classes loaded |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for function in FUNCTIONS:
+        for impl in IMPLS:
+            if (function, impl) not in by:
+                continue
+            rss = median(function, impl, "rssKb")
+            lines.append(f"| {function} | {LABELS[impl]} | {ms(median(function, impl, 'jvmToInitEndMs'))} | "
+                         f"**{ms(median(function, impl, 'jvmToFirstResponseMs'))}** | "
+                         f"{ms(median(function, impl, 'firstInvocationMs'))} | {ms(median(function, impl, 'cpuMs'))} | "
+                         f"{rss / 1024:.0f} | "
+                         f"{median(function, impl, 'classesLoaded'):.0f} |")
+    lines += [
+        "",
+        "Ratios of the medians of *first response* (and, in brackets, of *CPU*):",
+        "",
+        "| function | ours / floor | ours / common | ours / common, above the floor | CRT / URLConnection (ours) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+
+    def pair(function, a, b):
+        first = ratio(median(function, a, "jvmToFirstResponseMs"), median(function, b, "jvmToFirstResponseMs"))
+        cpu = ratio(median(function, a, "cpuMs"), median(function, b, "cpuMs"))
+        return "—" if first is None else f"{times(first)} ({times(cpu)})"
+
+    def above_floor(function):
+        cells = []
+        for field in ("jvmToFirstResponseMs", "cpuMs"):
+            floor, ours, common = (median(function, impl, field) for impl in ("floor", "ours", "common"))
+            if None in (floor, ours, common):
+                return "—"
+            cells.append(times((ours - floor) / (common - floor)))
+        return f"{cells[0]} ({cells[1]})"
+
+    for function in FUNCTIONS:
+        lines.append(f"| {function} | {pair(function, 'ours', 'floor')} | {pair(function, 'ours', 'common')} | "
+                     f"{above_floor(function)} | {pair(function, 'ours-crt', 'ours')} |")
+    lines += [
+        "",
+        "*Above the floor*: (ours − floor) / (common − floor), what each build adds to a JVM that already runs a "
+        "handler; the floor's own time is mostly the runtime's event serializer, which every build pays.",
+    ]
+
+    vs_common = ratio(median("setup", "ours", "jvmToFirstResponseMs"), median("setup", "common", "jvmToFirstResponseMs"))
+    vs_floor = ratio(median("setup", "ours", "jvmToFirstResponseMs"), median("setup", "floor", "jvmToFirstResponseMs"))
+    cpu_vs_common = ratio(median("setup", "ours", "cpuMs"), median("setup", "common", "cpuMs"))
+    cpu_vs_floor = ratio(median("setup", "ours", "cpuMs"), median("setup", "floor", "cpuMs"))
+    met = lambda ok: "**met**" if ok else "**not met**"
+    lines += [
+        "",
+        "Goals of the issue for setup's cold start:",
+        "",
+        f"- at most {GOAL_VS_COMMON}× the common build: {times(vs_common)} (CPU {times(cpu_vs_common)}), "
+        f"{met(vs_common is not None and vs_common <= GOAL_VS_COMMON)}",
+        f"- within {GOAL_VS_FLOOR:g}× the floor: {times(vs_floor)} (CPU {times(cpu_vs_floor)}), "
+        f"{met(vs_floor is not None and vs_floor <= GOAL_VS_FLOOR)}",
+        "",
+        "Sizes:",
+        "",
+        f"- deployed jar (`functions/mfa/target/mfa-functions-lambda.jar`, every function): {env['oursJarBytes'] / 1e6:.1f} MB",
+        f"- the common build's class path (its classes and {env['commonClasspathJars'] - 1} dependency jars, as `sam build` "
+        f"puts them in `lib/`): {env['commonClasspathBytes'] / 1e6:.1f} MB",
+        f"- the floor's class path (Lambda core and events): {env['floorClasspathBytes'] / 1e6:.1f} MB",
+        f"- what the CRT HTTP client adds to our jar (aws-crt-client, crt-core, aws-crt with the native libraries "
+        f"of every platform; a platform classifier of aws-crt would cut most of that): {env['crtExtraBytes'] / 1e6:.1f} MB",
+        "",
+        f"Measured on {env['cpu']} ({env['cpus']} CPUs, {env['machine']}), {env['java']}; load average "
+        f"{env['loadBefore']:.1f} before, {env.get('loadAfter', float('nan')):.1f} after. Not Lambda: the "
+        "functions run on java21/arm64 with 1024 MB and SnapStart (template.yaml), and DynamoDB and KMS are "
+        "moto on localhost; the ratios carry over better than the milliseconds. Moto speaks plain HTTP, so the "
+        "TLS handshakes of the first calls to AWS are not in these numbers (JSSE for URLConnection and Apache, "
+        "native code for CRT): the CRT comparison leaves out the part where CRT may differ most.",
+        END,
+    ]
+    section = "\n".join(lines)
+
+    if os.path.exists(doc_file):
+        text = open(doc_file).read()
+    else:
+        text = ("# Performance\n\nMeasurements, each written by its script (`make bench`); "
+                "each section is replaced only between its markers.\n")
+    if BEGIN in text and END in text:
+        before, rest = text.split(BEGIN, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    with open(doc_file, "w") as f:
+        f.write(text)
+
+    # The summary on the terminal too.
+    print(f"cold start, medians of {'/'.join(map(str, counts))} JVMs (first response, ms from JVM start):")
+    for function in FUNCTIONS:
+        cells = [f"{impl} {ms(median(function, impl, 'jvmToFirstResponseMs'))}" for impl in IMPLS if (function, impl) in by]
+        print(f"  {function:8s} " + ", ".join(cells))
+    print(f"setup: ours/common {times(vs_common)} (goal ≤ {GOAL_VS_COMMON}×), ours/floor {times(vs_floor)} "
+          f"(goal ≤ {GOAL_VS_FLOOR:g}×); written to {doc_file}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
