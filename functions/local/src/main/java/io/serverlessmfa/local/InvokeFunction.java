@@ -1,22 +1,18 @@
 package io.serverlessmfa.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.handler.MfaFunction;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * {@code make invoke FUNCTION=SetupFunction EVENT=events/setup.json}: the Docker-free twin of
- * {@code sam local invoke}. Finds the handler template.yaml names for the function, reads the event
- * with the Lambda Java runtime's own serializer, runs the handler in-process against the emulator
- * in {@code AWS_ENDPOINT_URL} (creating the table and key there if missing), and prints the response
- * as the runtime would return it.
+ * {@code sam local invoke}. Finds the handler template.yaml names for the function, hands it the
+ * event file's bytes as Lambda's runtime hands a stream handler its event, runs it in-process
+ * against the emulator in {@code AWS_ENDPOINT_URL} (creating the table and key there if missing),
+ * and prints the response the handler writes, as Lambda returns it to API Gateway.
  */
 public final class InvokeFunction {
 
@@ -33,24 +29,16 @@ public final class InvokeFunction {
         LocalResources.ensure(AwsClients.dynamoDb(configuration), AwsClients.kms(configuration),
                 configuration.tableName(), configuration.requireKmsKeyId());
 
-        ClassLoader loader = InvokeFunction.class.getClassLoader();
-        PojoSerializer<APIGatewayV2HTTPEvent> events = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, loader);
-        PojoSerializer<APIGatewayV2HTTPResponse> responses = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPResponse.class, loader);
-        APIGatewayV2HTTPEvent event;
+        // As Lambda (and `sam local invoke`) hands it over: the event file's bytes to the stream handler.
+        MfaFunction handler = newHandler(function.handlerClass());
         try (InputStream in = Files.newInputStream(Path.of(arguments[1]))) {
-            event = events.fromJson(in);
+            handler.handleRequest(in, System.out, null);
         }
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = newHandler(function.handlerClass());
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-        responses.toJson(response, System.out);
         System.out.println();
     }
 
     /** The handler as Lambda builds it: its public no-argument constructor (the init phase). */
-    @SuppressWarnings("unchecked")
-    static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> newHandler(String className)
-            throws ReflectiveOperationException {
-        return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
-                Class.forName(className).getConstructor().newInstance();
+    static MfaFunction newHandler(String className) throws ReflectiveOperationException {
+        return (MfaFunction) Class.forName(className).getConstructor().newInstance();
     }
 }

@@ -1,12 +1,12 @@
 package io.serverlessmfa.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.http.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,12 +47,12 @@ public final class LocalGateway {
             ".html", "text/html; charset=utf-8", ".css", "text/css; charset=utf-8",
             ".js", "text/javascript; charset=utf-8", ".png", "image/png", ".svg", "image/svg+xml");
 
-    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes;
+    private final Map<String, MfaFunction> routes;
     private final DevelopmentTokens tokens;
     private final Path portal;
     private HttpServer server;
 
-    public LocalGateway(Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes,
+    public LocalGateway(Map<String, MfaFunction> routes,
                         DevelopmentTokens tokens, Path portal) {
         this.routes = Map.copyOf(routes);
         this.tokens = tokens;
@@ -64,7 +64,7 @@ public final class LocalGateway {
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(System.getenv());
         LocalResources.ensure(AwsClients.dynamoDb(configuration), AwsClients.kms(configuration),
                 configuration.tableName(), configuration.requireKmsKeyId());
-        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new HashMap<>();
+        Map<String, MfaFunction> routes = new HashMap<>();
         for (SamTemplate.Function function : SamTemplate.load(Path.of("template.yaml")).functions()) {
             routes.put(function.routeKey(), InvokeFunction.newHandler(function.handlerClass()));
         }
@@ -119,7 +119,7 @@ public final class LocalGateway {
             return method.equals("GET") ? serveStatic(exchange, path) : notFound(exchange);
         }
         String routeKey = match.get().routeKey();
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = routes.get(routeKey);
+        MfaFunction handler = routes.get(routeKey);
         Optional<Map<String, String>> claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
         if (claims.isEmpty()) {
             return send(exchange, 401, "application/json", "{\"message\":\"Unauthorized\"}", Map.of());
@@ -130,7 +130,7 @@ public final class LocalGateway {
         }
         APIGatewayV2HTTPEvent event = event(exchange, routeKey, path, claims.get(), body);
         event.setPathParameters(match.get().pathParameters().isEmpty() ? null : match.get().pathParameters());
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        APIGatewayV2HTTPResponse response = handler.invoke(event, null);
         byte[] responseBody = response.getBody() == null ? new byte[0]
                 : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                 : response.getBody().getBytes(StandardCharsets.UTF_8);

@@ -2,34 +2,43 @@ package io.serverlessmfa.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.serverlessmfa.functions.config.Wiring;
-import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.handler.MfaFunction;
+import io.serverlessmfa.functions.http.HttpApiPayload;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MutableClock;
 import io.serverlessmfa.functions.testing.TestUser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * Proves the files in events/ work with `sam local invoke` (which needs Docker, absent here): each
- * is read by the Lambda Java runtime's own serializer (aws-lambda-java-tests' EventLoader), given
- * to the handler class template.yaml names for its route, and answered as the contract says, over
- * the emulator. Only values change before the call: a fresh {@code sub} (tests stay independent)
- * and a real code in place of the file's example code.
+ * file's bytes go to the stream handler template.yaml names for its route, as Lambda's runtime
+ * hands them over, and are answered as the contract says, over the emulator. Only values change
+ * in the text before the call: fresh user ids (tests stay independent) and a real code in place
+ * of the file's example code. And {@link HttpApiPayload}, which reads those bytes in place of the
+ * Lambda runtime's serializer, reads every file exactly as that serializer does
+ * (aws-lambda-java-tests' EventLoader), field by field, for every field a route uses.
  */
 class EventFilesIT {
+
+    /** The example user of the files, and the operator of the admin files. */
+    private static final String FILE_USER = "2f9c1e7a-5b3d-4c8e-9a61-7d2e4f0b8c35";
+    private static final String FILE_OPERATOR = "9b1d2c3e-4f50-4a6b-8c7d-0e1f2a3b4c5d";
 
     static Stream<Path> eventFiles() throws IOException {
         return Files.list(RepositoryFiles.root().resolve("events"))
@@ -39,61 +48,89 @@ class EventFilesIT {
 
     @ParameterizedTest
     @MethodSource("eventFiles")
+    void ourPayloadReaderReadsTheFileAsTheLambdaRuntimeDoes(Path file) throws Exception {
+        APIGatewayV2HTTPEvent runtime = EventLoader.loadApiGatewayHttpEvent(file.toString());
+        APIGatewayV2HTTPEvent ours;
+        try (InputStream in = Files.newInputStream(file)) {
+            ours = HttpApiPayload.read(in);
+        }
+
+        assertEquals(runtime.getRouteKey(), ours.getRouteKey());
+        assertEquals(runtime.getRawPath(), ours.getRawPath());
+        assertEquals(runtime.getHeaders(), ours.getHeaders());
+        assertEquals(runtime.getQueryStringParameters(), ours.getQueryStringParameters());
+        assertEquals(runtime.getPathParameters(), ours.getPathParameters());
+        assertEquals(runtime.getBody(), ours.getBody());
+        assertEquals(runtime.getIsBase64Encoded(), ours.getIsBase64Encoded());
+        APIGatewayV2HTTPEvent.RequestContext expected = runtime.getRequestContext();
+        APIGatewayV2HTTPEvent.RequestContext actual = ours.getRequestContext();
+        assertEquals(expected.getRequestId(), actual.getRequestId());
+        assertEquals(expected.getRouteKey(), actual.getRouteKey());
+        assertEquals(expected.getHttp().getMethod(), actual.getHttp().getMethod());
+        assertEquals(expected.getHttp().getPath(), actual.getHttp().getPath());
+        assertEquals(expected.getHttp().getSourceIp(), actual.getHttp().getSourceIp());
+        assertEquals(expected.getHttp().getUserAgent(), actual.getHttp().getUserAgent());
+        assertEquals(expected.getAuthorizer().getJwt().getClaims(), actual.getAuthorizer().getJwt().getClaims());
+        assertEquals(expected.getAuthorizer().getJwt().getScopes(), actual.getAuthorizer().getJwt().getScopes());
+    }
+
+    @ParameterizedTest
+    @MethodSource("eventFiles")
     void theEventFileRunsTheHandlerTheTemplateNames(Path file) throws Exception {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(file.toString());
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String route = EventLoader.loadApiGatewayHttpEvent(file.toString()).getRouteKey();
         SamTemplate.Function function = SamTemplate.load(RepositoryFiles.template()).functions().stream()
-                .filter(candidate -> candidate.routeKey().equals(event.getRouteKey())).findFirst().orElseThrow();
+                .filter(candidate -> candidate.routeKey().equals(route)).findFirst().orElseThrow();
 
         MutableClock clock = MutableClock.atStepStart();
         Wiring wiring = AwsEmulator.get().wiring(clock, Map.of());
         MfaApi api = new MfaApi(wiring);
-        Map<String, String> claims = new HashMap<>(event.getRequestContext().getAuthorizer().getJwt().getClaims());
-        claims.put("sub", TestUser.random().sub());
-        event.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
-        TestUser user = new TestUser(claims.get("sub"), claims);
+        TestUser user = TestUser.random();
+        Prepared prepared = prepare(route, api, user, clock);
+        String event = text.replace(FILE_USER, user.sub()).replace(FILE_OPERATOR, TestUser.random().sub())
+                .replace("123456", prepared.code()).replace("ABCD-EFGH-IJKL-MNOP-QRST-UVWX", prepared.recoveryCode());
 
-        int expectedStatus = prepare(function.routeKey(), event, api, user, clock);
+        MfaFunction handler = (MfaFunction) Class.forName(function.handlerClass())
+                .getConstructor(Wiring.class).newInstance(wiring);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
 
-        @SuppressWarnings("unchecked")
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler =
-                (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) Class.forName(function.handlerClass())
-                        .getConstructor(Wiring.class).newInstance(wiring);
-        ApiResult result = ApiResult.of(handler.handleRequest(event, null));
-        assertEquals(expectedStatus, result.status(), file.getFileName() + " -> " + result);
+        Map<String, JsonNode> response = JsonNode.parser().parse(out.toByteArray()).asObject();
+        assertEquals(prepared.status(), Integer.parseInt(response.get("statusCode").asNumber()),
+                file.getFileName() + " -> " + out.toString(StandardCharsets.UTF_8));
+        assertEquals("application/json", response.get("headers").asObject().get("Content-Type").asString());
+        assertEquals(false, response.get("isBase64Encoded").asBoolean());
     }
 
-    /** Brings the user to the state the route needs and puts a real code into the event's body. */
-    private static int prepare(String route, APIGatewayV2HTTPEvent event, MfaApi api, TestUser user, MutableClock clock) {
+    /** The status the route answers once {@code user} is in the state it needs, and the codes to send. */
+    private record Prepared(int status, String code, String recoveryCode) {
+
+        static Prepared answers(int status) {
+            return new Prepared(status, "123456", "ABCD-EFGH-IJKL-MNOP-QRST-UVWX");
+        }
+    }
+
+    /** Brings the user to the state the route needs (for the admin routes: the user the file names). */
+    private static Prepared prepare(String route, MfaApi api, TestUser user, MutableClock clock) {
         switch (route) {
             case "GET /mfa":
-                return 200;
             case "POST /mfa/setup":
-                return 201;
-            case "GET /mfa/events":
-                api.setup(user);
-                return 200;
             case "GET /admin/mfa/stats":
-                return 200;
+                return Prepared.answers(route.equals("POST /mfa/setup") ? 201 : 200);
+            case "GET /mfa/events":
             case "GET /admin/mfa/users/{userId}":
-            case "POST /admin/mfa/users/{userId}/reset": {
-                // The file's caller is an operator; the user it names gets an MFA to look at or reset.
-                TestUser target = TestUser.random();
-                api.setup(target);
-                event.setPathParameters(Map.of("userId", target.sub()));
-                return 200;
-            }
+            case "POST /admin/mfa/users/{userId}/reset":
+                api.setup(user);
+                return Prepared.answers(200);
             case "POST /mfa/confirm": {
                 String secret = api.setup(user).text("secret");
-                event.setBody(event.getBody().replace("123456", api.codeFor(secret)));
-                return 200;
+                return new Prepared(200, api.codeFor(secret), "");
             }
             default: {
                 String secret = api.setup(user).text("secret");
                 String recoveryCode = api.confirm(user, api.codeFor(secret)).texts("recoveryCodes").get(0);
                 clock.advance(Duration.ofSeconds(30));
-                event.setBody(event.getBody().replace("123456", api.codeFor(secret))
-                        .replace("ABCD-EFGH-IJKL-MNOP-QRST-UVWX", recoveryCode));
-                return 200;
+                return new Prepared(200, api.codeFor(secret), recoveryCode);
             }
         }
     }

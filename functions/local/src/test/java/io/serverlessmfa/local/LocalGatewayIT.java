@@ -3,10 +3,10 @@ package io.serverlessmfa.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MutableClock;
 import java.net.InetSocketAddress;
@@ -33,11 +33,11 @@ class LocalGatewayIT {
     @BeforeAll
     static void start() throws Exception {
         Wiring wiring = AwsEmulator.get().wiring(MutableClock.atStepStart(), Map.of());
-        Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new HashMap<>();
+        Map<String, MfaFunction> routes = new HashMap<>();
         for (SamTemplate.Function function : SamTemplate.load(RepositoryFiles.template()).functions()) {
             @SuppressWarnings("unchecked")
-            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler =
-                    (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) Class.forName(function.handlerClass())
+            MfaFunction handler =
+                    (MfaFunction) Class.forName(function.handlerClass())
                             .getConstructor(Wiring.class).newInstance(wiring);
             routes.put(function.routeKey(), handler);
         }

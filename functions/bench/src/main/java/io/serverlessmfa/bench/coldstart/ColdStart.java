@@ -1,6 +1,7 @@
 package io.serverlessmfa.bench.coldstart;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
@@ -12,11 +13,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One cold start, in a fresh JVM started with Lambda's flags: the init phase (the handler built as
- * Lambda builds it) and the first invocation (the event read with the Lambda runtime's serializer,
- * the handler, the response written back), then one JSON line on stderr:
+ * Lambda builds it) and the first invocation as Lambda's Java runtime runs it (a stream handler
+ * gets the event's bytes and writes the response's; a POJO handler's event is read, and its
+ * response written, with the runtime's own serializer), then one JSON line on stderr:
  * the times from JVM start (RuntimeMXBean) to the end of init and to the first response, the
  * process's CPU time by then, the resident memory after the first invocation (VmRSS) and the
  * classes loaded. Fails (exit 1) unless
@@ -29,9 +33,12 @@ import java.nio.file.Path;
  */
 public final class ColdStart {
 
+    private static final Pattern STATUS_CODE = Pattern.compile("\"statusCode\"\\s*:\\s*(\\d+)");
+
     private ColdStart() {
     }
 
+    @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         long mainEntered = System.currentTimeMillis();
         if (args.length != 4) {
@@ -45,27 +52,29 @@ public final class ColdStart {
 
         // Init: what Lambda's init phase runs for a Java handler.
         long initStarted = System.currentTimeMillis();
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = newHandler(impl, handlerClass);
+        Object handler = newHandler(impl, handlerClass);
         long initEnded = System.currentTimeMillis();
 
         // The first invocation, as the runtime runs it: event bytes in, response bytes out.
-        ClassLoader loader = ColdStart.class.getClassLoader();
-        PojoSerializer<APIGatewayV2HTTPEvent> events = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, loader);
-        PojoSerializer<APIGatewayV2HTTPResponse> responses = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPResponse.class, loader);
-        APIGatewayV2HTTPEvent event;
-        try (InputStream in = Files.newInputStream(eventFile)) {
-            event = events.fromJson(in);
-        }
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
         ByteArrayOutputStream responseBytes = new ByteArrayOutputStream();
-        responses.toJson(response, responseBytes);
+        int status;
+        if (handler instanceof RequestStreamHandler stream) {
+            try (InputStream in = Files.newInputStream(eventFile)) {
+                stream.handleRequest(in, responseBytes, null);
+            }
+            Matcher statusCode = STATUS_CODE.matcher(responseBytes.toString(StandardCharsets.UTF_8));
+            status = statusCode.find() ? Integer.parseInt(statusCode.group(1)) : -1;
+        } else {
+            status = invokePojo((RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) handler, eventFile,
+                    responseBytes);
+        }
         long invocationEnded = System.currentTimeMillis();
         long cpuMs = cpuMillis();
         long rssKb = residentKb();
 
-        if (response.getStatusCode() != expected) {
+        if (status != expected) {
             System.err.printf("FAILED: %s %s on %s answered %d, expected %d: %s%n", impl, handlerClass, eventFile,
-                    response.getStatusCode(), expected, responseBytes.toString(StandardCharsets.UTF_8));
+                    status, expected, responseBytes.toString(StandardCharsets.UTF_8));
             System.exit(1);
         }
         // Only now the management beans (their classes would otherwise count as the handler's).
@@ -76,24 +85,35 @@ public final class ColdStart {
                         + "\"jvmToMainMs\":%d,\"initMs\":%d,\"firstInvocationMs\":%d,"
                         + "\"jvmToInitEndMs\":%d,\"jvmToFirstResponseMs\":%d,\"launchToFirstResponseMs\":%s,"
                         + "\"cpuMs\":%d,\"rssKb\":%d,\"classesLoaded\":%d}%n",
-                impl, handlerClass, response.getStatusCode(),
+                impl, handlerClass, status,
                 mainEntered - jvmStarted, initEnded - initStarted, invocationEnded - initEnded,
                 initEnded - jvmStarted, invocationEnded - jvmStarted,
                 launched == null ? "null" : Long.toString(invocationEnded - Long.parseLong(launched)),
                 cpuMs, rssKb, classes);
     }
 
-    @SuppressWarnings("unchecked")
-    static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> newHandler(String impl, String handlerClass)
-            throws ReflectiveOperationException {
+    /** The runtime's way with a POJO handler: its serializer reads the event and writes the response. */
+    private static int invokePojo(RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, Path eventFile,
+                                  ByteArrayOutputStream responseBytes) throws IOException {
+        ClassLoader loader = ColdStart.class.getClassLoader();
+        PojoSerializer<APIGatewayV2HTTPEvent> events = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, loader);
+        PojoSerializer<APIGatewayV2HTTPResponse> responses = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPResponse.class, loader);
+        APIGatewayV2HTTPEvent event;
+        try (InputStream in = Files.newInputStream(eventFile)) {
+            event = events.fromJson(in);
+        }
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        responses.toJson(response, responseBytes);
+        return response.getStatusCode();
+    }
+
+    static Object newHandler(String impl, String handlerClass) throws ReflectiveOperationException {
         return switch (impl) {
             // As Lambda does: the handler's public no-argument constructor.
-            case "ours", "common", "floor" -> (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
-                    Class.forName(handlerClass).getConstructor().newInstance();
+            case "ours", "common", "floor" -> Class.forName(handlerClass).getConstructor().newInstance();
             // Our handler, its SDK clients on the CRT HTTP client (built by a class loaded only here).
-            case "ours-crt" -> (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
-                    Class.forName("io.serverlessmfa.bench.coldstart.OursOnCrt")
-                            .getMethod("newHandler", String.class).invoke(null, handlerClass);
+            case "ours-crt" -> Class.forName("io.serverlessmfa.bench.coldstart.OursOnCrt")
+                    .getMethod("newHandler", String.class).invoke(null, handlerClass);
             default -> throw new IllegalArgumentException("ours, ours-crt, common or floor, not " + impl);
         };
     }

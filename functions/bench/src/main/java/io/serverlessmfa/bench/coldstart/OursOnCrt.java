@@ -1,8 +1,5 @@
 package io.serverlessmfa.bench.coldstart;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
 import java.security.SecureRandom;
@@ -32,15 +29,13 @@ public final class OursOnCrt {
     private OursOnCrt() {
     }
 
-    @SuppressWarnings("unchecked")
-    public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> newHandler(String handlerClass)
+    public static Object newHandler(String handlerClass)
             throws ReflectiveOperationException {
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(System.getenv());
         DynamoDbClient dynamoDb = configure(DynamoDbClient.builder(), configuration).build();
         KmsClient kms = WITHOUT_KMS.contains(handlerClass) ? null : configure(KmsClient.builder(), configuration).build();
         Wiring wiring = new Wiring(configuration, Clock.systemUTC(), new SecureRandom(), dynamoDb, kms);
-        return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
-                Class.forName(handlerClass).getConstructor(Wiring.class).newInstance(wiring);
+        return Class.forName(handlerClass).getConstructor(Wiring.class).newInstance(wiring);
     }
 
     private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(

@@ -1,5 +1,6 @@
 package io.serverlessmfa.bench.coldstart;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -105,11 +106,15 @@ public final class Prepare {
         }
     }
 
+    /** A POJO handler (the common build) by its interface; ours, a stream handler, by its {@code invoke}. */
     @SuppressWarnings("unchecked")
     private static APIGatewayV2HTTPResponse invoke(String handlerClass, String event) throws ReflectiveOperationException {
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler =
-                (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) Class.forName(handlerClass).getConstructor().newInstance();
-        return handler.handleRequest(parse(event), null);
+        Object handler = Class.forName(handlerClass).getConstructor().newInstance();
+        if (handler instanceof RequestHandler<?, ?> pojo) {
+            return ((RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) pojo).handleRequest(parse(event), null);
+        }
+        return (APIGatewayV2HTTPResponse) handler.getClass().getMethod("invoke", APIGatewayV2HTTPEvent.class, Context.class)
+                .invoke(handler, parse(event), null);
     }
 
     private static APIGatewayV2HTTPEvent parse(String event) {

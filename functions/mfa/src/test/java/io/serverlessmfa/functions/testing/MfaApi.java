@@ -1,6 +1,5 @@
 package io.serverlessmfa.functions.testing;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.serverlessmfa.core.secret.Base32;
@@ -13,6 +12,7 @@ import io.serverlessmfa.functions.handler.AdminStatsHandler;
 import io.serverlessmfa.functions.handler.AdminUserHandler;
 import io.serverlessmfa.functions.handler.ConfirmHandler;
 import io.serverlessmfa.functions.handler.EventsHandler;
+import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.handler.RecoverHandler;
 import io.serverlessmfa.functions.handler.RecoveryCodesHandler;
 import io.serverlessmfa.functions.handler.RemoveHandler;
@@ -35,7 +35,7 @@ public final class MfaApi {
 
     private final Clock clock;
     private final TotpSettings totp;
-    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new HashMap<>();
+    private final Map<String, MfaFunction> routes = new HashMap<>();
 
     public MfaApi(Wiring wiring) {
         this.clock = wiring.clock();
@@ -55,14 +55,14 @@ public final class MfaApi {
 
     /** What Lambda's runtime does before it takes a SnapStart snapshot: every handler's beforeCheckpoint hook. */
     public void beforeCheckpoint() throws Exception {
-        for (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler : routes.values()) {
+        for (MfaFunction handler : routes.values()) {
             ((Resource) handler).beforeCheckpoint(Core.getGlobalContext());
         }
     }
 
     /** What Lambda's runtime does in an environment resumed from the snapshot: every handler's afterRestore hook. */
     public void afterRestore() throws Exception {
-        for (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler : routes.values()) {
+        for (MfaFunction handler : routes.values()) {
             ((Resource) handler).afterRestore(Core.getGlobalContext());
         }
     }
@@ -127,11 +127,11 @@ public final class MfaApi {
 
     /** Any route with a hand-made event: for malformed requests. */
     public ApiResult invoke(String route, APIGatewayV2HTTPEvent event) {
-        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = routes.get(route);
+        MfaFunction handler = routes.get(route);
         if (handler == null) {
             throw new IllegalArgumentException("no route " + route);
         }
-        return ApiResult.of(handler.handleRequest(event, null));
+        return ApiResult.of(handler.invoke(event, null));
     }
 
     /** An HTTP API payload 2.0 event as API Gateway sends it after the JWT authorizer. */
