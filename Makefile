@@ -56,9 +56,11 @@ report:
 	env $(LOCAL_ENV) AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test \
 	  AWS_SECRET_ACCESS_KEY=test $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.Report
 
-# Measurements (never timed unit tests): medians of fresh JVMs, side by side.
+# Measurements (never timed unit tests): medians of fresh JVMs, side by side; then JMH's warm CPU cost
+# per operation next to java-totp and googleauth (about 4 minutes; writes its section of docs/performance.md).
 bench:
 	tools/bench-metrics.sh
+	tools/bench-warm.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.
