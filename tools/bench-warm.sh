@@ -31,7 +31,7 @@ if [ -z "${REPORT_ONLY:-}" ]; then
     run() { # name, forks, extra JVM flags
         local name="$1" runforks="$2" flags="$3"
         echo "JMH ($name): $runforks fork(s), $warmup x 1 s warmup, $iterations x 1 s measurement per benchmark; log: $out/warm-$name.log"
-        java -jar "$jar" "$bench" -f "$runforks" -wi "$warmup" -w 1s -i "$iterations" -r 1s -t 1 \
+        java -jar "$jar" "$bench" -foe true -f "$runforks" -wi "$warmup" -w 1s -i "$iterations" -r 1s -t 1 \
             ${flags:+-jvmArgsAppend "$flags"} \
             -prof io.serverlessmfa.microbench.CpuTimeProfiler -prof gc \
             -rf json -rff "$out/warm-$name.json" > "$out/warm-$name.log" 2>&1 \
@@ -94,6 +94,9 @@ qr = {j["impl"]: j for j in map(json.loads, open(os.path.join(out, "warm-qr.json
 def cpu(results, cls, op):
     return num(results[(cls, op)][1]["cpu.thread"]["score"])
 
+def cpu_score(results, cls, op):
+    return score(results[(cls, op)][1]["cpu.thread"])
+
 def ratio(results, cls, op):
     if (cls, op) not in results or ("Ours", op) not in results:
         return ""
@@ -109,10 +112,10 @@ for op in OPS:
                 lines.append(f"| {op} | {label} | — (no confirm step) |" + " |" * (4 + (3 if c1 else 0)))
             continue
         primary, sec = default[(cls, op)]
-        cells = [op, label, score(primary), fmt(cpu(default, cls, op)), ratio(default, cls, op),
+        cells = [op, label, score(primary), cpu_score(default, cls, op), ratio(default, cls, op),
                  fmt(num(sec["cpu.process"]["score"])), f"{num(sec['gc.alloc.rate.norm']['score']):,.0f}"]
         if c1:
-            cells += ([score(c1[(cls, op)][0]), fmt(cpu(c1, cls, op)), ratio(c1, cls, op)]
+            cells += ([score(c1[(cls, op)][0]), cpu_score(c1, cls, op), ratio(c1, cls, op)]
                       if (cls, op) in c1 else ["", "", ""])
         lines.append("| " + " | ".join(cells) + " |")
 table = "\n".join(lines)
@@ -134,6 +137,14 @@ def config(m, flags):
 runs = f"default JIT: {config(meta, '')}"
 if meta_c1:
     runs += f"; C1 only: {config(meta_c1, ', `-XX:TieredStopAtLevel=1`')}"
+busy = ""
+try:
+    if float(load.split()[0]) > (os.cpu_count() or 1) * 0.75:
+        busy = (f"\n  **This machine was shared** (load average {load.split()[0]} on {os.cpu_count()} cores at the start): the "
+                "benchmark thread waited for a core, so the wall-clock µs/op are inflated and their errors wide; the CPU "
+                "columns are the measurement to read.")
+except ValueError:
+    pass
 qr_note = "; ".join(f"{name} {q['qrPixels']}×{q['qrPixels']} px, {q['pngBytes']} B of PNG for a {q['uriChars']}-character URI"
                     for name, q in qr.items())
 
@@ -148,13 +159,13 @@ event parsing). Next to them, java-totp and googleauth doing the same TOTP and Q
 
 {table}
 
-- **µs/op**: JMH average time per operation, single-threaded (score ± 99.9 % confidence interval).
+- **µs/op**: JMH average time per operation, single-threaded (score ± 99.9 % confidence interval, as all ±).
   Single-threaded average time is CPU time only on an otherwise idle core, so the CPU columns are measured too:
   **CPU** is the benchmark thread's CPU time (ThreadMXBean) per operation, which waiting for a core that another
   process holds does not inflate; **JVM CPU** is the whole process (GC and JIT threads included: what a one-vCPU
   sandbox pays). **× ours** divides the CPU time by ours for the same operation. **allocated** is JMH's
   `gc.alloc.rate.norm`. **C1 only** is the JIT as template.yaml deploys the functions
-  (`JAVA_TOOL_OPTIONS=-XX:+TieredCompilation -XX:TieredStopAtLevel=1`, for the cold start).
+  (`JAVA_TOOL_OPTIONS=-XX:+TieredCompilation -XX:TieredStopAtLevel=1`, for the cold start).{busy}
 - Every operation does the whole work and succeeds: setup starts from a user without an enrollment; confirm and
   verify start from a fresh pending or enabled record (one HashMap put inside the measured operation), as the
   same code on the same record is refused as a replay. Each benchmark checks this, and that its QR code reads
