@@ -56,12 +56,16 @@ report:
 	env $(LOCAL_ENV) AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test \
 	  AWS_SECRET_ACCESS_KEY=test $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.Report
 
-# Measurements (never timed unit tests): medians of fresh JVMs, side by side. The metrics library's
-# cold-start cost, then the functions' cold start against a floor and the common build (over moto;
-# writes the "Cold start" section of docs/performance.md). RUNS sets the rounds of each.
+# Measurements (never timed unit tests), written into docs/performance.md section by section:
+# the metrics library's cold-start cost; the functions' cold start against a floor and the common
+# build (fresh JVMs over moto; RUNS sets the rounds); JMH's warm CPU cost per operation next to
+# java-totp and googleauth (about 4 minutes); the AWS calls and cost per operation and the
+# capacity math (counted over moto).
 bench: $(VENV)/.installed
 	tools/bench-metrics.sh
 	VENV_PYTHON=$(VENV_PYTHON) tools/bench-cold-start.sh
+	tools/bench-warm.sh
+	VENV_PYTHON=$(VENV_PYTHON) tools/bench-calls.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.
