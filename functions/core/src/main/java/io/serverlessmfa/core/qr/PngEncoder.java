@@ -162,7 +162,9 @@ public final class PngEncoder {
 
     /** RFC 2083 §5: IDAT carries a zlib (RFC 1950) stream, which {@link Deflater} writes when nowrap is false. */
     private static byte[] deflate(byte[] raw) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, false);
+        // zlib's default level: a third of BEST_COMPRESSION's CPU for a PNG a few bytes larger
+        // (functions/microbench, docs/performance.md).
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, false);
         try {
             deflater.setInput(raw);
             deflater.finish();
