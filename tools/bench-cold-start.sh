@@ -7,7 +7,7 @@
 #   ours      our handler as deployed (the shaded jar, URLConnection HTTP client)
 #   ours-crt  our handler with its SDK clients on the AWS CRT HTTP client
 #   common    the function written the common way (functions/bench/common; setup, confirm, verify)
-#   floor     a handler that answers a constant response
+#   floor     a handler that answers a constant response (POJO; floor-stream: a stream handler)
 # Before each run but floor, another JVM puts the events' user in the state the function needs
 # (io.serverlessmfa.bench.coldstart.Prepare), so the measured JVM does only init + one invocation.
 # RUNS rounds (default 7, at least 5), each running every function x implementation once, in an
@@ -55,6 +55,7 @@ declare -A classpath=(
     [ours-crt]="$bench_classes:$ours_jar:$crt_jars:$serializer"
     [common]="$bench_classes:$common_jars:$serializer"
     [floor]="$bench_classes:$floor_jars:$serializer"
+    [floor-stream]="$bench_classes:$floor_jars:$serializer"
 )
 
 # Our handlers as template.yaml names them; the common build's; the floor.
@@ -78,10 +79,11 @@ handler_of() { # impl function
         ours | ours-crt) echo "${ours_handler[$2]}" ;;
         common) echo "${common_handler[$2]:-}" ;;
         floor) echo io.serverlessmfa.bench.coldstart.FloorHandler ;;
+        floor-stream) echo io.serverlessmfa.bench.coldstart.FloorStreamHandler ;;
     esac
 }
 expected_status() { # impl function
-    if [ "$1" != floor ] && [ "$2" = setup ]; then echo 201; else echo 200; fi
+    if [ "${1#floor}" = "$1" ] && [ "$2" = setup ]; then echo 201; else echo 200; fi
 }
 
 # Lambda's JVM: the flags of template.yaml's JAVA_TOOL_OPTIONS (also the java17/21 runtimes'
@@ -108,7 +110,7 @@ json.dump({"cpu": model, "cpus": os.cpu_count(), "machine": platform.machine(), 
            "runs": int(sys.argv[2]), "jvmFlags": sys.argv[3], "loadBefore": os.getloadavg()[0]}, open(sys.argv[1], "w"))
 PY
 
-impls=(ours ours-crt common floor)
+impls=(ours ours-crt common floor floor-stream)
 : > "$results"
 for ((round = 1; round <= runs; round++)); do
     # Rotate the order of the implementations from round to round.
@@ -119,7 +121,7 @@ for ((round = 1; round <= runs; round++)); do
             handler="$(handler_of "$impl" "$fn")"
             [ -n "$handler" ] || continue
             event="events/$fn.json"
-            if [ "$impl" != floor ]; then
+            if [ "${impl#floor}" = "$impl" ]; then
                 family=ours; [ "$impl" = common ] && family=common
                 event="$out/event-$fn.json"
                 run_java "$out/prepare.log" "${classpath[$family]}" io.serverlessmfa.bench.coldstart.Prepare \

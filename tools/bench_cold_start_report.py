@@ -10,12 +10,13 @@ import sys
 
 BEGIN, END = "<!-- cold-start:begin -->", "<!-- cold-start:end -->"
 FUNCTIONS = ["setup", "confirm", "verify", "status"]
-IMPLS = ["ours", "ours-crt", "common", "floor"]
+IMPLS = ["ours", "ours-crt", "common", "floor", "floor-stream"]
 LABELS = {
     "ours": "ours (deployed jar, URLConnection)",
     "ours-crt": "ours on the CRT HTTP client",
     "common": "common build",
-    "floor": "floor (constant response)",
+    "floor": "floor (constant response, POJO handler)",
+    "floor-stream": "floor (constant response, stream handler)",
 }
 # The issue's goals for setup's cold start (time from JVM start to the first response).
 GOAL_VS_COMMON, GOAL_VS_FLOOR = 0.5, 4.0
@@ -48,9 +49,10 @@ def main(runs_file, environment_file, doc_file):
         f"Medians of {'/'.join(map(str, counts))} fresh JVMs per row, run in rotating, interleaved rounds.",
         "",
         "Each run is one JVM with Lambda's flags (`" + env["jvmFlags"] + "`): the init phase (the handler built by "
-        "its public constructor, SDK clients included) and one first invocation (the event file of `events/` read "
-        "with the Lambda runtime's serializer, the handler, the response written back), against moto on "
-        "localhost. Before it, another JVM puts the events' user in the state the function needs (no enrollment "
+        "its public constructor, SDK clients included) and one first invocation of the event file of `events/` as "
+        "Lambda's Java runtime runs it: a stream handler (ours, which reads the payload with the SDK's JSON core) "
+        "gets the file's bytes and writes the response's; a POJO handler (the common build, the POJO floor) gets "
+        "the event read, and its response written, by the runtime's own serializer. Against moto on localhost. Before it, another JVM puts the events' user in the state the function needs (no enrollment "
         "for setup, a pending setup and its current code for confirm, MFA on and the next code for verify, MFA "
         "on for status), so the measured JVM does nothing else; every first invocation answered its success "
         "status (201 setup, 200 otherwise) or the run would have failed.",
@@ -103,11 +105,14 @@ def main(runs_file, environment_file, doc_file):
     lines += [
         "",
         "*Above the floor*: (ours − floor) / (common − floor), what each build adds to a JVM that already runs a "
-        "handler; the floor's own time is mostly the runtime's event serializer, which every build pays.",
+        "handler; the POJO floor's own time is mostly the runtime's event serializer, which a POJO handler pays "
+        "and ours, a stream handler, does not.",
     ]
 
     vs_common = ratio(median("setup", "ours", "jvmToFirstResponseMs"), median("setup", "common", "jvmToFirstResponseMs"))
     vs_floor = ratio(median("setup", "ours", "jvmToFirstResponseMs"), median("setup", "floor", "jvmToFirstResponseMs"))
+    vs_stream_floor = ratio(median("setup", "ours", "jvmToFirstResponseMs"),
+                            median("setup", "floor-stream", "jvmToFirstResponseMs"))
     cpu_vs_common = ratio(median("setup", "ours", "cpuMs"), median("setup", "common", "cpuMs"))
     cpu_vs_floor = ratio(median("setup", "ours", "cpuMs"), median("setup", "floor", "cpuMs"))
     met = lambda ok: "**met**" if ok else "**not met**"
@@ -118,7 +123,9 @@ def main(runs_file, environment_file, doc_file):
         f"- at most {GOAL_VS_COMMON}× the common build: {times(vs_common)} (CPU {times(cpu_vs_common)}), "
         f"{met(vs_common is not None and vs_common <= GOAL_VS_COMMON)}",
         f"- within {GOAL_VS_FLOOR:g}× the floor: {times(vs_floor)} (CPU {times(cpu_vs_floor)}), "
-        f"{met(vs_floor is not None and vs_floor <= GOAL_VS_FLOOR)}",
+        f"{met(vs_floor is not None and vs_floor <= GOAL_VS_FLOOR)}; against the stream floor (the least a Java "
+        f"function can do): {times(vs_stream_floor)}, "
+        f"{met(vs_stream_floor is not None and vs_stream_floor <= GOAL_VS_FLOOR)}",
         "",
         "Sizes:",
         "",
