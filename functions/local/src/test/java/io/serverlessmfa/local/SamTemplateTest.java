@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +141,11 @@ class SamTemplateTest {
     void everyHandlerTheTemplateNamesIsALambdaHandlerWithTheConstructorLambdaCalls() {
         for (SamTemplate.Function function : template.functions()) {
             Class<?> handler = assertDoesNotThrow(() -> Class.forName(function.handlerClass()), function.logicalId());
-            assertTrue(RequestHandler.class.isAssignableFrom(handler), function.handlerClass());
+            // API routes are stream handlers (HttpApiPayload); the scheduled and on-demand ops functions take a map.
+            assertTrue(RequestStreamHandler.class.isAssignableFrom(handler) != RequestHandler.class.isAssignableFrom(handler),
+                    function.handlerClass() + " is exactly one kind of Lambda handler");
+            assertEquals(function.method() != null, RequestStreamHandler.class.isAssignableFrom(handler),
+                    function.handlerClass() + ": an API route's handler reads the payload as a stream");
             assertDoesNotThrow(() -> handler.getConstructor(), function.handlerClass() + " needs a public no-arg constructor");
         }
     }
