@@ -2,12 +2,16 @@ package io.serverlessmfa.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.http.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +45,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * portal page at {@code /}. One log line per request: method, path, status, milliseconds.
  */
 public final class LocalGateway {
+
+    /** The Lambda runtime's serializer writes the event as API Gateway sends it to Lambda. */
+    private static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
+            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, LocalGateway.class.getClassLoader());
 
     /** API Gateway's request payload limit is 10 MB; locally 1 MiB is plenty and bounds memory. */
     static final int MAX_REQUEST_BYTES = 1 << 20;
@@ -130,7 +139,7 @@ public final class LocalGateway {
         }
         APIGatewayV2HTTPEvent event = event(exchange, routeKey, path, claims.get(), body);
         event.setPathParameters(match.get().pathParameters().isEmpty() ? null : match.get().pathParameters());
-        APIGatewayV2HTTPResponse response = handler.invoke(event, null);
+        APIGatewayV2HTTPResponse response = invoke(handler, event);
         byte[] responseBody = response.getBody() == null ? new byte[0]
                 : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                 : response.getBody().getBytes(StandardCharsets.UTF_8);
@@ -314,4 +323,27 @@ public final class LocalGateway {
         }
         return status;
     }
+
+    /**
+     * As in AWS: the event goes to the function as JSON bytes and its answer comes back as JSON, so
+     * every request here (the portal's, the fuzzer's) passes through the functions' own payload
+     * reader and writer ({@code HttpApiPayload}), the path Lambda takes.
+     */
+    static APIGatewayV2HTTPResponse invoke(MfaFunction handler, APIGatewayV2HTTPEvent event) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        EVENTS.toJson(event, request);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(request.toByteArray()), answer, null);
+        Map<String, JsonNode> response = JsonNode.parser().parse(answer.toByteArray()).asObject();
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.get("headers").asObject().forEach((name, value) -> headers.put(name, value.asString()));
+        JsonNode body = response.get("body");
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(Integer.parseInt(response.get("statusCode").asNumber()))
+                .withHeaders(headers)
+                .withBody(body == null || body.isNull() ? null : body.asString())
+                .withIsBase64Encoded(response.get("isBase64Encoded").asBoolean())
+                .build();
+    }
+
 }
