@@ -29,8 +29,9 @@ public final class AdminResetHandler extends MfaFunction {
 
     public AdminResetHandler(Wiring wiring) {
         super("admin-reset", wiring);
-        this.reset = resetMfa(wiring, wiring.store());
-        this.primingReset = resetMfa(wiring, Priming.readOnly(wiring.store()));
+        EnrollmentStore store = wiring.store();
+        this.reset = resetMfa(wiring, store);
+        this.primingReset = resetMfa(wiring, Priming.readOnly(store));
     }
 
     private static ResetMfa resetMfa(Wiring wiring, EnrollmentStore store) {

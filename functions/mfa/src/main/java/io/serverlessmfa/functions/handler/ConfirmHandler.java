@@ -30,8 +30,9 @@ public final class ConfirmHandler extends MfaFunction {
         super("confirm", wiring);
         SecretDecryptor cipher = wiring.cipher();
         this.recoveryCodes = wiring.recoveryCodes();
-        this.confirm = confirmSetup(wiring, wiring.store(), cipher, recoveryCodes);
-        this.primingConfirm = confirmSetup(wiring, Priming.readOnly(wiring.store()), cipher, recoveryCodes);
+        EnrollmentStore store = wiring.store();
+        this.confirm = confirmSetup(wiring, store, cipher, recoveryCodes);
+        this.primingConfirm = confirmSetup(wiring, Priming.readOnly(store), cipher, recoveryCodes);
         this.digits = wiring.policy().totp().digits();
     }
 

@@ -32,7 +32,7 @@ import org.crac.Resource;
  * what it does when primed for SnapStart.
  *
  * <p>A stream handler: Lambda hands over the event's bytes, read by {@link HttpApiPayload} with the
- * SDK's JSON core, instead of the runtime's POJO serializer, which alone cost about 300 ms of every
+ * SDK's JSON core, instead of the runtime's POJO serializer, which alone costs about 200 ms of every
  * cold start (docs/performance.md).
  *
  * <p>Each function is also a CRaC resource, SnapStart's runtime hooks (AWS Lambda Developer Guide,

@@ -29,8 +29,9 @@ public final class RecoverHandler extends MfaFunction {
     public RecoverHandler(Wiring wiring) {
         super("recover", wiring);
         this.recoveryCodes = wiring.recoveryCodes();
-        this.recover = new RecoverAccess(wiring.store(), recoveryCodes, wiring.policy(), wiring.clock());
-        this.primingRecover = new RecoverAccess(Priming.readOnly(wiring.store()), recoveryCodes, wiring.policy(),
+        EnrollmentStore store = wiring.store();
+        this.recover = new RecoverAccess(store, recoveryCodes, wiring.policy(), wiring.clock());
+        this.primingRecover = new RecoverAccess(Priming.readOnly(store), recoveryCodes, wiring.policy(),
                 wiring.clock());
     }
 

@@ -28,8 +28,9 @@ public final class RecoveryCodesHandler extends MfaFunction {
         super("recovery-codes", wiring);
         SecretDecryptor cipher = wiring.cipher();
         this.recoveryCodes = wiring.recoveryCodes();
-        this.regenerate = regenerate(wiring, wiring.store(), cipher, recoveryCodes);
-        this.primingRegenerate = regenerate(wiring, Priming.readOnly(wiring.store()), cipher, recoveryCodes);
+        EnrollmentStore store = wiring.store();
+        this.regenerate = regenerate(wiring, store, cipher, recoveryCodes);
+        this.primingRegenerate = regenerate(wiring, Priming.readOnly(store), cipher, recoveryCodes);
         this.digits = wiring.policy().totp().digits();
     }
 

@@ -34,8 +34,9 @@ public final class RemoveHandler extends MfaFunction {
     public RemoveHandler(Wiring wiring) {
         super("remove", wiring);
         SecretDecryptor cipher = wiring.cipher();
-        this.remove = removeMfa(wiring, wiring.store(), cipher);
-        this.primingRemove = removeMfa(wiring, Priming.readOnly(wiring.store()), cipher);
+        EnrollmentStore store = wiring.store();
+        this.remove = removeMfa(wiring, store, cipher);
+        this.primingRemove = removeMfa(wiring, Priming.readOnly(store), cipher);
         this.digits = wiring.policy().totp().digits();
     }
 

@@ -35,8 +35,9 @@ public final class SetupHandler extends MfaFunction {
         super("setup", wiring);
         SecretEncryptor cipher = wiring.cipher();
         TotpSecretGenerator secrets = new TotpSecretGenerator(wiring.random());
-        this.setup = startSetup(wiring, wiring.store(), cipher, secrets);
-        this.primingSetup = startSetup(wiring, Priming.readOnly(wiring.store()), cipher, secrets);
+        EnrollmentStore store = wiring.store();
+        this.setup = startSetup(wiring, store, cipher, secrets);
+        this.primingSetup = startSetup(wiring, Priming.readOnly(store), cipher, secrets);
     }
 
     private static StartSetup startSetup(Wiring wiring, EnrollmentStore store, SecretEncryptor cipher,

@@ -25,8 +25,9 @@ public final class VerifyHandler extends MfaFunction {
     public VerifyHandler(Wiring wiring) {
         super("verify", wiring);
         SecretDecryptor cipher = wiring.cipher();
-        this.verify = verifyCode(wiring, wiring.store(), cipher);
-        this.primingVerify = verifyCode(wiring, Priming.readOnly(wiring.store()), cipher);
+        EnrollmentStore store = wiring.store();
+        this.verify = verifyCode(wiring, store, cipher);
+        this.primingVerify = verifyCode(wiring, Priming.readOnly(store), cipher);
         this.digits = wiring.policy().totp().digits();
     }
 

@@ -16,7 +16,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 /**
  * API Gateway's HTTP API payload format 2.0, read and written with the SDK's JSON core (already
  * loaded for DynamoDB and KMS) instead of the Lambda runtime's event serializer: that serializer
- * loads some 800 classes and costs about 300 ms of every cold start (docs/performance.md), for the
+ * loads some 800 classes and costs about 200 ms of every cold start (docs/performance.md), for the
  * dozen fields a route reads. Field names as in the AWS docs ("Working with AWS Lambda proxy
  * integrations for HTTP APIs", format 2.0); {@code EventFilesIT} checks every file of events/
  * reads the same as with the runtime's serializer.
