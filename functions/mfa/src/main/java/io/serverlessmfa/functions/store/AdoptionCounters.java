@@ -241,7 +241,7 @@ public final class AdoptionCounters {
 
     /** Ten digits, so that sort keys order as the numbers do (until the year 2286). */
     private static String pad(long epochSecond) {
-        return String.format("%010d", epochSecond);
+        return SortKeys.zeroPadded(epochSecond, 10);
     }
 
     private static Map<String, AttributeValue> key(String partition, String sortKey) {

@@ -58,7 +58,7 @@ public final class DynamoDbAuditTrail {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(DynamoDbEnrollmentStore.PARTITION_KEY, AttributeValue.fromS("USER#" + userId));
         item.put(DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS(
-                EVENT_PREFIX + String.format("%013d", event.at().toEpochMilli()) + "#" + HexFormat.of().formatHex(suffix)));
+                EVENT_PREFIX + SortKeys.zeroPadded(event.at().toEpochMilli(), 13) + "#" + HexFormat.of().formatHex(suffix)));
         item.put("type", AttributeValue.fromS(event.type().name()));
         item.put("at", AttributeValue.fromN(Long.toString(event.at().toEpochMilli())));
         item.put("sourceIp", AttributeValue.fromS(event.origin().sourceIp()));
