@@ -13,12 +13,14 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
  * The jar Lambda runs (after {@code package}): nothing in it may touch AWT or ImageIO (their class
  * loading and native libraries cost cold-start time, and a headless Lambda has no use for them: the
- * QR code is PNG-encoded by our own encoder), and no HTTP client but URLConnection's.
+ * QR code is PNG-encoded by our own encoder), no HTTP client but URLConnection's, and every entry
+ * stored rather than deflated (class loading without inflating: docs/performance.md).
  */
 class DeployedJarIT {
 
@@ -47,6 +49,17 @@ class DeployedJarIT {
         }
         assertTrue(classes > 1_000, "the jar holds the functions and their dependencies: " + classes + " classes");
         assertEquals(List.of(), offenders, "classes referencing java.awt or javax.imageio");
+    }
+
+    @Test
+    void everyEntryIsStoredUncompressed() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertTrue(jar.getManifest() != null, "the jar keeps its manifest");
+            List<String> deflated = jar.stream().filter(entry -> entry.getMethod() != ZipEntry.STORED)
+                    .map(JarEntry::getName).limit(5).toList();
+            assertEquals(List.of(), deflated, "entries deflated instead of stored");
+            assertTrue(jar.getEntry("io/serverlessmfa/functions/handler/SetupHandler.class") != null);
+        }
     }
 
     @Test
