@@ -8,6 +8,8 @@
 #   ours-crt  our handler with its SDK clients on the AWS CRT HTTP client
 #   common    the function written the common way (functions/bench/common; setup, confirm, verify)
 #   floor     a handler that answers a constant response (POJO; floor-stream: a stream handler)
+#   sdk       setup only: our SDK clients and setup's three AWS calls, nothing else (the least any
+#             setup on the AWS SDK for Java v2 pays; io.serverlessmfa.bench.coldstart.SdkFloorHandler)
 # Before each run but floor, another JVM puts the events' user in the state the function needs
 # (io.serverlessmfa.bench.coldstart.Prepare), so the measured JVM does only init + one invocation.
 # RUNS rounds (default 7, at least 5), each running every function x implementation once, in an
@@ -56,6 +58,7 @@ declare -A classpath=(
     [common]="$bench_classes:$common_jars:$serializer"
     [floor]="$bench_classes:$floor_jars:$serializer"
     [floor-stream]="$bench_classes:$floor_jars:$serializer"
+    [sdk]="$bench_classes:$ours_jar:$serializer"
 )
 
 # Our handlers as template.yaml names them; the common build's; the floor.
@@ -80,6 +83,7 @@ handler_of() { # impl function
         common) echo "${common_handler[$2]:-}" ;;
         floor) echo io.serverlessmfa.bench.coldstart.FloorHandler ;;
         floor-stream) echo io.serverlessmfa.bench.coldstart.FloorStreamHandler ;;
+        sdk) if [ "$2" = setup ]; then echo io.serverlessmfa.bench.coldstart.SdkFloorHandler; fi ;;
     esac
 }
 expected_status() { # impl function
@@ -110,7 +114,7 @@ json.dump({"cpu": model, "cpus": os.cpu_count(), "machine": platform.machine(), 
            "runs": int(sys.argv[2]), "jvmFlags": sys.argv[3], "loadBefore": os.getloadavg()[0]}, open(sys.argv[1], "w"))
 PY
 
-impls=(ours ours-crt common floor floor-stream)
+impls=(ours ours-crt common sdk floor floor-stream)
 : > "$results"
 for ((round = 1; round <= runs; round++)); do
     # Rotate the order of the implementations from round to round.
