@@ -145,24 +145,25 @@ done
 python3 - "$out/environment.json" "$ours_jar" "${classpath[common]}" "${classpath[floor]}" "$crt_jars" "$bench_classes" "$serializer" <<'PY'
 import json, os, sys
 env_file, ours_jar, common_cp, floor_cp, crt_cp, bench_classes, serializer = sys.argv[1:]
-def size(cp):
+def deployed(cp):
     # What the implementation deploys: the bench classes (the measuring main) and the runtime's
     # serializer are not part of any function.
-    return sum(os.path.getsize(p) for p in cp.split(":") if p not in (bench_classes, serializer))
+    return [p for p in cp.split(":") if p not in (bench_classes, serializer)]
+def size(cp):
+    return sum(os.path.getsize(p) for p in deployed(cp))
 def package(cp):
     # The deployment package as `sam build` zips it (lib/*.jar, deflated): what Lambda downloads
     # on a cold start and counts against its 50 MB limit.
     import io, zipfile
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for p in cp.split(":"):
-            if p not in (bench_classes, serializer):
-                archive.write(p, "lib/" + os.path.basename(p))
+        for p in deployed(cp):
+            archive.write(p, "lib/" + os.path.basename(p))
     return buffer.getbuffer().nbytes
 env = json.load(open(env_file))
 env.update(oursJarBytes=os.path.getsize(ours_jar), commonClasspathBytes=size(common_cp),
            oursPackageBytes=package(ours_jar), commonPackageBytes=package(common_cp),
-           commonClasspathJars=len([p for p in common_cp.split(":") if p not in (bench_classes, serializer)]),
+           commonClasspathJars=len(deployed(common_cp)),
            floorClasspathBytes=size(floor_cp), crtExtraBytes=size(crt_cp), loadAfter=os.getloadavg()[0])
 json.dump(env, open(env_file, "w"))
 PY

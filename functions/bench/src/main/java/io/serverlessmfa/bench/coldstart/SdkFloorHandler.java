@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +34,8 @@ public final class SdkFloorHandler implements RequestStreamHandler {
             .getBytes(StandardCharsets.UTF_8);
     private static final String USER = "USER#bench-sdk-floor";
     private static final String COUNTERS = "STATS#BENCH-SDK-FLOOR";
+    private static final String PK = DynamoDbEnrollmentStore.PARTITION_KEY;
+    private static final String SK = DynamoDbEnrollmentStore.SORT_KEY;
 
     private final MfaConfiguration configuration;
     private final DynamoDbClient dynamoDb;
@@ -50,31 +53,31 @@ public final class SdkFloorHandler implements RequestStreamHandler {
         GenerateDataKeyResponse dataKey = kms.generateDataKey(request -> request
                 .keyId(configuration.requireKmsKeyId()).keySpec(DataKeySpec.AES_256));
         dynamoDb.getItem(request -> request.tableName(table).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(USER), "sk", AttributeValue.fromS("MFA"))));
+                .key(Map.of(PK, AttributeValue.fromS(USER), SK, AttributeValue.fromS("MFA"))));
         long now = System.currentTimeMillis();
         dynamoDb.transactWriteItems(request -> request.transactItems(
                 TransactWriteItem.builder().put(put -> put.tableName(table)
-                        .item(Map.of("pk", AttributeValue.fromS(USER), "sk", AttributeValue.fromS("MFA"),
+                        .item(Map.of(PK, AttributeValue.fromS(USER), SK, AttributeValue.fromS("MFA"),
                                 "status", AttributeValue.fromS("PENDING"),
                                 "secret", AttributeValue.fromB(SdkBytes.fromByteArray(dataKey.ciphertextBlob().asByteArray())),
                                 "version", AttributeValue.fromN(Long.toString(now)),
-                                "expireAt", AttributeValue.fromN(Long.toString(now / 1000 + 900))))
+                                DynamoDbEnrollmentStore.TTL, AttributeValue.fromN(Long.toString(now / 1000 + 900))))
                         .conditionExpression("attribute_not_exists(#version) OR #version < :version")
                         .expressionAttributeNames(Map.of("#version", "version"))
                         .expressionAttributeValues(Map.of(":version", AttributeValue.fromN(Long.toString(now))))).build(),
                 counter("EXPIRES#" + (now / 1000 + 900)),
                 counter("DAY#" + (now / 86_400_000)),
                 TransactWriteItem.builder().put(put -> put.tableName(table)
-                        .item(Map.of("pk", AttributeValue.fromS(USER), "sk", AttributeValue.fromS("EVENT#" + now + "#" + System.nanoTime()),
+                        .item(Map.of(PK, AttributeValue.fromS(USER), SK, AttributeValue.fromS("EVENT#" + now + "#" + System.nanoTime()),
                                 "type", AttributeValue.fromS("SETUP_STARTED"), "at", AttributeValue.fromN(Long.toString(now))))
                         .conditionExpression("attribute_not_exists(#pk)")
-                        .expressionAttributeNames(Map.of("#pk", "pk"))).build()));
+                        .expressionAttributeNames(Map.of("#pk", PK))).build()));
         out.write(RESPONSE);
     }
 
     private TransactWriteItem counter(String sortKey) {
         return TransactWriteItem.builder().update(update -> update.tableName(configuration.tableName())
-                .key(Map.of("pk", AttributeValue.fromS(COUNTERS), "sk", AttributeValue.fromS(sortKey)))
+                .key(Map.of(PK, AttributeValue.fromS(COUNTERS), SK, AttributeValue.fromS(sortKey)))
                 .updateExpression("ADD #count :one")
                 .expressionAttributeNames(Map.of("#count", "count"))
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build();
