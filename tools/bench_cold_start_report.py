@@ -15,7 +15,7 @@ LABELS = {
     "ours": "ours (deployed jar, URLConnection)",
     "ours-crt": "ours on the CRT HTTP client",
     "common": "common build",
-    "sdk": "SDK floor (our SDK clients and setup's three AWS calls, nothing else)",
+    "sdk": "SDK floor (our SDK clients and a first setup's two AWS calls, nothing else)",
     "floor": "floor (constant response, POJO handler)",
     "floor-stream": "floor (constant response, stream handler)",
 }
@@ -132,7 +132,7 @@ def main(runs_file, environment_file, doc_file):
         sdk, ours, common = (median("setup", impl, "jvmToFirstResponseMs") for impl in ("sdk", "ours", "common"))
         if None in (sdk, ours, common):
             return "- the SDK floor was not measured"
-        return (f"- the SDK floor alone (`SdkFloorHandler`: our SDK clients and setup's GenerateDataKey, GetItem and "
+        return (f"- the SDK floor alone (`SdkFloorHandler`: our SDK clients and a first setup's GenerateDataKey and "
                 f"TransactWriteItems, nothing else) is {times(sdk / common)} the common build (CPU "
                 f"{times(ratio(median('setup', 'sdk', 'cpuMs'), median('setup', 'common', 'cpuMs')))}): "
                 f"no setup on the AWS SDK for Java v2 making these calls gets below that. Ours adds {ours - sdk:.0f} ms "

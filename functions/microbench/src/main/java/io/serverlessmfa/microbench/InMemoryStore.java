@@ -3,6 +3,7 @@ package io.serverlessmfa.microbench;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.port.EnrollmentChangedException;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The store without its round trip: a HashMap with the port's version check (the conditional write
- * of the DynamoDB store). Events are dropped after the use case built them. Single-threaded use only.
+ * of the DynamoDB store, whose refused setup write says what is stored). Events are dropped after the use case built them. Single-threaded use only.
  */
 final class InMemoryStore implements EnrollmentStore {
 
@@ -27,7 +28,7 @@ final class InMemoryStore implements EnrollmentStore {
         long storedVersion = stored == null ? 0 : stored.version();
         long readVersion = current.map(Enrollment::version).orElse(0L);
         if (storedVersion != readVersion) {
-            throw new ConcurrentUpdateException("changed since read");
+            throw new EnrollmentChangedException("changed since read", Optional.ofNullable(stored));
         }
         records.put(pending.userId(), new Enrollment(pending.userId(), pending.status(), pending.secret(),
                 pending.pendingExpiresAt(), null, Enrollment.NO_STEP, 0, null, null, storedVersion + 1));

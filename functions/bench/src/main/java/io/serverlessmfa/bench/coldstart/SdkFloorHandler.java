@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
  * The SDK floor for setup: what any setup function on the AWS SDK for Java v2 pays before doing
  * anything of its own. It builds the two SDK clients exactly as our functions do
  * ({@link AwsClients}: URLConnection, explicit region and credentials, bounded timeouts) and, on
- * its first invocation, makes setup's three AWS calls with items of setup's shape: a
- * GenerateDataKey, a strongly consistent GetItem and one TransactWriteItems of a conditional Put,
- * two counter Updates and a conditional event Put. Nothing else: no request parsing, no secret,
+ * its first invocation, makes the AWS calls of a user's first setup with items of setup's shape: a
+ * GenerateDataKey and one TransactWriteItems of a conditional Put, two counter Updates and a
+ * conditional event Put. Nothing else: no request parsing, no secret,
  * no Key URI or QR code, no encryption, no metrics; its answer is a constant 201. It writes under
  * its own keys, so the user the other runs prepare is left alone.
  */
@@ -52,8 +52,6 @@ public final class SdkFloorHandler implements RequestStreamHandler {
         String table = configuration.tableName();
         GenerateDataKeyResponse dataKey = kms.generateDataKey(request -> request
                 .keyId(configuration.requireKmsKeyId()).keySpec(DataKeySpec.AES_256));
-        dynamoDb.getItem(request -> request.tableName(table).consistentRead(true)
-                .key(Map.of(PK, AttributeValue.fromS(USER), SK, AttributeValue.fromS("MFA"))));
         long now = System.currentTimeMillis();
         dynamoDb.transactWriteItems(request -> request.transactItems(
                 TransactWriteItem.builder().put(put -> put.tableName(table)

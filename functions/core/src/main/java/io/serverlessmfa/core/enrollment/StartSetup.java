@@ -3,7 +3,9 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
+import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.EncryptedSecret;
+import io.serverlessmfa.core.port.EnrollmentChangedException;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretEncryptor;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
@@ -19,8 +21,9 @@ import java.util.Optional;
 /**
  * {@code POST /mfa/setup}: a new secret, encrypted, written as a pending setup in one conditional
  * write that never touches an enabled enrollment (Cognito's "setup silently disables MFA" bug).
- * Three AWS calls: Encrypt, a read (the setup it replaces moves the pending count, and is audited)
- * and one conditional write with the event and the counts. Thread-safe.
+ * A user's first setup is one write and no read: the conditional write with the event and the
+ * counts (and the encryption's KMS call, until the cipher has a data key). Restarting a pending
+ * setup is two writes, the second decided on what the first found. Thread-safe.
  */
 public final class StartSetup {
 
@@ -56,20 +59,46 @@ public final class StartSetup {
             String uri = new KeyUri(policy.issuer(), accountName, base32, policy.totp()).toUriString();
             String qrCode = qrCodes.renderDataUri(uri);
             EncryptedSecret encrypted = encryptor.encrypt(userId, secret);
-            Instant expiresAt = attempts.retryingOnConflict(() -> {
-                Instant now = clock.instant();
-                Optional<Enrollment> current = store.find(userId);
-                if (current.isPresent() && current.get().effectiveStatus(now) == EnrollmentStatus.ENABLED) {
-                    throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
-                }
-                Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(policy.pendingLifetime());
-                store.savePending(current, Enrollment.pending(userId, encrypted, expires),
-                        SecurityEvent.of(SecurityEventType.SETUP_STARTED, now, origin));
-                return expires;
-            });
-            return new SetupStarted(base32, uri, qrCode, expiresAt);
+            return new SetupStarted(base32, uri, qrCode, save(origin, userId, encrypted));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
+    }
+
+    /**
+     * Writes the pending setup; returns when it expires. Most setups are a user's first, so the
+     * first write assumes nothing is stored and reads nothing: its condition (nothing stored, or a
+     * removal's tombstone) is exactly the state a read would have had to show for that write, so
+     * the outcome is the same and a call is saved. When something is stored, the refused write
+     * says what ({@link EnrollmentChangedException}), and the decision is made again on that: an
+     * enabled enrollment is a 409 with nothing written, a pending one is replaced. Only a refusal
+     * that says nothing (another transaction held one of the items), or a second lost race, falls
+     * back to reading, with the back-off every use case has.
+     */
+    private Instant save(RequestOrigin origin, String userId, EncryptedSecret encrypted) {
+        try {
+            return saveOver(Optional.empty(), origin, userId, encrypted);
+        } catch (EnrollmentChangedException changed) {
+            try {
+                return saveOver(changed.stored(), origin, userId, encrypted);
+            } catch (ConcurrentUpdateException raced) {
+                // Another request wrote in between: read, as below.
+            }
+        } catch (ConcurrentUpdateException refused) {
+            // Refused without saying what is stored: read, as below.
+        }
+        return attempts.retryingOnConflict(() -> saveOver(store.find(userId), origin, userId, encrypted));
+    }
+
+    /** Starts setup over {@code current}, the enrollment as stored (empty: none), unless MFA is on. */
+    private Instant saveOver(Optional<Enrollment> current, RequestOrigin origin, String userId, EncryptedSecret encrypted) {
+        Instant now = clock.instant();
+        if (current.isPresent() && current.get().effectiveStatus(now) == EnrollmentStatus.ENABLED) {
+            throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
+        }
+        Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(policy.pendingLifetime());
+        store.savePending(current, Enrollment.pending(userId, encrypted, expires),
+                SecurityEvent.of(SecurityEventType.SETUP_STARTED, now, origin));
+        return expires;
     }
 }

@@ -22,9 +22,13 @@ public interface EnrollmentStore {
     /**
      * Starts or restarts setup over {@code current}, the enrollment as read (empty: none, or a
      * removed one). The lockout state of a pending enrollment is kept, so restarting setup does not
-     * reset a running lock.
+     * reset a running lock. {@code current} need not come from a read: a caller may assume a state
+     * and learn from the refusal what is stored instead.
      *
-     * @throws ConcurrentUpdateException if the stored enrollment is no longer {@code current}
+     * @throws EnrollmentChangedException if the stored enrollment is not {@code current}, with the
+     *         one that is (empty: none, or a removal's tombstone)
+     * @throws ConcurrentUpdateException if the write lost a race and the store cannot tell what is
+     *         stored (e.g. another transaction held one of its items)
      */
     void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event);
 

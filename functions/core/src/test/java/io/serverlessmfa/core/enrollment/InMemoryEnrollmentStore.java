@@ -3,6 +3,7 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.adoption.AdoptionChange;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.port.EnrollmentChangedException;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,7 +20,8 @@ import java.util.Optional;
  *   <li>{@code savePending}: allowed over nothing or a PENDING record (expired or not); keeps the
  *       failedAttempts/lockedUntil of an existing pending record; version = old + 1 (also after a
  *       delete: versions never repeat for a user), or 1;
- *       returns false over an ENABLED record and writes nothing;</li>
+ *       over any other record than {@code current} it throws {@link EnrollmentChangedException}
+ *       with the stored record, as the DynamoDB store does, and writes nothing;</li>
  *   <li>{@code replace}: only if the stored version is {@code next.version() - 1};</li>
  *   <li>{@code delete}: only if the stored version is {@code current.version()}.</li>
  * </ul>
@@ -36,12 +38,14 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     private RuntimeException readFailure;
     private Runnable beforeNextWrite;
     private int committedWrites;
+    private int reads;
     private final Map<String, List<SecurityEvent>> events = new HashMap<>();
     private final Map<Instant, Integer> pendingByExpiry = new HashMap<>();
     private int enabledCount;
 
     @Override
     public synchronized Optional<Enrollment> find(String userId) {
+        reads++;
         if (readFailure != null) {
             RuntimeException failure = readFailure;
             readFailure = null;
@@ -60,7 +64,8 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
         boolean unchanged = existing == null ? current.isEmpty()
                 : current.map(read -> read.version() == existing.version()).orElse(false);
         if (!unchanged) {
-            throw new ConcurrentUpdateException("the enrollment changed since it was read");
+            // As the DynamoDB store's refused write returns the item it was checked against.
+            throw new EnrollmentChangedException("the enrollment changed since it was read", Optional.ofNullable(existing));
         }
         Enrollment stored = existing == null
                 ? new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
@@ -149,6 +154,11 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
 
     synchronized int committedWrites() {
         return committedWrites;
+    }
+
+    /** The reads ({@link #find}) so far. */
+    synchronized int reads() {
+        return reads;
     }
 
     private void beforeWrite() {

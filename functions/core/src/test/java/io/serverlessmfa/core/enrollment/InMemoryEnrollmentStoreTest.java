@@ -11,6 +11,7 @@ import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.EncryptedSecret;
+import io.serverlessmfa.core.port.EnrollmentChangedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -66,8 +67,10 @@ class InMemoryEnrollmentStoreTest {
         Enrollment enabled = store.find(USER).orElseThrow().confirmed(NOW, 5, List.of());
         store.replace(store.find(USER).orElseThrow(), enabled, Optional.empty());
 
-        assertThrows(ConcurrentUpdateException.class, () -> store.savePending(Optional.empty(), pending(2), EVENT));
+        EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
+                () -> store.savePending(Optional.empty(), pending(2), EVENT));
 
+        assertEquals(Optional.of(enabled), refused.stored(), "the refusal says what is stored");
         assertEquals(enabled, store.find(USER).orElseThrow());
         assertEquals(1, store.enabledCount());
         assertEquals(0, store.pendingCount(NOW));

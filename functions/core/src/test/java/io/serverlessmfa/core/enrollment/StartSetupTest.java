@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.core.totp.TotpCode;
@@ -21,6 +22,7 @@ import io.serverlessmfa.core.totp.TotpSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class StartSetupTest {
@@ -178,6 +180,68 @@ class StartSetupTest {
         assertEquals(before, f.stored(ALICE));
         assertEquals(EnrollmentStatus.ENABLED, f.getStatus.status(ALICE).status());
         assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+    }
+
+    @Test
+    void aFirstSetupIsOneWriteAndNoRead() {
+        f.setup(ALICE);
+
+        assertEquals(0, f.store.reads(), "nothing stored is what the write's condition requires");
+        assertEquals(1, f.store.committedWrites());
+    }
+
+    @Test
+    void restartingSetupDecidesOnWhatTheRefusedWriteFoundWithoutARead() {
+        f.setup(ALICE);
+        f.clock.advance(Duration.ofMinutes(1));
+
+        SetupStarted again = f.setup(ALICE);
+
+        assertEquals(0, f.store.reads());
+        assertEquals(2, f.stored(ALICE).version(), "replaced the pending setup the refusal returned");
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(again.secret())));
+    }
+
+    @Test
+    void setupWhileEnabledIsRefusedOnWhatTheWriteFoundWithoutARead() {
+        f.enable(ALICE);
+        int readsBefore = f.store.reads();
+        int writesBefore = f.store.committedWrites();
+
+        assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
+
+        assertEquals(readsBefore, f.store.reads());
+        assertEquals(writesBefore, f.store.committedWrites());
+    }
+
+    @Test
+    void aRefusalThatSaysNothingIsDecidedAgainOnARead() {
+        f.setup(ALICE);
+        // A transaction conflict on another item of the write: no stored state comes back.
+        f.store.failNextWrite(new ConcurrentUpdateException("transaction conflict"));
+
+        SetupStarted again = f.setup(ALICE);
+
+        assertEquals(1, f.store.reads());
+        assertEquals(2, f.stored(ALICE).version());
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(again.secret())));
+    }
+
+    @Test
+    void aSetupThatLosesTwiceIsDecidedOnAReadAndKeepsTheLastWritersSecretOut() {
+        f.setup(ALICE);
+        // The first write is refused (a pending setup is stored); before the second, decided on
+        // that refusal, another setup of the same user commits.
+        AtomicReference<String> competing = new AtomicReference<>();
+        f.store.beforeNextWrite(() -> f.store.beforeNextWrite(() -> competing.set(f.setup(ALICE).secret())));
+
+        SetupStarted ours = f.setup(ALICE);
+
+        assertEquals(1, f.store.reads(), "the second loss is decided on a read");
+        assertEquals(3, f.stored(ALICE).version(), "first setup, the competing one, then ours");
+        assertEquals(MfaRejection.Reason.INVALID_CODE,
+                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(competing.get()))));
+        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(ours.secret())));
     }
 
     @Test

@@ -138,8 +138,13 @@ final class Priming {
             return store.find(userId);
         }
 
+        /**
+         * Setup writes without reading first, so this read stands in for its write: it primes the
+         * DynamoDB client the write goes through (credentials, signing, HTTP, the JSON protocol).
+         */
         @Override
         public void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
+            store.find(pending.userId());
         }
 
         @Override

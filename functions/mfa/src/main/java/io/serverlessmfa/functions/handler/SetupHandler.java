@@ -60,8 +60,9 @@ public final class SetupHandler extends MfaFunction {
      * Everything but the write, up to the 201 and its JSON: a secret from the shared SecureRandom
      * (reseeded after every restore), the Key URI, the QR code and its PNG, sealing it (a KMS
      * GenerateDataKey, forgotten again after the restore: Wiring.afterRestore; KMS keeps nothing
-     * and CloudTrail records the call), and the read. That secret is no enrollment's: never stored nor shown; StartSetup wipes its bytes, and
-     * its text in the dropped answer is garbage in the snapshot, a key to nothing.
+     * and CloudTrail records the call), and a read of the priming user in place of the write
+     * (Priming.readOnly). That secret is no enrollment's: never stored nor shown; StartSetup wipes
+     * its bytes, and its text in the dropped answer is garbage in the snapshot, a key to nothing.
      *
      * <p>Not primed: the write (TransactWriteItems), which would start a pending setup, audit it
      * and count it. A write made to fail its condition would leave the table as it is, but it is

@@ -7,6 +7,7 @@ import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.EncryptedSecret;
+import io.serverlessmfa.core.port.EnrollmentChangedException;
 import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.config.AwsFailures;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -127,6 +129,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         }
         // An upsert: the version goes on from the stored one, and the failure count and lock
         // survive, so restarting setup cannot reset a lock.
+        // ALL_OLD: a refused write returns the item its condition was checked against, so the
+        // caller learns what is stored without a read (EnrollmentChangedException).
         Update update = Update.builder().tableName(tableName).key(key(pending.userId()))
                 .updateExpression("SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
                         + "#ttl = :expires, #version = if_not_exists(#version, :zero) + :one, "
@@ -135,6 +139,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
         write(TransactWriteItem.builder().update(update).build(), current, Optional.of(pending), Optional.of(event));
     }
@@ -191,7 +196,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
             dynamoDb.transactWriteItems(request -> request.transactItems(items)
                     .clientRequestToken(HexFormat.of().formatHex(token)));
         } catch (TransactionCanceledException cancelled) {
-            throw translate(cancelled);
+            throw translate(userId, enrollmentWrite, cancelled);
         } catch (SdkException failure) {
             throw AwsFailures.translate("DynamoDB TransactWriteItems", failure);
         }
@@ -222,10 +227,21 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
 
     /**
      * A cancelled transaction: the enrollment's condition failed, or another transaction held one
-     * of the items, is a lost race (re-decide on fresh state); throttling is an outage.
+     * of the items, is a lost race (re-decide on fresh state); throttling is an outage. When the
+     * enrollment's write asked for the item on a refusal (ALL_OLD) and its condition failed, the
+     * reason carries what is stored (no item: nothing is), and the caller decides on that.
      */
-    private static RuntimeException translate(TransactionCanceledException cancelled) {
+    private static RuntimeException translate(String userId, TransactWriteItem enrollmentWrite,
+                                              TransactionCanceledException cancelled) {
         List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
+        // Reasons come in the order of the items; the enrollment's write is the first.
+        if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())
+                && returnsStoredOnRefusal(enrollmentWrite)) {
+            CancellationReason refused = reasons.get(0);
+            Map<String, AttributeValue> item = refused.hasItem() ? refused.item() : Map.of();
+            return new EnrollmentChangedException("enrollment is not the one the write expected",
+                    item.isEmpty() || isTombstone(item) ? Optional.empty() : Optional.of(fromItem(userId, item)));
+        }
         for (CancellationReason reason : reasons) {
             String code = reason.code();
             if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
@@ -240,6 +256,13 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
             }
         }
         return AwsFailures.translate("DynamoDB TransactWriteItems", cancelled);
+    }
+
+    private static boolean returnsStoredOnRefusal(TransactWriteItem write) {
+        ReturnValuesOnConditionCheckFailure returned = write.update() != null
+                ? write.update().returnValuesOnConditionCheckFailure()
+                : write.put() != null ? write.put().returnValuesOnConditionCheckFailure() : null;
+        return returned == ReturnValuesOnConditionCheckFailure.ALL_OLD;
     }
 
     private static boolean isTombstone(Map<String, AttributeValue> item) {

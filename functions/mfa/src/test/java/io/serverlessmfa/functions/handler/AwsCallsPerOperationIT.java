@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * The AWS calls each operation makes, counted by an SDK execution interceptor on the functions'
  * own clients: in a fresh container (the first request) and in a warm one (the data key is
- * cached). Each warm list is the minimum the design allows: a read, then one atomic write; a
- * regression that adds a call fails here. Writes the table to target/aws-calls.txt for
+ * cached). Each warm list is the minimum the design allows: one atomic write for a first setup,
+ * otherwise a read and one atomic write; a regression that adds a call fails here. Writes the table to target/aws-calls.txt for
  * docs/performance.md.
  */
 class AwsCallsPerOperationIT {
@@ -94,6 +94,14 @@ class AwsCallsPerOperationIT {
     @Test
     void eachOperationMakesTheFewestCallsTheDesignAllows() {
         count("POST /mfa/setup", user -> expect(201, () -> api.setup(user)));
+        count("POST /mfa/setup (restart pending)", user -> {
+            fixtures.pending(user);
+            return expect(201, () -> api.setup(user));
+        });
+        count("POST /mfa/setup (MFA already on)", user -> {
+            fixtures.enabled(user);
+            return expect(409, () -> api.setup(user));
+        });
         count("GET /mfa", user -> expect(200, () -> api.status(user)));
         count("POST /mfa/confirm", user -> {
             String secret = fixtures.pending(user);
@@ -140,9 +148,14 @@ class AwsCallsPerOperationIT {
 
         List<String> readThenTransaction = List.of("DynamoDb GetItem", "DynamoDb TransactWriteItems");
         List<String> readThenWrite = List.of("DynamoDb GetItem", "DynamoDb PutItem");
-        assertEquals(readThenTransaction, WARM.get("POST /mfa/setup"), "setup: at most 2 calls");
-        assertEquals(List.of("Kms GenerateDataKey", "DynamoDb GetItem", "DynamoDb TransactWriteItems"),
-                COLD.get("POST /mfa/setup"), "a new container asks KMS for its data key once");
+        assertEquals(List.of("DynamoDb TransactWriteItems"), WARM.get("POST /mfa/setup"),
+                "a first setup writes without reading");
+        assertEquals(List.of("Kms GenerateDataKey", "DynamoDb TransactWriteItems"), COLD.get("POST /mfa/setup"),
+                "setup: at most 2 calls, a new container's one KMS call for its data key included");
+        assertEquals(List.of("DynamoDb TransactWriteItems", "DynamoDb TransactWriteItems"),
+                WARM.get("POST /mfa/setup (restart pending)"), "the refused write says what is stored: no read");
+        assertEquals(List.of("DynamoDb TransactWriteItems"), WARM.get("POST /mfa/setup (MFA already on)"),
+                "refused on what the write found, nothing written");
         assertEquals(readThenWrite, WARM.get("POST /mfa/verify"), "verify: at most 3 calls");
         assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt", "DynamoDb PutItem"), COLD.get("POST /mfa/verify"),
                 "a new container unwraps the data key once");

@@ -13,6 +13,7 @@ import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.EncryptedSecret;
+import io.serverlessmfa.core.port.EnrollmentChangedException;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MutableClock;
@@ -109,11 +110,56 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment enabled = savedEnabled();
         Map<String, AttributeValue> before = raw.get(user.sub());
 
-        assertThrows(ConcurrentUpdateException.class, () -> store.savePending(Optional.empty(),
-                Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()), STARTED),
+        EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
+                () -> store.savePending(Optional.empty(), Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()),
+                        STARTED),
                 "setup never silently replaces an enabled MFA");
+        assertEquals(Optional.of(enabled), refused.stored(), "the refused write returns the enrollment it found");
         assertEquals(before, raw.get(user.sub()), "the enabled item is byte-for-byte unchanged");
         assertEquals(enabled, store.find(user.sub()).orElseThrow());
+    }
+
+    @Test
+    void savePendingAssumingNothingOverAPendingSetupReturnsItAndTheWriteDecidedOnItSucceeds() {
+        Enrollment saved = savedPending();
+        Map<String, AttributeValue> before = raw.get(user.sub());
+        Enrollment next = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
+
+        EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
+                () -> store.savePending(Optional.empty(), next, STARTED));
+
+        assertEquals(Optional.of(saved), refused.stored());
+        assertEquals(before, raw.get(user.sub()), "the refused transaction wrote nothing");
+        store.savePending(refused.stored(), next, STARTED);
+        assertEquals(next.secret(), store.find(user.sub()).orElseThrow().secret());
+        assertEquals(saved.version() + 1, store.find(user.sub()).orElseThrow().version());
+    }
+
+    @Test
+    void savePendingOverAStaleReadOfARemovedEnrollmentSaysNothingIsStored() {
+        Enrollment enabled = savedEnabled();
+        store.delete(enabled, REMOVED);
+
+        EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
+                () -> store.savePending(Optional.of(enabled), Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()),
+                        STARTED));
+
+        assertEquals(Optional.empty(), refused.stored(), "a tombstone is no enrollment");
+        RawItems.assertTombstone(raw.get(user.sub()));
+    }
+
+    @Test
+    void savePendingOverAStaleReadOfAnExpiredItemSaysNothingIsStored() {
+        Enrollment saved = savedPending();
+        // As DynamoDB's TTL deletion of an abandoned setup would.
+        raw.delete(user.sub());
+
+        EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
+                () -> store.savePending(Optional.of(saved), Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()),
+                        STARTED));
+
+        assertEquals(Optional.empty(), refused.stored());
+        assertEquals(Map.of(), raw.get(user.sub()));
     }
 
     @Test

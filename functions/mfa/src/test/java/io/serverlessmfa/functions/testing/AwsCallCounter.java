@@ -55,6 +55,17 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         capacities.add(capacity(context.request(), context.response()));
     }
 
+    /**
+     * A refused transaction (a setup that finds an enrollment stored) is counted as if it had been
+     * written: the cost model takes the higher reading of how DynamoDB bills a cancelled one.
+     */
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (context.request() instanceof TransactWriteItemsRequest) {
+            capacities.add(capacity(context.request(), null));
+        }
+    }
+
     /** Every call since the last {@link #reset()}, in order, e.g. {@code "DynamoDb GetItem"}. */
     public List<String> calls() {
         return new ArrayList<>(calls);
@@ -65,7 +76,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         return calls.stream().filter(call -> call.endsWith(" " + operation)).count();
     }
 
-    /** The DynamoDB capacity the successful calls since the last {@link #reset()} consumed. */
+    /** The DynamoDB capacity the calls since the last {@link #reset()} consumed (refused transactions in full). */
     public Capacity capacity() {
         return capacities.stream().reduce(Capacity.NONE, Capacity::plus);
     }

@@ -34,6 +34,11 @@ public final class RawItems {
         return response.hasItem() ? Map.copyOf(response.item()) : Map.of();
     }
 
+    /** Deletes a user's item with a raw DeleteItem, as DynamoDB's TTL deletion does. */
+    public void delete(String sub) {
+        emulator.dynamoDb().deleteItem(request -> request.tableName(emulator.tableName()).key(key(sub)));
+    }
+
     /** Sets one binary attribute of a user's item with a raw UpdateItem (tampering). */
     public void setBinary(String sub, String attribute, SdkBytes value) {
         emulator.dynamoDb().updateItem(request -> request.tableName(emulator.tableName()).key(key(sub))
