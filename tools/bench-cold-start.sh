@@ -8,7 +8,7 @@
 #   ours-crt  our handler with its SDK clients on the AWS CRT HTTP client
 #   common    the function written the common way (functions/bench/common; setup, confirm, verify)
 #   floor     a handler that answers a constant response (POJO; floor-stream: a stream handler)
-#   sdk       setup only: our SDK clients and setup's three AWS calls, nothing else (the least any
+#   sdk       setup only: our SDK clients and a first setup's two AWS calls, nothing else (the least any
 #             setup on the AWS SDK for Java v2 pays; io.serverlessmfa.bench.coldstart.SdkFloorHandler)
 # Before each run but floor, another JVM puts the events' user in the state the function needs
 # (io.serverlessmfa.bench.coldstart.Prepare), so the measured JVM does only init + one invocation.
@@ -49,6 +49,10 @@ bench_classes=functions/bench/target/classes
 # The Lambda Java runtime's event serializer, as the runtime brings it: on every class path alike.
 serializer="$(jar_of aws-lambda-java-serialization)"
 ours_jar=functions/mfa/target/mfa-functions-lambda.jar
+# The tools that prepare a run (EnsureResources, Prepare) call SDK operations the functions never
+# do (CreateTable, Scan, DeleteItem, ...), which the deployed jar's clients no longer carry: they
+# run on the shaded jar, the same classes before that shrinking.
+tools_jar=functions/mfa/target/mfa-functions-shaded.jar
 crt_jars="$(jar_of aws-crt-client):$(jar_of crt-core):$(jar_of aws-crt)"
 floor_jars="$(jar_of aws-lambda-java-core):$(jar_of aws-lambda-java-events):$(jar_of joda-time)"
 common_jars="$(ls functions/bench/common/target/mfa-bench-common-*.jar):$(cat functions/bench/common/target/classpath.txt)"
@@ -59,6 +63,7 @@ declare -A classpath=(
     [floor]="$bench_classes:$floor_jars:$serializer"
     [floor-stream]="$bench_classes:$floor_jars:$serializer"
     [sdk]="$bench_classes:$ours_jar:$serializer"
+    [tools]="$bench_classes:$tools_jar:$serializer"
 )
 
 # Our handlers as template.yaml names them; the common build's; the floor.
@@ -104,7 +109,7 @@ run_java() { # log classpath main args...
     fi
 }
 
-run_java "$out/ensure.log" "${classpath[ours]}" io.serverlessmfa.bench.coldstart.EnsureResources
+run_java "$out/ensure.log" "${classpath[tools]}" io.serverlessmfa.bench.coldstart.EnsureResources
 
 python3 - "$out/environment.json" "$runs" "${jvm_flags[*]}" <<'PY'
 import json, os, platform, subprocess, sys
@@ -126,9 +131,9 @@ for ((round = 1; round <= runs; round++)); do
             [ -n "$handler" ] || continue
             event="events/$fn.json"
             if [ "${impl#floor}" = "$impl" ]; then
-                family=ours; [ "$impl" = common ] && family=common
+                family=ours; tools=tools; [ "$impl" = common ] && family=common && tools=common
                 event="$out/event-$fn.json"
-                run_java "$out/prepare.log" "${classpath[$family]}" io.serverlessmfa.bench.coldstart.Prepare \
+                run_java "$out/prepare.log" "${classpath[$tools]}" io.serverlessmfa.bench.coldstart.Prepare \
                     "$(handler_of "$family" setup)" "$(handler_of "$family" confirm)" "$fn" events "$event"
             fi
             BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" \

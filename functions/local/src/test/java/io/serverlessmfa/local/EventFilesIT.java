@@ -15,9 +15,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -77,23 +80,61 @@ class EventFilesIT {
     @ParameterizedTest
     @MethodSource("eventFiles")
     void theEventFileRunsTheHandlerTheTemplateNames(Path file) throws Exception {
+        runs(file, (function, clock, event, out) -> {
+            MfaFunction handler = (MfaFunction) Class.forName(function.handlerClass())
+                    .getConstructor(Wiring.class).newInstance(AwsEmulator.get().wiring(clock, Map.of()));
+            handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        });
+    }
+
+    /**
+     * The same, through the jar Lambda runs (functions/mfa/target/mfa-functions-lambda.jar, whose
+     * SDK clients carry only the operations ProGuard found reachable: client-shrink.pro), alone in
+     * a class loader of its own over the JDK's: each route answers from the deployed bytes, with
+     * the SDK clients its own configuration builds, not from this module's class path.
+     */
+    @ParameterizedTest
+    @MethodSource("eventFiles")
+    void theEventFileRunsTheHandlerOfTheDeployedJar(Path file) throws Exception {
+        runs(file, (function, clock, event, out) -> {
+            ClassLoader deployed = DeployedJar.loader();
+            Class<?> configuration = deployed.loadClass("io.serverlessmfa.functions.config.MfaConfiguration");
+            Class<?> wiringClass = deployed.loadClass("io.serverlessmfa.functions.config.Wiring");
+            Object wiring = wiringClass.getConstructor(configuration, Clock.class, SecureRandom.class).newInstance(
+                    configuration.getMethod("fromEnvironment", Map.class).invoke(null, AwsEmulator.get().environment(Map.of())),
+                    clock, new SecureRandom());
+            Object handler = deployed.loadClass(function.handlerClass()).getConstructor(wiringClass).newInstance(wiring);
+            assertEquals(deployed, handler.getClass().getClassLoader(), "the handler comes from the deployed jar");
+            handler.getClass().getMethod("handleRequest", InputStream.class, OutputStream.class,
+                            deployed.loadClass("com.amazonaws.services.lambda.runtime.Context"))
+                    .invoke(handler, new ByteArrayInputStream(event), out, null);
+        });
+    }
+
+    /** Runs one handler of {@code function} on an event's bytes, writing the response's. */
+    private interface Invoker {
+        void invoke(SamTemplate.Function function, MutableClock clock, byte[] event, OutputStream out) throws Exception;
+    }
+
+    /**
+     * Brings a fresh user to the state the file's route needs, runs the file's bytes (with that
+     * user and real codes) through {@code invoker}, and checks the answer.
+     */
+    private static void runs(Path file, Invoker invoker) throws Exception {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         String route = EventLoader.loadApiGatewayHttpEvent(file.toString()).getRouteKey();
         SamTemplate.Function function = SamTemplate.load(RepositoryFiles.template()).functions().stream()
                 .filter(candidate -> candidate.routeKey().equals(route)).findFirst().orElseThrow();
 
         MutableClock clock = MutableClock.atStepStart();
-        Wiring wiring = AwsEmulator.get().wiring(clock, Map.of());
-        MfaApi api = new MfaApi(wiring);
+        MfaApi api = new MfaApi(AwsEmulator.get().wiring(clock, Map.of()));
         TestUser user = TestUser.random();
         Prepared prepared = prepare(route, api, user, clock);
         String event = text.replace(FILE_USER, user.sub()).replace(FILE_OPERATOR, TestUser.random().sub())
                 .replace("123456", prepared.code()).replace("ABCD-EFGH-IJKL-MNOP-QRST-UVWX", prepared.recoveryCode());
 
-        MfaFunction handler = (MfaFunction) Class.forName(function.handlerClass())
-                .getConstructor(Wiring.class).newInstance(wiring);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        invoker.invoke(function, clock, event.getBytes(StandardCharsets.UTF_8), out);
 
         Map<String, JsonNode> response = JsonNode.parser().parse(out.toByteArray()).asObject();
         assertEquals(prepared.status(), Integer.parseInt(response.get("statusCode").asNumber()),
