@@ -5,6 +5,9 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
 
 /**
  * The jar Lambda runs, as the functions' own class loader: nothing of the test class path, only
@@ -31,5 +34,24 @@ final class DeployedJar {
                     ClassLoader.getPlatformClassLoader());
         }
         return loader;
+    }
+
+    /**
+     * A function of the deployed jar (its class named as in template.yaml), built as its own
+     * constructor builds it but for the clock: the configuration read from {@code environment},
+     * its own SDK clients.
+     */
+    static Object function(String handlerClass, Clock clock, Map<String, String> environment) throws Exception {
+        ClassLoader deployed = loader();
+        Class<?> configuration = deployed.loadClass("io.serverlessmfa.functions.config.MfaConfiguration");
+        Class<?> wiring = deployed.loadClass("io.serverlessmfa.functions.config.Wiring");
+        Object wired = wiring.getConstructor(configuration, Clock.class, SecureRandom.class).newInstance(
+                configuration.getMethod("fromEnvironment", Map.class).invoke(null, environment), clock, new SecureRandom());
+        return deployed.loadClass(handlerClass).getConstructor(wiring).newInstance(wired);
+    }
+
+    /** The Lambda runtime's {@code Context} interface, as the deployed jar has it. */
+    static Class<?> context() throws Exception {
+        return loader().loadClass("com.amazonaws.services.lambda.runtime.Context");
     }
 }

@@ -8,8 +8,6 @@ import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
 import io.serverlessmfa.functions.testing.MutableClock;
 import io.serverlessmfa.functions.testing.TestUser;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,15 +34,8 @@ class DeployedOpsFunctionsIT {
 
     /** The function of {@code handlerClass}, loaded from the deployed jar, on a scheduled event. */
     private Map<?, ?> deployed(String handlerClass) throws Exception {
-        ClassLoader deployed = DeployedJar.loader();
-        Class<?> configuration = deployed.loadClass("io.serverlessmfa.functions.config.MfaConfiguration");
-        Class<?> wiringClass = deployed.loadClass("io.serverlessmfa.functions.config.Wiring");
-        Object wiring = wiringClass.getConstructor(configuration, Clock.class, SecureRandom.class).newInstance(
-                configuration.getMethod("fromEnvironment", Map.class).invoke(null, emulator.environment(Map.of())),
-                clock, new SecureRandom());
-        Object function = deployed.loadClass(handlerClass).getConstructor(wiringClass).newInstance(wiring);
-        return (Map<?, ?>) function.getClass().getMethod("handleRequest", Object.class,
-                        deployed.loadClass("com.amazonaws.services.lambda.runtime.Context"))
+        Object function = DeployedJar.function(handlerClass, clock, emulator.environment(Map.of()));
+        return (Map<?, ?>) function.getClass().getMethod("handleRequest", Object.class, DeployedJar.context())
                 .invoke(function, Map.of(), null);
     }
 }

@@ -19,8 +19,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -97,16 +95,9 @@ class EventFilesIT {
     @MethodSource("eventFiles")
     void theEventFileRunsTheHandlerOfTheDeployedJar(Path file) throws Exception {
         runs(file, (function, clock, event, out) -> {
-            ClassLoader deployed = DeployedJar.loader();
-            Class<?> configuration = deployed.loadClass("io.serverlessmfa.functions.config.MfaConfiguration");
-            Class<?> wiringClass = deployed.loadClass("io.serverlessmfa.functions.config.Wiring");
-            Object wiring = wiringClass.getConstructor(configuration, Clock.class, SecureRandom.class).newInstance(
-                    configuration.getMethod("fromEnvironment", Map.class).invoke(null, AwsEmulator.get().environment(Map.of())),
-                    clock, new SecureRandom());
-            Object handler = deployed.loadClass(function.handlerClass()).getConstructor(wiringClass).newInstance(wiring);
-            assertEquals(deployed, handler.getClass().getClassLoader(), "the handler comes from the deployed jar");
-            handler.getClass().getMethod("handleRequest", InputStream.class, OutputStream.class,
-                            deployed.loadClass("com.amazonaws.services.lambda.runtime.Context"))
+            Object handler = DeployedJar.function(function.handlerClass(), clock, AwsEmulator.get().environment(Map.of()));
+            assertEquals(DeployedJar.loader(), handler.getClass().getClassLoader(), "the handler comes from the deployed jar");
+            handler.getClass().getMethod("handleRequest", InputStream.class, OutputStream.class, DeployedJar.context())
                     .invoke(handler, new ByteArrayInputStream(event), out, null);
         });
     }
