@@ -8,8 +8,9 @@
 #   ours-crt  our handler with its SDK clients on the AWS CRT HTTP client
 #   common    the function written the common way (functions/bench/common; setup, confirm, verify)
 #   floor     a handler that answers a constant response (POJO; floor-stream: a stream handler)
-#   sdk       setup only: our SDK clients and a first setup's two AWS calls, nothing else (the least any
-#             setup on the AWS SDK for Java v2 pays; io.serverlessmfa.bench.coldstart.SdkFloorHandler)
+#   sdk       setup only: our SDK clients and a first setup's two AWS calls, nothing else (the
+#             least any setup on the AWS SDK for Java v2 pays;
+#             io.serverlessmfa.bench.coldstart.SdkFloorHandler)
 # Before each run but floor, another JVM puts the events' user in the state the function needs
 # (io.serverlessmfa.bench.coldstart.Prepare), so the measured JVM does only init + one invocation.
 # RUNS rounds (default 7, at least 5), each running every function x implementation once, in an

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The store without its round trip: a HashMap with the port's version check (the conditional write
- * of the DynamoDB store, whose refused setup write says what is stored). Events are dropped after the use case built them. Single-threaded use only.
+ * of the DynamoDB store, whose refused setup write says what is stored). Events are dropped after
+ * the use case built them. Single-threaded use only.
  */
 final class InMemoryStore implements EnrollmentStore {
 
