@@ -2,9 +2,9 @@ package io.serverlessmfa.microbench;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
-import io.serverlessmfa.core.port.EnrollmentChangedException;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
+import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -3,9 +3,7 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
-import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.totp.SecretKeys;
 import io.serverlessmfa.core.totp.TotpCode;
@@ -46,7 +44,7 @@ final class Attempts {
                 return decision.get();
             } catch (ConcurrentUpdateException conflict) {
                 if (attempt >= MAX_CONFLICTS) {
-                    throw new DependencyUnavailableException("too much contention on one enrollment", conflict);
+                    throw DependencyUnavailableException.busy("too much contention on one enrollment", conflict);
                 }
                 backOff(attempt);
             }
@@ -119,7 +117,7 @@ final class Attempts {
             Thread.sleep(millis);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new DependencyUnavailableException("interrupted while retrying", interrupted);
+            throw DependencyUnavailableException.busy("interrupted while retrying", interrupted);
         }
     }
 }

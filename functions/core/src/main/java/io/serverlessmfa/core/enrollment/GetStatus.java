@@ -1,6 +1,5 @@
 package io.serverlessmfa.core.enrollment;
 
-import io.serverlessmfa.core.port.EnrollmentStore;
 import java.time.Clock;
 
 /** {@code GET /mfa}: one read, no key service. Thread-safe. */

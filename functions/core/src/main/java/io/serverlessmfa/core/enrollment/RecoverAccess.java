@@ -3,7 +3,6 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import java.time.Clock;

@@ -1,7 +1,6 @@
 package io.serverlessmfa.core.enrollment;
 
 import io.serverlessmfa.core.audit.RequestOrigin;
-import io.serverlessmfa.core.port.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpVerifier;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;

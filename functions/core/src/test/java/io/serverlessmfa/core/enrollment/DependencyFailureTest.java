@@ -22,7 +22,7 @@ class DependencyFailureTest {
     private final Fixture f = new Fixture();
 
     private static DependencyUnavailableException outage() {
-        return new DependencyUnavailableException("injected outage", null);
+        return new DependencyUnavailableException(DependencyUnavailableException.Dependency.STORE, "injected outage", null);
     }
 
     private void assertOutagePropagates(DependencyUnavailableException outage, Executable request) {

@@ -2,9 +2,6 @@ package io.serverlessmfa.core.enrollment;
 
 import io.serverlessmfa.core.adoption.AdoptionChange;
 import io.serverlessmfa.core.audit.SecurityEvent;
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
-import io.serverlessmfa.core.port.EnrollmentChangedException;
-import io.serverlessmfa.core.port.EnrollmentStore;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

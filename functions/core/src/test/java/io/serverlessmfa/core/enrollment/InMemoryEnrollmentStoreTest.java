@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.port.EncryptedSecret;
-import io.serverlessmfa.core.port.EnrollmentChangedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -115,7 +113,7 @@ class InMemoryEnrollmentStoreTest {
 
     @Test
     void anInjectedFailureHitsOnlyTheNextWriteAndWritesNothing() {
-        DependencyUnavailableException outage = new DependencyUnavailableException("x", null);
+        DependencyUnavailableException outage = new DependencyUnavailableException(DependencyUnavailableException.Dependency.STORE, "x", null);
         store.failNextWrite(outage);
 
         assertSame(outage, assertThrows(DependencyUnavailableException.class,

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.core.totp.TotpCode;

@@ -2,7 +2,7 @@ package io.serverlessmfa.functions.config;
 
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.totp.TotpGenerator;

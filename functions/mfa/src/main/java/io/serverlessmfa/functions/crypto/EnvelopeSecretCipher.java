@@ -4,7 +4,7 @@ import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.port.SecretEncryptor;
 import io.serverlessmfa.core.port.SecretIntegrityException;
-import io.serverlessmfa.functions.config.AwsFailures;
+import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -165,7 +165,7 @@ public final class EnvelopeSecretCipher implements SecretEncryptor, SecretDecryp
             return DataKey.of(generated.plaintext().asByteArray(), generated.ciphertextBlob().asByteArray(),
                     now.plus(caching.maxAge()));
         } catch (SdkException failure) {
-            throw AwsFailures.translate("KMS GenerateDataKey", failure);
+            throw AwsFailures.kms("KMS GenerateDataKey", failure);
         }
     }
 
@@ -179,7 +179,7 @@ public final class EnvelopeSecretCipher implements SecretEncryptor, SecretDecryp
         } catch (InvalidCiphertextException | IncorrectKeyException foreign) {
             throw new SecretIntegrityException("stored data key does not decrypt under this KMS key", foreign);
         } catch (SdkException failure) {
-            throw AwsFailures.translate("KMS Decrypt", failure);
+            throw AwsFailures.kms("KMS Decrypt", failure);
         }
     }
 

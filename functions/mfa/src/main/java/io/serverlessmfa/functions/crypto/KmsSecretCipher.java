@@ -4,7 +4,7 @@ import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.port.SecretEncryptor;
 import io.serverlessmfa.core.port.SecretIntegrityException;
-import io.serverlessmfa.functions.config.AwsFailures;
+import io.serverlessmfa.functions.aws.AwsFailures;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -39,7 +39,7 @@ public final class KmsSecretCipher implements SecretEncryptor, SecretDecryptor {
                     .plaintext(SdkBytes.fromByteArray(secret))
                     .encryptionContext(context(userId))).ciphertextBlob().asByteArray());
         } catch (SdkException failure) {
-            throw AwsFailures.translate("KMS Encrypt", failure);
+            throw AwsFailures.kms("KMS Encrypt", failure);
         }
     }
 
@@ -53,7 +53,7 @@ public final class KmsSecretCipher implements SecretEncryptor, SecretDecryptor {
         } catch (InvalidCiphertextException | IncorrectKeyException foreign) {
             throw new SecretIntegrityException("stored secret does not decrypt for this user", foreign);
         } catch (SdkException failure) {
-            throw AwsFailures.translate("KMS Decrypt", failure);
+            throw AwsFailures.kms("KMS Decrypt", failure);
         }
     }
 

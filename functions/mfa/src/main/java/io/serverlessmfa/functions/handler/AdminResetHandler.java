@@ -3,7 +3,7 @@ package io.serverlessmfa.functions.handler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.ResetMfa;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;

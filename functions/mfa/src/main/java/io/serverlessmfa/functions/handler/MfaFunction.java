@@ -176,10 +176,11 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
             ApiResponse unavailable = ApiResponse.error(503, "service_unavailable",
                     "The service is temporarily unavailable. Nothing was changed; please try again shortly.",
                     OUTAGE_RETRY_AFTER);
-            // The failing dependency, for the throttling alarms; the messages are our own (AwsFailures).
-            String failed = String.valueOf(outage.getMessage());
-            return failed.startsWith("KMS ") ? unavailable.withMetrics(MfaMetric.KMS_UNAVAILABLE)
-                    : failed.startsWith("DynamoDB ") ? unavailable.withMetrics(MfaMetric.DYNAMODB_UNAVAILABLE) : unavailable;
+            // The failing dependency, for its alarm; contention on one enrollment is neither's outage.
+            return outage.dependency().map(failed -> unavailable.withMetrics(switch (failed) {
+                case KEY_SERVICE -> MfaMetric.KMS_UNAVAILABLE;
+                case STORE -> MfaMetric.DYNAMODB_UNAVAILABLE;
+            })).orElse(unavailable);
         } catch (SecretIntegrityException tampered) {
             faults.fault(name, requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");

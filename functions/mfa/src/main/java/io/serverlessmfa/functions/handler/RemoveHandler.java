@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.RemoveMfa;
 import io.serverlessmfa.core.enrollment.SecondFactorProof;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;

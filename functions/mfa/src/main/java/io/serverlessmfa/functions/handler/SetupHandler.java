@@ -3,7 +3,7 @@ package io.serverlessmfa.functions.handler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.SetupStarted;
 import io.serverlessmfa.core.enrollment.StartSetup;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretEncryptor;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;

@@ -2,7 +2,7 @@ package io.serverlessmfa.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.VerifyCode;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;

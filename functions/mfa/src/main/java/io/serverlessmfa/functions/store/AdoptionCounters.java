@@ -1,7 +1,7 @@
 package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.adoption.AdoptionChange;
-import io.serverlessmfa.functions.config.AwsFailures;
+import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +117,7 @@ public final class AdoptionCounters {
             }
             return new Counts(enabled, pending);
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB read of the adoption counters", failure);
+            throw AwsFailures.dynamoDb("DynamoDB read of the adoption counters", failure);
         }
     }
 
@@ -140,7 +140,7 @@ public final class AdoptionCounters {
                 }
             }
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB read of the daily counters", failure);
+            throw AwsFailures.dynamoDb("DynamoDB read of the daily counters", failure);
         }
         List<Daily> result = new ArrayList<>();
         days.forEach((day, sums) -> result.add(new Daily(day, sums[0], sums[1], sums[2], sums[3])));
@@ -157,7 +157,7 @@ public final class AdoptionCounters {
         try {
             dynamoDb.putItem(request -> request.tableName(tableName).item(item));
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB PutItem of the adoption snapshot", failure);
+            throw AwsFailures.dynamoDb("DynamoDB PutItem of the adoption snapshot", failure);
         }
     }
 
@@ -170,7 +170,7 @@ public final class AdoptionCounters {
                         count(item, "enabled"), count(item, "pending")));
             }
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB Query of the adoption snapshots", failure);
+            throw AwsFailures.dynamoDb("DynamoDB Query of the adoption snapshots", failure);
         }
         return snapshots;
     }

@@ -1,7 +1,7 @@
 package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
-import io.serverlessmfa.functions.config.AwsFailures;
+import io.serverlessmfa.functions.aws.AwsFailures;
 import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -59,7 +59,7 @@ public final class AdoptionReconciliation {
                 }
             }
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB Scan for reconciliation", failure);
+            throw AwsFailures.dynamoDb("DynamoDB Scan for reconciliation", failure);
         }
         return new Result(now, counted, new AdoptionCounters.Counts(enabled, pending), scanned);
     }

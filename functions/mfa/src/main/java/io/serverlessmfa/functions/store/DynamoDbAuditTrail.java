@@ -2,7 +2,7 @@ package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.functions.config.AwsFailures;
+import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -95,7 +95,7 @@ public final class DynamoDbAuditTrail {
                         DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS(sortKey))));
             });
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB Query of the audit trail", failure);
+            throw AwsFailures.dynamoDb("DynamoDB Query of the audit trail", failure);
         }
         List<StoredEvent> events = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {

@@ -4,13 +4,14 @@ import io.serverlessmfa.core.adoption.AdoptionChange;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
-import io.serverlessmfa.core.port.ConcurrentUpdateException;
+import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
+import io.serverlessmfa.core.port.DependencyUnavailableException.Dependency;
 import io.serverlessmfa.core.port.EncryptedSecret;
-import io.serverlessmfa.core.port.EnrollmentChangedException;
-import io.serverlessmfa.core.port.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
-import io.serverlessmfa.functions.config.AwsFailures;
+import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -96,7 +97,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         try {
             response = dynamoDb.getItem(request -> request.tableName(tableName).key(key(userId)).consistentRead(true));
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB GetItem", failure);
+            throw AwsFailures.dynamoDb("DynamoDB GetItem", failure);
         }
         if (!response.hasItem() || response.item().isEmpty() || isTombstone(response.item())) {
             return Optional.empty();
@@ -198,7 +199,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         } catch (TransactionCanceledException cancelled) {
             throw translate(userId, enrollmentWrite, cancelled);
         } catch (SdkException failure) {
-            throw AwsFailures.translate("DynamoDB TransactWriteItems", failure);
+            throw AwsFailures.dynamoDb("DynamoDB TransactWriteItems", failure);
         }
     }
 
@@ -221,7 +222,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         } catch (ConditionalCheckFailedException lost) {
             throw new ConcurrentUpdateException("enrollment changed since it was read");
         } catch (SdkException failure) {
-            throw AwsFailures.translate(write.put() != null ? "DynamoDB PutItem" : "DynamoDB UpdateItem", failure);
+            throw AwsFailures.dynamoDb(write.put() != null ? "DynamoDB PutItem" : "DynamoDB UpdateItem", failure);
         }
     }
 
@@ -252,10 +253,10 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
             String code = reason.code();
             if ("ThrottlingError".equals(code) || "ProvisionedThroughputExceeded".equals(code)
                     || "RequestLimitExceeded".equals(code)) {
-                return new DependencyUnavailableException("DynamoDB TransactWriteItems throttled: " + code, cancelled);
+                return new DependencyUnavailableException(Dependency.STORE, "DynamoDB TransactWriteItems throttled: " + code, cancelled);
             }
         }
-        return AwsFailures.translate("DynamoDB TransactWriteItems", cancelled);
+        return AwsFailures.dynamoDb("DynamoDB TransactWriteItems", cancelled);
     }
 
     private static boolean returnsStoredOnRefusal(TransactWriteItem write) {

@@ -1,6 +1,5 @@
-package io.serverlessmfa.core.port;
+package io.serverlessmfa.core.enrollment;
 
-import io.serverlessmfa.core.enrollment.Enrollment;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package io.serverlessmfa.core.port;
+package io.serverlessmfa.core.enrollment;
 
 /**
  * A conditional write lost against another write to the same enrollment: the state it was

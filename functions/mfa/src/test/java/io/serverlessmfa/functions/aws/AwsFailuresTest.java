@@ -1,9 +1,12 @@
-package io.serverlessmfa.functions.config;
+package io.serverlessmfa.functions.aws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.serverlessmfa.core.port.DependencyUnavailableException;
+import io.serverlessmfa.core.port.DependencyUnavailableException.Dependency;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -21,32 +24,43 @@ class AwsFailuresTest {
     @Test
     void connectionFailuresAndTimeoutsAreAnOutage() {
         assertInstanceOf(DependencyUnavailableException.class,
-                AwsFailures.translate("op", SdkClientException.create("connection refused")));
+                AwsFailures.dynamoDb("op", SdkClientException.create("connection refused")));
     }
 
     @Test
     void throttlingIsAnOutageEvenWithA400() {
         assertInstanceOf(DependencyUnavailableException.class,
-                AwsFailures.translate("op", service(DynamoDbException.builder(), 400, "ProvisionedThroughputExceededException")));
+                AwsFailures.dynamoDb("op", service(DynamoDbException.builder(), 400, "ProvisionedThroughputExceededException")));
         assertInstanceOf(DependencyUnavailableException.class,
-                AwsFailures.translate("op", service(KmsException.builder(), 400, "ThrottlingException")));
+                AwsFailures.kms("op", service(KmsException.builder(), 400, "ThrottlingException")));
     }
 
     @Test
     void serverErrorsAndAnUnavailableKeyAreAnOutage() {
         assertInstanceOf(DependencyUnavailableException.class,
-                AwsFailures.translate("op", service(DynamoDbException.builder(), 500, "InternalServerError")));
+                AwsFailures.dynamoDb("op", service(DynamoDbException.builder(), 500, "InternalServerError")));
         assertInstanceOf(DependencyUnavailableException.class,
-                AwsFailures.translate("op", service(KmsException.builder(), 400, "KeyUnavailableException")));
+                AwsFailures.kms("op", service(KmsException.builder(), 400, "KeyUnavailableException")));
     }
 
     @Test
     void aRequestOurCodeGotWrongIsNotAnOutage() {
         SdkException validation = service(DynamoDbException.builder(), 400, "ValidationException");
-        assertSame(validation, AwsFailures.translate("op", validation));
+        assertSame(validation, AwsFailures.dynamoDb("op", validation));
         SdkException denied = service(KmsException.builder(), 400, "AccessDeniedException");
-        assertSame(denied, AwsFailures.translate("op", denied));
+        assertSame(denied, AwsFailures.kms("op", denied));
         SdkException noCode = DynamoDbException.builder().statusCode(400).build();
-        assertSame(noCode, AwsFailures.translate("op", noCode));
+        assertSame(noCode, AwsFailures.dynamoDb("op", noCode));
+    }
+
+    @Test
+    void anOutageNamesTheFailedDependencyAsATypeWhateverTheMessage() {
+        SdkException refused = SdkClientException.create("connection refused");
+        DependencyUnavailableException store = assertInstanceOf(DependencyUnavailableException.class,
+                AwsFailures.dynamoDb("anything at all", refused));
+        DependencyUnavailableException keys = assertInstanceOf(DependencyUnavailableException.class,
+                AwsFailures.kms("DynamoDB, says the text", refused));
+        assertEquals(Optional.of(Dependency.STORE), store.dependency());
+        assertEquals(Optional.of(Dependency.KEY_SERVICE), keys.dependency());
     }
 }

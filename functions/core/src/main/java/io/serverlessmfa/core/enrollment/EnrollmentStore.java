@@ -1,7 +1,6 @@
-package io.serverlessmfa.core.port;
+package io.serverlessmfa.core.enrollment;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
-import io.serverlessmfa.core.enrollment.Enrollment;
 import java.util.Optional;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Optional;
  * a {@link SecurityEvent} stores the event, and updates the adoption counts
  * ({@link io.serverlessmfa.core.adoption.AdoptionChange}), in that same atomic write.
  *
- * <p>All methods throw {@link DependencyUnavailableException} when the store is unreachable or
+ * <p>All methods throw {@link io.serverlessmfa.core.port.DependencyUnavailableException} when the store is unreachable or
  * throttling.
  */
 public interface EnrollmentStore {
