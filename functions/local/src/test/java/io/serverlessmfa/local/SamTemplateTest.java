@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,6 +152,23 @@ class SamTemplateTest {
             assertEquals(function.method() != null, RequestStreamHandler.class.isAssignableFrom(handler),
                     function.handlerClass() + ": an API route's handler reads the payload as a stream");
             assertDoesNotThrow(() -> handler.getConstructor(), function.handlerClass() + " needs a public no-arg constructor");
+        }
+    }
+
+    /**
+     * Each API function serves the route template.yaml gives it: the key its handler's route
+     * descriptor declares (used for SnapStart priming and in logs) is the template's.
+     */
+    @Test
+    void everyApiHandlerServesTheRouteTheTemplateGivesIt() throws Exception {
+        Wiring wiring = new Wiring(MfaConfiguration.fromEnvironment(Map.of(MfaConfiguration.TABLE_NAME, "routes",
+                MfaConfiguration.KMS_KEY_ID, "alias/routes", MfaConfiguration.REGION, "us-east-1")),
+                Clock.systemUTC(), new SecureRandom());
+        for (SamTemplate.Function api : template.functions()) {
+            if (api.method() != null) {
+                Object handler = Class.forName(api.handlerClass()).getConstructor(Wiring.class).newInstance(wiring);
+                assertEquals(api.routeKey(), ((MfaFunction) handler).routeKey(), api.logicalId());
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.serverlessmfa.functions.config;
 
+import io.serverlessmfa.core.adoption.AdoptionStatistics;
+import io.serverlessmfa.core.audit.AuditTrail;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
@@ -114,14 +116,15 @@ public final class Wiring {
     }
 
     /** The audit trail's reader (its items are written by the store, in the state change's transaction). */
-    public synchronized DynamoDbAuditTrail auditTrail() {
+    public synchronized AuditTrail auditTrail() {
         if (dynamoDb == null) {
             dynamoDb = AwsClients.dynamoDb(configuration);
         }
         return new DynamoDbAuditTrail(dynamoDb, configuration.tableName());
     }
 
-    public synchronized AdoptionCounters adoptionCounters() {
+    /** The adoption counts' reader (the store keeps them, in each state change's transaction). */
+    public synchronized AdoptionStatistics adoptionStatistics() {
         if (dynamoDb == null) {
             dynamoDb = AwsClients.dynamoDb(configuration);
         }

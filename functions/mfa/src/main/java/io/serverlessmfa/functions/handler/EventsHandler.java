@@ -1,12 +1,13 @@
 package io.serverlessmfa.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.serverlessmfa.core.audit.AuditTrail;
+import io.serverlessmfa.core.audit.InvalidCursorException;
+import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.JsonObject;
-import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import java.util.Optional;
 
 /**
@@ -18,64 +19,58 @@ public final class EventsHandler extends MfaFunction {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 50;
-
-    private final DynamoDbAuditTrail trail;
+    private static final String NOT_A_CURSOR = "next must be the cursor of the previous page";
 
     public EventsHandler() {
         this(Wiring.fromEnvironment(System.getenv()));
     }
 
     public EventsHandler(Wiring wiring) {
-        super("events", wiring);
-        this.trail = wiring.auditTrail();
+        super(wiring, route(wiring));
     }
 
-    @Override
-    protected ApiResponse handle(ApiRequest request) {
-        int limit = request.query("limit").map(EventsHandler::limit).orElse(DEFAULT_LIMIT);
-        Optional<String> cursor = request.query("next");
-        if (cursor.isPresent() && (cursor.get().isEmpty() || cursor.get().length() > 128)) {
-            throw new InvalidRequestException("next must be the cursor of the previous page");
-        }
-        DynamoDbAuditTrail.Page page;
-        try {
-            page = trail.recent(request.userId(), limit, cursor);
-        } catch (IllegalArgumentException notOurCursor) {
-            throw new InvalidRequestException("next must be the cursor of the previous page");
-        }
-        JsonObject body = JsonObject.create().array("events", page.events(), (event, json) -> {
-            write(event, json);
-            // The operator's id is for the helpdesk's view; the user sees that the helpdesk acted.
-            event.actor().ifPresent(actor -> json.field("byOperator", true));
+    /** Primed: the whole route, which only reads: the Query of the priming user's partition, then 200 with no events. */
+    private static Route route(Wiring wiring) {
+        AuditTrail trail = wiring.auditTrail();
+        return Route.reading("events", "GET /mfa/events", request -> {
+            AuditTrail.Page page;
+            try {
+                page = trail.recent(request.userId(), limit(request), cursor(request));
+            } catch (InvalidCursorException notOurs) {
+                throw new InvalidRequestException(NOT_A_CURSOR);
+            }
+            JsonObject body = JsonObject.create().array("events", page.events(), (event, json) -> {
+                write(event, json);
+                // The operator's id is for the helpdesk's view; the user sees that the helpdesk acted.
+                event.actor().ifPresent(actor -> json.field("byOperator", true));
+            });
+            page.next().ifPresent(next -> body.field("next", next));
+            return ApiResponse.json(200, body.build());
         });
-        page.next().ifPresent(next -> body.field("next", next));
-        return ApiResponse.json(200, body.build());
-    }
-
-    @Override
-    protected APIGatewayV2HTTPEvent primingEvent() {
-        return Priming.userEvent("GET /mfa/events", null);
-    }
-
-    /** The whole route, which only reads: the Query of the priming user's partition, then 200 with no events. */
-    @Override
-    protected ApiResponse handlePriming(ApiRequest request) {
-        return handle(request);
     }
 
     /** An event's fields both views show: what, when, from where. */
-    static void write(DynamoDbAuditTrail.StoredEvent event, JsonObject json) {
+    static void write(SecurityEvent event, JsonObject json) {
         json.field("type", event.type().name())
                 .field("at", ApiResponse.timestamp(event.at()))
-                .field("sourceIp", event.sourceIp())
-                .field("userAgent", event.userAgent());
+                .field("sourceIp", event.origin().sourceIp())
+                .field("userAgent", event.origin().userAgent());
     }
 
-    private static int limit(String value) {
-        if (!value.matches("[0-9]{1,3}")) {
-            throw new InvalidRequestException("limit must be a whole number from 1 to " + MAX_LIMIT);
+    private static Optional<String> cursor(ApiRequest request) {
+        Optional<String> cursor = request.query("next");
+        if (cursor.isPresent() && (cursor.get().isEmpty() || cursor.get().length() > 128)) {
+            throw new InvalidRequestException(NOT_A_CURSOR);
         }
-        int limit = Integer.parseInt(value);
+        return cursor;
+    }
+
+    private static int limit(ApiRequest request) {
+        Optional<String> value = request.query("limit");
+        if (value.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        int limit = value.get().matches("[0-9]{1,3}") ? Integer.parseInt(value.get()) : 0;
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidRequestException("limit must be a whole number from 1 to " + MAX_LIMIT);
         }

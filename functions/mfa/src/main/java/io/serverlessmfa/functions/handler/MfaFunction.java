@@ -28,8 +28,8 @@ import org.crac.Resource;
 
 /**
  * The part every function shares: parse the request, call the core, map the outcome to the
- * contract's status and error code, log one line. Subclasses only say what their route does, and
- * what it does when primed for SnapStart.
+ * contract's status and error code, log one line. A subclass only hands over its {@link Route}:
+ * what the route does, from which both its live path and its SnapStart priming path are built.
  *
  * <p>A stream handler: Lambda hands over the event's bytes, read by {@link HttpApiPayload} with the
  * SDK's JSON core, instead of the runtime's POJO serializer, which alone costs about 200 ms of every
@@ -48,14 +48,19 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
     /** Where priming's fault lines go: nowhere (see {@link #prime()}). */
     private static final RequestLog UNLOGGED = new RequestLog(new PrintStream(OutputStream.nullOutputStream()));
 
-    private final String name;
+    private final Route route;
     private final Wiring wiring;
+    private final Function<ApiRequest, ApiResponse> live;
+    private final Function<ApiRequest, ApiResponse> priming;
     private final RequestLog log;
     private final EmfMetrics metrics;
 
-    protected MfaFunction(String name, Wiring wiring) {
-        this.name = name;
+    protected MfaFunction(Wiring wiring, Route route) {
+        this.route = route;
         this.wiring = wiring;
+        Route.Paths paths = route.paths(wiring::store);
+        this.live = paths.live();
+        this.priming = paths.priming();
         this.log = new RequestLog(System.out);
         this.metrics = new EmfMetrics(System.out, wiring.configuration().metricsNamespace(), wiring.clock());
         // The hooks run only after init, so never on a half-built handler. The global context holds
@@ -64,18 +69,10 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         Core.getGlobalContext().register(this);
     }
 
-    /** The route's work, from a request whose identity and body are already checked. */
-    protected abstract ApiResponse handle(ApiRequest request);
-
-    /** The request the route is primed with: {@link Priming#userEvent} or {@link Priming#operatorEvent}. */
-    protected abstract APIGatewayV2HTTPEvent primingEvent();
-
-    /**
-     * The route's work on the priming request: its real path, with use cases over
-     * {@link Priming#readOnly} where the path could write. Each route says there what priming
-     * reaches and what it cannot reach without a side effect.
-     */
-    protected abstract ApiResponse handlePriming(ApiRequest request);
+    /** The route key this function serves, as template.yaml declares it (e.g. {@code POST /mfa/verify}). */
+    public final String routeKey() {
+        return route.key();
+    }
 
     /** Lambda's entry point: the payload 2.0 event in, the response out. */
     @Override
@@ -94,8 +91,8 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         long started = System.nanoTime();
         String requestId = requestId(event, context);
         ApiResponse response = respond(event, requestId, this::handleUnlessReserved, log);
-        log.request(name, requestId, response.statusCode(), response.errorCode(), (System.nanoTime() - started) / 1_000_000);
-        metrics.publish(name, response.errorCode() == null ? "ok" : response.errorCode(), response.metrics());
+        log.request(route.name(), requestId, response.statusCode(), response.errorCode(), (System.nanoTime() - started) / 1_000_000);
+        metrics.publish(route.name(), response.errorCode() == null ? "ok" : response.errorCode(), response.metrics());
         return response.toEvent();
     }
 
@@ -104,7 +101,7 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         if (Priming.isReserved(request.userId())) {
             throw new UnauthorizedException("reserved subject");
         }
-        return handle(request);
+        return live.apply(request);
     }
 
     /** SnapStart, before the snapshot: {@link #prime()}. */
@@ -142,27 +139,25 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
      * @return the priming answer
      */
     final ApiResponse prime() {
-        ApiResponse answer = respond(primingEvent(), Priming.REQUEST_ID, this::handlePriming, UNLOGGED);
+        ApiResponse answer = respond(route.primingEvent(), Priming.REQUEST_ID, request -> {
+            route.warmUpForPriming();
+            return priming.apply(request);
+        }, UNLOGGED);
         try {
             HttpApiPayload.write(answer.toEvent(), OutputStream.nullOutputStream()); // the answer's way out too
         } catch (IOException impossible) {
             throw new java.io.UncheckedIOException(impossible);
         }
         if (answer.statusCode() >= 500) {
-            log.primingIncomplete(name, answer.errorCode());
+            log.primingIncomplete(route.name(), answer.errorCode());
         }
         return answer;
     }
 
-    /** For the code-checking routes' priming: {@link Priming#checkTotp}. */
-    final void primeTotpCheck() {
-        Priming.checkTotp(wiring);
-    }
-
-    private ApiResponse respond(APIGatewayV2HTTPEvent event, String requestId, Function<ApiRequest, ApiResponse> route,
+    private ApiResponse respond(APIGatewayV2HTTPEvent event, String requestId, Function<ApiRequest, ApiResponse> path,
                                 RequestLog faults) {
         try {
-            return route.apply(ApiRequest.from(event));
+            return path.apply(ApiRequest.from(event));
         } catch (UnauthorizedException unauthorized) {
             return ApiResponse.unauthorized();
         } catch (ForbiddenException forbidden) {
@@ -172,7 +167,7 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         } catch (MfaRejection rejection) {
             return rejected(rejection).withMetrics(metricsOf(rejection));
         } catch (DependencyUnavailableException outage) {
-            faults.fault(name, requestId, outage.getMessage());
+            faults.fault(route.name(), requestId, outage.getMessage());
             ApiResponse unavailable = ApiResponse.error(503, "service_unavailable",
                     "The service is temporarily unavailable. Nothing was changed; please try again shortly.",
                     OUTAGE_RETRY_AFTER);
@@ -182,10 +177,10 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
                 case STORE -> MfaMetric.DYNAMODB_UNAVAILABLE;
             })).orElse(unavailable);
         } catch (SecretIntegrityException tampered) {
-            faults.fault(name, requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
+            faults.fault(route.name(), requestId, "stored ciphertext failed its KMS integrity check (encryption context)");
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");
         } catch (RuntimeException bug) {
-            faults.fault(name, requestId, bug.getClass().getName());
+            faults.fault(route.name(), requestId, bug.getClass().getName());
             return ApiResponse.error(500, "internal_error", "Something went wrong on our side.");
         }
     }

@@ -1,11 +1,8 @@
 package io.serverlessmfa.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.RecoverAccess;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
-import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.functions.config.Wiring;
-import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
 import io.serverlessmfa.functions.metrics.MfaMetric;
@@ -17,50 +14,32 @@ import java.util.List;
  */
 public final class RecoverHandler extends MfaFunction {
 
-    private final RecoverAccess recover;
-    /** The same, over a store that drops writes: for SnapStart priming only. */
-    private final RecoverAccess primingRecover;
-    private final RecoveryCodeIssuer recoveryCodes;
-
     public RecoverHandler() {
         this(Wiring.fromEnvironment(System.getenv()));
     }
 
     public RecoverHandler(Wiring wiring) {
-        super("recover", wiring);
-        this.recoveryCodes = wiring.recoveryCodes();
-        EnrollmentStore store = wiring.store();
-        this.recover = new RecoverAccess(store, recoveryCodes, wiring.policy(), wiring.clock());
-        this.primingRecover = new RecoverAccess(Priming.readOnly(store), recoveryCodes, wiring.policy(),
-                wiring.clock());
-    }
-
-    @Override
-    protected ApiResponse handle(ApiRequest request) {
-        return recovered(recover, request);
-    }
-
-    @Override
-    protected APIGatewayV2HTTPEvent primingEvent() {
-        return Priming.userEvent("POST /mfa/recover", Priming.recoveryCodeBody());
+        super(wiring, route(wiring));
     }
 
     /**
-     * The priming user has no MFA: the body, the read, then 409 mfa_not_enabled. Primed apart,
-     * being pure: one recovery code issued and dropped (the generator and the salted SHA-256 the
-     * check also uses). Not primed: the write (see {@link Priming}).
+     * Primed on the priming user, who has no MFA: the body, the read, then 409 mfa_not_enabled;
+     * apart, being pure, one recovery code issued and dropped (the generator and the salted SHA-256
+     * the check also uses). Not primed: the write (see {@link Priming}).
      */
-    @Override
-    protected ApiResponse handlePriming(ApiRequest request) {
-        Priming.issueRecoveryCode(recoveryCodes);
-        return recovered(primingRecover, request);
-    }
-
-    private static ApiResponse recovered(RecoverAccess recover, ApiRequest request) {
-        String replacement = recover.recover(request.origin(), request.userId(), request.recoveryCode("recoveryCode")).formatted();
-        return ApiResponse.json(200, JsonObject.create()
-                .field("status", "ENABLED")
-                .field("recoveryCodes", List.of(replacement))
-                .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.RECOVERY_CODE_USED);
+    private static Route route(Wiring wiring) {
+        RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();
+        return Route.writing("recover", "POST /mfa/recover",
+                store -> new RecoverAccess(store, recoveryCodes, wiring.policy(), wiring.clock()),
+                (recover, request) -> {
+                    String replacement = recover.recover(request.origin(), request.userId(),
+                            request.recoveryCode("recoveryCode")).formatted();
+                    return ApiResponse.json(200, JsonObject.create()
+                            .field("status", "ENABLED")
+                            .field("recoveryCodes", List.of(replacement))
+                            .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.RECOVERY_CODE_USED);
+                })
+                .primedWithBody(Priming.recoveryCodeBody())
+                .primedAlso(() -> Priming.issueRecoveryCode(recoveryCodes));
     }
 }

@@ -1,10 +1,8 @@
 package io.serverlessmfa.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.RemoveMfa;
 import io.serverlessmfa.core.enrollment.SecondFactorProof;
-import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
@@ -22,61 +20,44 @@ import java.util.Optional;
  */
 public final class RemoveHandler extends MfaFunction {
 
-    private final RemoveMfa remove;
-    /** The same, over a store that drops writes: for SnapStart priming only. */
-    private final RemoveMfa primingRemove;
-    private final int digits;
-
     public RemoveHandler() {
         this(Wiring.fromEnvironment(System.getenv()));
     }
 
     public RemoveHandler(Wiring wiring) {
-        super("remove", wiring);
-        SecretDecryptor cipher = wiring.cipher();
-        EnrollmentStore store = wiring.store();
-        this.remove = removeMfa(wiring, store, cipher);
-        this.primingRemove = removeMfa(wiring, Priming.readOnly(store), cipher);
-        this.digits = wiring.policy().totp().digits();
-    }
-
-    private static RemoveMfa removeMfa(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher) {
-        return new RemoveMfa(store, cipher, wiring.verifier(), wiring.recoveryCodes(), wiring.policy(), wiring.clock());
-    }
-
-    @Override
-    protected ApiResponse handle(ApiRequest request) {
-        return removed(remove, request);
-    }
-
-    @Override
-    protected APIGatewayV2HTTPEvent primingEvent() {
-        return Priming.userEvent("POST /mfa/remove", Priming.codeBody(digits));
+        super(wiring, route(wiring));
     }
 
     /**
-     * The priming user has no MFA: the body, the read, then 409 mfa_not_enabled. Primed apart,
-     * being pure: a TOTP check on a throwaway key. Not primed: KMS Decrypt and the delete (see
-     * {@link Priming}).
+     * Primed on the priming user, who has no MFA: the body, the read, then 409 mfa_not_enabled;
+     * apart, being pure, a TOTP check on a throwaway key. Not primed: KMS Decrypt and the delete
+     * (see {@link Priming}).
      */
-    @Override
-    protected ApiResponse handlePriming(ApiRequest request) {
-        primeTotpCheck();
-        return removed(primingRemove, request);
+    private static Route route(Wiring wiring) {
+        SecretDecryptor cipher = wiring.cipher();
+        int digits = wiring.policy().totp().digits();
+        return Route.writing("remove", "POST /mfa/remove",
+                store -> new RemoveMfa(store, cipher, wiring.verifier(), wiring.recoveryCodes(), wiring.policy(),
+                        wiring.clock()),
+                (remove, request) -> {
+                    ApiResponse removed = ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
+                    // Cancelling a pending setup needs no proof and turns nothing off: not a removal for ops.
+                    return remove.remove(request.origin(), request.userId(), proof(request, digits)) == EnrollmentStatus.ENABLED
+                            ? removed.withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.MFA_REMOVED)
+                            : removed;
+                })
+                .primedWithBody(Priming.codeBody(digits))
+                .primedAlso(() -> Priming.checkTotp(wiring));
     }
 
-    private ApiResponse removed(RemoveMfa remove, ApiRequest request) {
+    /** A code or a recovery code, never both; neither is for the core to refuse (a pending setup needs none). */
+    private static Optional<SecondFactorProof> proof(ApiRequest request, int digits) {
         Optional<TotpCode> code = request.optionalTotpCode("code", digits);
         Optional<RecoveryCode> recoveryCode = request.optionalRecoveryCode("recoveryCode");
         if (code.isPresent() && recoveryCode.isPresent()) {
             throw new InvalidRequestException("send either code or recoveryCode, not both");
         }
-        Optional<SecondFactorProof> proof = code.<SecondFactorProof>map(SecondFactorProof.Totp::new)
+        return code.<SecondFactorProof>map(SecondFactorProof.Totp::new)
                 .or(() -> recoveryCode.map(SecondFactorProof.Recovery::new));
-        ApiResponse removed = ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
-        // Cancelling a pending setup needs no proof and turns nothing off: not a removal for ops.
-        return remove.remove(request.origin(), request.userId(), proof) == EnrollmentStatus.ENABLED
-                ? removed.withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.MFA_REMOVED)
-                : removed;
     }
 }

@@ -1,9 +1,7 @@
 package io.serverlessmfa.functions.handler;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.SetupStarted;
 import io.serverlessmfa.core.enrollment.StartSetup;
-import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.port.SecretEncryptor;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
@@ -23,66 +21,43 @@ public final class SetupHandler extends MfaFunction {
     /** Pixels per QR module: about 350 px square for a typical Key URI. */
     static final int QR_PIXELS_PER_MODULE = 6;
 
-    private final StartSetup setup;
-    /** The same, over a store that drops the write: for SnapStart priming only. */
-    private final StartSetup primingSetup;
-
     public SetupHandler() {
         this(Wiring.fromEnvironment(System.getenv()));
     }
 
     public SetupHandler(Wiring wiring) {
-        super("setup", wiring);
-        SecretEncryptor cipher = wiring.cipher();
-        TotpSecretGenerator secrets = new TotpSecretGenerator(wiring.random());
-        EnrollmentStore store = wiring.store();
-        this.setup = startSetup(wiring, store, cipher, secrets);
-        this.primingSetup = startSetup(wiring, Priming.readOnly(store), cipher, secrets);
-    }
-
-    private static StartSetup startSetup(Wiring wiring, EnrollmentStore store, SecretEncryptor cipher,
-                                         TotpSecretGenerator secrets) {
-        return new StartSetup(store, cipher, secrets, new QrCodeRenderer(QR_PIXELS_PER_MODULE), wiring.policy(),
-                wiring.clock());
-    }
-
-    @Override
-    protected ApiResponse handle(ApiRequest request) {
-        return started(setup, request);
-    }
-
-    @Override
-    protected APIGatewayV2HTTPEvent primingEvent() {
-        return Priming.userEvent("POST /mfa/setup", null);
+        super(wiring, route(wiring));
     }
 
     /**
-     * Everything but the write, up to the 201 and its JSON: a secret from the shared SecureRandom
-     * (reseeded after every restore), the Key URI, the QR code and its PNG, sealing it (a KMS
-     * GenerateDataKey, forgotten again after the restore: Wiring.afterRestore; KMS keeps nothing
-     * and CloudTrail records the call), and a read of the priming user in place of the write
-     * (Priming.readOnly). That secret is no enrollment's: never stored nor shown; StartSetup wipes
-     * its bytes, and its text in the dropped answer is garbage in the snapshot, a key to nothing.
+     * Primed: everything but the write, up to the 201 and its JSON: a secret from the shared
+     * SecureRandom (reseeded after every restore), the Key URI, the QR code and its PNG, sealing it
+     * (a KMS GenerateDataKey, forgotten again after the restore: Wiring.afterRestore; KMS keeps
+     * nothing and CloudTrail records the call), and a read of the priming user in place of the
+     * write (Priming.readOnly). That secret is no enrollment's: never stored nor shown; StartSetup
+     * wipes its bytes, and its text in the dropped answer is garbage in the snapshot, a key to
+     * nothing.
      *
      * <p>Not primed: the write (TransactWriteItems), which would start a pending setup, audit it
      * and count it. A write made to fail its condition would leave the table as it is, but it is
      * still a write that DynamoDB bills and reports, so priming leaves it out.
      */
-    @Override
-    protected ApiResponse handlePriming(ApiRequest request) {
-        return started(primingSetup, request);
-    }
-
-    private static ApiResponse started(StartSetup setup, ApiRequest request) {
-        String accountName = accountName(request);
-        SetupStarted started = setup.start(request.origin(), request.userId(), accountName);
-        return ApiResponse.json(201, JsonObject.create()
-                .field("status", "PENDING")
-                .field("secret", started.secret())
-                .field("otpauthUri", started.otpauthUri())
-                .field("qrCode", started.qrCode())
-                .field("expiresAt", ApiResponse.timestamp(started.expiresAt()))
-                .build()).withMetrics(MfaMetric.SETUP_STARTED);
+    private static Route route(Wiring wiring) {
+        SecretEncryptor cipher = wiring.cipher();
+        TotpSecretGenerator secrets = new TotpSecretGenerator(wiring.random());
+        QrCodeRenderer qrCodes = new QrCodeRenderer(QR_PIXELS_PER_MODULE);
+        return Route.writing("setup", "POST /mfa/setup",
+                store -> new StartSetup(store, cipher, secrets, qrCodes, wiring.policy(), wiring.clock()),
+                (setup, request) -> {
+                    SetupStarted started = setup.start(request.origin(), request.userId(), accountName(request));
+                    return ApiResponse.json(201, JsonObject.create()
+                            .field("status", "PENDING")
+                            .field("secret", started.secret())
+                            .field("otpauthUri", started.otpauthUri())
+                            .field("qrCode", started.qrCode())
+                            .field("expiresAt", ApiResponse.timestamp(started.expiresAt()))
+                            .build()).withMetrics(MfaMetric.SETUP_STARTED);
+                });
     }
 
     private static String accountName(ApiRequest request) {

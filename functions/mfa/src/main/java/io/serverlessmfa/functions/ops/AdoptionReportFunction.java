@@ -2,9 +2,9 @@ package io.serverlessmfa.functions.ops;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.serverlessmfa.core.adoption.AdoptionStatistics;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.metrics.EmfMetrics;
-import io.serverlessmfa.functions.store.AdoptionCounters;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  */
 public final class AdoptionReportFunction implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
-    private final AdoptionCounters counters;
+    private final AdoptionStatistics statistics;
     private final EmfMetrics metrics;
     private final Clock clock;
     private final OptionalLong totalUsers;
@@ -33,7 +33,7 @@ public final class AdoptionReportFunction implements RequestHandler<Map<String, 
     }
 
     public AdoptionReportFunction(Wiring wiring) {
-        this.counters = wiring.adoptionCounters();
+        this.statistics = wiring.adoptionStatistics();
         this.metrics = new EmfMetrics(System.out, wiring.configuration().metricsNamespace(), wiring.clock());
         this.clock = wiring.clock();
         this.totalUsers = wiring.configuration().totalUsers();
@@ -42,8 +42,8 @@ public final class AdoptionReportFunction implements RequestHandler<Map<String, 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
         Instant now = clock.instant();
-        AdoptionCounters.Counts counts = counters.read(now);
-        counters.writeSnapshot(LocalDate.ofInstant(now, ZoneOffset.UTC), counts);
+        AdoptionStatistics.Counts counts = statistics.counts(now);
+        statistics.recordSnapshot(LocalDate.ofInstant(now, ZoneOffset.UTC), counts);
         List<EmfMetrics.Value> values = new ArrayList<>(List.of(
                 new EmfMetrics.Value("EnabledUsers", counts.enabled(), "Count"),
                 new EmfMetrics.Value("PendingUsers", counts.pending(), "Count")));

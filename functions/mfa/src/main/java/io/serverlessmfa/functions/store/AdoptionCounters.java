@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.adoption.AdoptionChange;
+import io.serverlessmfa.core.adoption.AdoptionStatistics;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *       removals and admin resets per UTC day, kept {@value #DAILY_RETENTION_DAYS} days.</li>
  * </ul>
  */
-public final class AdoptionCounters {
+public final class AdoptionCounters implements AdoptionStatistics {
 
     public static final int SHARDS = 8;
     static final String COUNT = "count";
@@ -48,18 +49,6 @@ public final class AdoptionCounters {
     private static final String EXPIRES = "EXPIRES#";
     private static final String DAY = "DAY#";
     private static final String SNAPSHOTS = "STATS#SNAPSHOT";
-
-    /** Users by status at one instant. */
-    public record Counts(long enabled, long pending) {
-    }
-
-    /** One UTC day's changes. */
-    public record Daily(LocalDate date, long setupsStarted, long enablements, long removals, long adminResets) {
-    }
-
-    /** The counts as the scheduled report saw them on one day (the adoption curve). */
-    public record Snapshot(LocalDate date, long enabled, long pending) {
-    }
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -91,8 +80,9 @@ public final class AdoptionCounters {
         return updates;
     }
 
-    /** The counts at {@code now}: one BatchGetItem and one Query per shard, strongly consistent. */
-    public Counts read(Instant now) {
+    /** One BatchGetItem and one Query per shard, strongly consistent. */
+    @Override
+    public Counts counts(Instant now) {
         try {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (int shard = 0; shard < SHARDS; shard++) {
@@ -121,7 +111,8 @@ public final class AdoptionCounters {
         }
     }
 
-    /** The daily changes from {@code from} to {@code to} (UTC days, both included), oldest first, zeros included. */
+    /** One Query per shard. */
+    @Override
     public List<Daily> daily(LocalDate from, LocalDate to) {
         Map<LocalDate, long[]> days = new TreeMap<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
@@ -147,8 +138,9 @@ public final class AdoptionCounters {
         return result;
     }
 
-    /** Records the day's counts (the last report of a day wins), kept {@value #DAILY_RETENTION_DAYS} days. */
-    public void writeSnapshot(LocalDate day, Counts counts) {
+    /** Kept {@value #DAILY_RETENTION_DAYS} days. */
+    @Override
+    public void recordSnapshot(LocalDate day, Counts counts) {
         Map<String, AttributeValue> item = new HashMap<>(key(SNAPSHOTS, DAY + day));
         item.put("enabled", AttributeValue.fromN(Long.toString(counts.enabled())));
         item.put("pending", AttributeValue.fromN(Long.toString(counts.pending())));
@@ -161,7 +153,7 @@ public final class AdoptionCounters {
         }
     }
 
-    /** The recorded days from {@code from} to {@code to}, oldest first (days without a report are absent). */
+    @Override
     public List<Snapshot> snapshots(LocalDate from, LocalDate to) {
         List<Snapshot> snapshots = new ArrayList<>();
         try {

@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.store;
 
+import io.serverlessmfa.core.adoption.AdoptionStatistics.Counts;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.time.Instant;
@@ -18,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class AdoptionReconciliation {
 
     /** The counters' view and the table's. */
-    public record Result(Instant at, AdoptionCounters.Counts counted, AdoptionCounters.Counts actual, long itemsScanned) {
+    public record Result(Instant at, Counts counted, Counts actual, long itemsScanned) {
 
         public boolean matches() {
             return counted.equals(actual);
@@ -36,7 +37,7 @@ public final class AdoptionReconciliation {
     }
 
     public Result reconcile(Instant now) {
-        AdoptionCounters.Counts counted = counters.read(now);
+        Counts counted = counters.counts(now);
         long enabled = 0;
         long pending = 0;
         long scanned = 0;
@@ -61,6 +62,6 @@ public final class AdoptionReconciliation {
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("DynamoDB Scan for reconciliation", failure);
         }
-        return new Result(now, counted, new AdoptionCounters.Counts(enabled, pending), scanned);
+        return new Result(now, counted, new Counts(enabled, pending), scanned);
     }
 }

@@ -1,5 +1,8 @@
 package io.serverlessmfa.functions.store;
 
+import io.serverlessmfa.core.audit.AuditTrail;
+import io.serverlessmfa.core.audit.InvalidCursorException;
+import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.functions.aws.AwsFailures;
@@ -28,19 +31,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * Query away, newest first, and go with a TTL after the retention time. The items are written by
  * {@link DynamoDbEnrollmentStore} in the transaction of the state change they record.
  */
-public final class DynamoDbAuditTrail {
+public final class DynamoDbAuditTrail implements AuditTrail {
 
     static final String EVENT_PREFIX = "EVENT#";
     private static final Pattern SORT_KEY = Pattern.compile("EVENT#\\d{13}#[0-9a-f]{16}");
-
-    /** An event as stored and shown. */
-    public record StoredEvent(SecurityEventType type, Instant at, String sourceIp, String userAgent,
-                              Optional<String> actor) {
-    }
-
-    /** A page of events, newest first, and the cursor of the next page if there is one. */
-    public record Page(List<StoredEvent> events, Optional<String> next) {
-    }
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -70,12 +64,8 @@ public final class DynamoDbAuditTrail {
                 .expressionAttributeNames(Map.of("#pk", DynamoDbEnrollmentStore.PARTITION_KEY)).build()).build();
     }
 
-    /**
-     * Up to {@code limit} of the user's events, newest first, after {@code cursor} (the
-     * {@link Page#next()} of the previous page).
-     *
-     * @throws IllegalArgumentException if the cursor is not one this method gave out
-     */
+    /** One strongly consistent Query of the user's partition, descending by sort key. */
+    @Override
     public Page recent(String userId, int limit, Optional<String> cursor) {
         Optional<String> after = cursor.map(DynamoDbAuditTrail::decodeCursor);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
@@ -97,11 +87,12 @@ public final class DynamoDbAuditTrail {
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("DynamoDB Query of the audit trail", failure);
         }
-        List<StoredEvent> events = new ArrayList<>();
+        List<SecurityEvent> events = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
-            events.add(new StoredEvent(SecurityEventType.valueOf(item.get("type").s()),
+            // The origin was cleaned before it was stored; cleaning it again changes nothing.
+            events.add(new SecurityEvent(SecurityEventType.valueOf(item.get("type").s()),
                     Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
-                    item.get("sourceIp").s(), item.get("userAgent").s(),
+                    new RequestOrigin(item.get("sourceIp").s(), item.get("userAgent").s()),
                     Optional.ofNullable(item.get("actor")).map(AttributeValue::s)));
         }
         Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
@@ -119,10 +110,10 @@ public final class DynamoDbAuditTrail {
         try {
             sortKey = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException notBase64) {
-            throw new IllegalArgumentException("not a cursor of this list");
+            throw new InvalidCursorException("not a cursor of this list");
         }
         if (!SORT_KEY.matcher(sortKey).matches()) {
-            throw new IllegalArgumentException("not a cursor of this list");
+            throw new InvalidCursorException("not a cursor of this list");
         }
         return sortKey;
     }

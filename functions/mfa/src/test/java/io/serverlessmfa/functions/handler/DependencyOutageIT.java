@@ -2,16 +2,19 @@ package io.serverlessmfa.functions.handler;
 
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertError;
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.metrics.EmfMetrics;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
 import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.PrintedMetrics;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,6 +117,19 @@ class DependencyOutageIT {
         fixtures.assertStatus(user, "ENABLED");
         assertError(400, "invalid_code", api.removeWithCode(user, fixtures.wrongCode(enabled.secret())));
         assertSuccess(200, api.removeWithCode(user, api.codeFor(enabled.secret())));
+    }
+
+    @Test
+    void anOutageIsCountedUnderTheDependencyThatFailedSoEachHasItsOwnAlarm() {
+        MfaFixtures.Enabled enabled = fixtures.enabled(user);
+
+        PrintedMetrics.Counted printed = PrintedMetrics.whileRunning(EmfMetrics.DEFAULT_NAMESPACE, () -> {
+            assertOutage(withDynamoDbDown().status(user));
+            assertOutage(withKmsDown().verify(user, api.codeFor(enabled.secret())));
+        });
+
+        assertEquals(Map.of("DynamoDbUnavailable status/service_unavailable", 1,
+                "KmsUnavailable verify/service_unavailable", 1), printed.counts());
     }
 
     private static void assertOutage(ApiResult result) {

@@ -3,24 +3,18 @@ package io.serverlessmfa.functions.handler;
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertError;
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
 import io.serverlessmfa.functions.testing.MutableClock;
+import io.serverlessmfa.functions.testing.PrintedMetrics;
 import io.serverlessmfa.functions.testing.TestUser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * The EMF metrics of a whole user journey, read back from what the handlers write to standard
@@ -34,11 +28,8 @@ class MetricsIT {
         AwsEmulator emulator = AwsEmulator.get();
         MutableClock clock = MutableClock.atStepStart();
         TestUser user = TestUser.random();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            // Built after the redirection: each handler takes System.out when it is constructed.
+        PrintedMetrics.Counted printed = PrintedMetrics.whileRunning("Test/Mfa", () -> {
+            // Built inside: each handler takes System.out when it is constructed.
             MfaApi api = MfaApi.over(emulator, clock, Map.of(MfaConfiguration.METRICS_NAMESPACE, "Test/Mfa"));
             MfaFixtures fixtures = new MfaFixtures(api, clock);
 
@@ -59,33 +50,9 @@ class MetricsIT {
             assertSuccess(201, api.setup(user));
             assertSuccess(200, api.call("POST /mfa/remove", user, "{}"));
             assertSuccess(200, api.status(user));
-        } finally {
-            System.setOut(originalOut);
-        }
-
-        Map<String, Integer> counted = new TreeMap<>();
-        int documents = 0;
-        for (String line : captured.toString(StandardCharsets.UTF_8).lines().toList()) {
-            if (!line.startsWith("{\"_aws\"")) {
-                continue;
-            }
-            documents++;
-            Map<String, JsonNode> document = JsonNode.parser().parse(line).asObject();
-            Map<String, JsonNode> directive = document.get("_aws").asObject().get("CloudWatchMetrics").asArray().get(0)
-                    .asObject();
-            assertEquals("Test/Mfa", directive.get("Namespace").asString(), "the configured namespace");
-            for (JsonNode dimensionSet : directive.get("Dimensions").asArray()) {
-                for (JsonNode dimension : dimensionSet.asArray()) {
-                    assertTrue(Set.of("function", "outcome").contains(dimension.asString()), line);
-                }
-            }
-            String where = document.get("function").asString() + "/" + document.get("outcome").asString();
-            for (JsonNode metric : directive.get("Metrics").asArray()) {
-                String name = metric.asObject().get("Name").asString();
-                assertEquals("1", document.get(name).asNumber(), line);
-                counted.merge(name + " " + where, 1, Integer::sum);
-            }
-        }
+        });
+        Map<String, Integer> counted = printed.counts();
+        int documents = printed.documents();
 
         Map<String, Integer> expected = new TreeMap<>(Map.ofEntries(
                 Map.entry("SetupStarted setup/ok", 2),

@@ -100,20 +100,15 @@ class SnapStartIT {
         assertEquals(first.recoveryCodes(), second.recoveryCodes());
     }
 
-    /** Every route's handler over one wiring, by route key, in the order of the contract. */
+    /** Every route's handler over one wiring, by the route key it serves, in the order of the contract. */
     private static Map<String, MfaFunction> handlers(Wiring wiring) {
         Map<String, MfaFunction> handlers = new LinkedHashMap<>();
-        handlers.put("GET /mfa", new StatusHandler(wiring));
-        handlers.put("POST /mfa/setup", new SetupHandler(wiring));
-        handlers.put("POST /mfa/confirm", new ConfirmHandler(wiring));
-        handlers.put("POST /mfa/verify", new VerifyHandler(wiring));
-        handlers.put("POST /mfa/recover", new RecoverHandler(wiring));
-        handlers.put("POST /mfa/recovery-codes", new RecoveryCodesHandler(wiring));
-        handlers.put("POST /mfa/remove", new RemoveHandler(wiring));
-        handlers.put("GET /mfa/events", new EventsHandler(wiring));
-        handlers.put("GET /admin/mfa/stats", new AdminStatsHandler(wiring));
-        handlers.put("GET /admin/mfa/users/{userId}", new AdminUserHandler(wiring));
-        handlers.put("POST /admin/mfa/users/{userId}/reset", new AdminResetHandler(wiring));
+        for (MfaFunction handler : List.of(new StatusHandler(wiring), new SetupHandler(wiring), new ConfirmHandler(wiring),
+                new VerifyHandler(wiring), new RecoverHandler(wiring), new RecoveryCodesHandler(wiring),
+                new RemoveHandler(wiring), new EventsHandler(wiring), new AdminStatsHandler(wiring),
+                new AdminUserHandler(wiring), new AdminResetHandler(wiring))) {
+            handlers.put(handler.routeKey(), handler);
+        }
         return handlers;
     }
 
