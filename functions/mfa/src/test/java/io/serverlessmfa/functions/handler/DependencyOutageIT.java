@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
@@ -140,23 +142,23 @@ class DependencyOutageIT {
     }
 
     private MfaApi withDynamoDbDown() {
-        AwsEmulator emulator = AwsEmulator.get();
-        DynamoDbClient dynamoDb = DynamoDbClient.builder().region(Region.of(AwsEmulator.REGION))
-                .endpointOverride(unreachable).credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
-        return new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())), clock,
-                new SecureRandom(), dynamoDb, emulator.kms()));
+        return handlersOver(unreachable(DynamoDbClient.builder()), AwsEmulator.get().kms());
     }
 
     private MfaApi withKmsDown() {
-        AwsEmulator emulator = AwsEmulator.get();
-        KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION))
-                .endpointOverride(unreachable).credentialsProvider(credentials())
+        return handlersOver(AwsEmulator.get().dynamoDb(), unreachable(KmsClient.builder()));
+    }
+
+    private MfaApi handlersOver(DynamoDbClient dynamoDb, KmsClient kms) {
+        return new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(AwsEmulator.get().environment(Map.of())), clock,
+                new SecureRandom(), dynamoDb, kms));
+    }
+
+    /** A client of the closed port, without retries. */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C unreachable(B builder) {
+        return builder.region(Region.of(AwsEmulator.REGION)).endpointOverride(unreachable).credentialsProvider(credentials())
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
-        return new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())), clock,
-                new SecureRandom(), emulator.dynamoDb(), kms));
     }
 
     private static StaticCredentialsProvider credentials() {

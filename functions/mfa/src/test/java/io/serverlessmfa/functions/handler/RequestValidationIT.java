@@ -208,7 +208,7 @@ class RequestValidationIT extends RouteTest {
     @EnumSource(Route.class)
     void malformedJsonIsAnInvalidRequest(Route route) {
         String body = validBody(route, user);
-        for (String malformed : List.of(
+        assertEachIsAnInvalidRequest(route, body, jsonBodies(route, List.of(
                 "{",
                 body.substring(0, body.length() - 1),
                 "{\"code\":\"123456\",}",
@@ -217,36 +217,28 @@ class RequestValidationIT extends RouteTest {
                 "{\"code\":\"123456\" x}",
                 "{\"code\":123456\"}",
                 "{\"code\":\"123456}",
-                "{code:\"123456\"}")) {
-            assertError(400, "invalid_request", api.call(route.key, user, malformed));
-        }
-        assertValidBodyStillWorks(route, body);
+                "{code:\"123456\"}")));
     }
 
     @ParameterizedTest
     @EnumSource(Route.class)
     void trailingContentAfterTheObjectIsAnInvalidRequest(Route route) {
         String body = validBody(route, user);
-        for (String trailing : List.of(
+        assertEachIsAnInvalidRequest(route, body, jsonBodies(route, List.of(
                 "{\"code\":\"123456\"} x",
                 body + " x",
                 body + " 42",
                 body + body,
                 body + "}",
-                body + " [")) {
-            assertError(400, "invalid_request", api.call(route.key, user, trailing));
-        }
-        assertValidBodyStillWorks(route, body);
+                body + " [")));
     }
 
     @ParameterizedTest
     @EnumSource(Route.class)
     void aBodyThatIsNotAJsonObjectIsAnInvalidRequest(Route route) {
         String body = validBody(route, user);
-        for (String notAnObject : List.of("[]", "[" + body + "]", "null", "\"" + "x" + "\"", "123456", "true")) {
-            assertError(400, "invalid_request", api.call(route.key, user, notAnObject));
-        }
-        assertValidBodyStillWorks(route, body);
+        assertEachIsAnInvalidRequest(route, body,
+                jsonBodies(route, List.of("[]", "[" + body + "]", "null", "\"" + "x" + "\"", "123456", "true")));
     }
 
     @ParameterizedTest
@@ -270,11 +262,8 @@ class RequestValidationIT extends RouteTest {
         byte[] latin1 = "{\"code\":\"123456\",\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
         byte[] invalid = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
 
-        for (byte[] bytes : List.of(latin1, invalid)) {
-            assertError(400, "invalid_request", api.invoke(route.key,
-                    MfaApi.event(route.key, user.claims(), Base64.getEncoder().encodeToString(bytes), "application/json", true)));
-        }
-        assertValidBodyStillWorks(route, body);
+        assertEachIsAnInvalidRequest(route, body, base64Bodies(route, List.of(
+                Base64.getEncoder().encodeToString(latin1), Base64.getEncoder().encodeToString(invalid))));
     }
 
     @ParameterizedTest
@@ -282,11 +271,7 @@ class RequestValidationIT extends RouteTest {
     void invalidBase64IsAnInvalidRequest(Route route) {
         String body = validBody(route, user);
 
-        for (String notBase64 : List.of("not base64!!", body, "%%%%")) {
-            assertError(400, "invalid_request", api.invoke(route.key,
-                    MfaApi.event(route.key, user.claims(), notBase64, "application/json", true)));
-        }
-        assertValidBodyStillWorks(route, body);
+        assertEachIsAnInvalidRequest(route, body, base64Bodies(route, List.of("not base64!!", body, "%%%%")));
     }
 
     @ParameterizedTest
@@ -337,6 +322,24 @@ class RequestValidationIT extends RouteTest {
 
     private String codeBody(String secret) {
         return "{\"code\":\"" + api.codeFor(secret) + "\"}";
+    }
+
+    /** Each event is refused as {@code 400 invalid_request}, and the refusals changed nothing. */
+    private void assertEachIsAnInvalidRequest(Route route, String validBody, List<APIGatewayV2HTTPEvent> events) {
+        for (APIGatewayV2HTTPEvent event : events) {
+            assertError(400, "invalid_request", api.invoke(route.key, event));
+        }
+        assertValidBodyStillWorks(route, validBody);
+    }
+
+    /** The user's requests on {@code route} with these bodies as they are (Content-Type: application/json). */
+    private List<APIGatewayV2HTTPEvent> jsonBodies(Route route, List<String> bodies) {
+        return bodies.stream().map(body -> MfaApi.event(route.key, user.claims(), body, "application/json", false)).toList();
+    }
+
+    /** The user's requests on {@code route} with these bodies, marked as Base64 (isBase64Encoded). */
+    private List<APIGatewayV2HTTPEvent> base64Bodies(Route route, List<String> bodies) {
+        return bodies.stream().map(body -> MfaApi.event(route.key, user.claims(), body, "application/json", true)).toList();
     }
 
     /** The refusal changed nothing: the same valid request still succeeds. */
