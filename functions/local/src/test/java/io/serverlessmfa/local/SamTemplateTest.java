@@ -30,7 +30,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 /** template.yaml and the code agree: what `sam deploy` ships is what the code and the contract say. */
 class SamTemplateTest {
 
-    /** Every route of the API contract (../shared/design/api-contract.md), and the audit trail's. */
+    /** Every route of the API (docs/api.md), and the audit trail's. */
     private static final Set<String> CONTRACT_ROUTES = Set.of("GET /mfa", "POST /mfa/setup", "POST /mfa/confirm",
             "POST /mfa/verify", "POST /mfa/recover", "POST /mfa/recovery-codes", "POST /mfa/remove", "GET /mfa/events",
             "GET /admin/mfa/stats", "GET /admin/mfa/users/{userId}", "POST /admin/mfa/users/{userId}/reset");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
- * Assertions in the words of the API contract (shared/design/api-contract.md): status, the
+ * Assertions in the words of the API reference (docs/api.md): status, the
  * {@code error} code, {@code Cache-Control: no-store}, {@code Retry-After}, and the error body's
  * shape. Every failure message carries the whole response.
  */
