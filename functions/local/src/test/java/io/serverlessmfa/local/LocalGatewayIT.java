@@ -131,7 +131,7 @@ class LocalGatewayIT {
         HttpResponse<String> page = send("GET", "/", null, null);
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
-        assertTrue(page.body().contains("app.js"));
+        assertTrue(page.body().contains("<script type=\"module\" src=\"js/main.js\"></script>"));
         assertEquals(404, send("GET", "/../pom.xml", null, null).statusCode());
     }
 }
