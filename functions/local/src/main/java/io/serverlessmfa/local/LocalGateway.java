@@ -52,6 +52,10 @@ public final class LocalGateway {
 
     /** API Gateway's request payload limit is 10 MB; locally 1 MiB is plenty and bounds memory. */
     static final int MAX_REQUEST_BYTES = 1 << 20;
+    /**
+     * The portal's files by extension. Browsers refuse a module script (portal/js/) served with
+     * another type than JavaScript.
+     */
     private static final Map<String, String> STATIC_TYPES = Map.of(
             ".html", "text/html; charset=utf-8", ".css", "text/css; charset=utf-8",
             ".js", "text/javascript; charset=utf-8", ".png", "image/png", ".svg", "image/svg+xml");
@@ -166,6 +170,11 @@ public final class LocalGateway {
         }
     }
 
+    /**
+     * A file below portal/, subfolders included. {@code path} is the raw path, never decoded, so an
+     * encoded {@code ..} or {@code /} names no file here; a {@code ..} or a path that resolves
+     * outside portal/ (an absolute one) is refused.
+     */
     private int serveStatic(HttpExchange exchange, String path) throws IOException {
         String name = path.equals("/") ? "index.html" : path.substring(1);
         Path file = portal.resolve(name).normalize();

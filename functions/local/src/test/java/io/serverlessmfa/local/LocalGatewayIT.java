@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -131,7 +132,31 @@ class LocalGatewayIT {
         HttpResponse<String> page = send("GET", "/", null, null);
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
-        assertTrue(page.body().contains("app.js"));
-        assertEquals(404, send("GET", "/../pom.xml", null, null).statusCode());
+        assertTrue(page.body().contains("<script type=\"module\" src=\"js/main.js\"></script>"));
+    }
+
+    @Test
+    void thePortalsModulesAreServedAsJavaScriptFromTheirFolder() throws Exception {
+        // A browser refuses a module script served with any other type.
+        for (String module : new String[] {"/js/main.js", "/js/api.js"}) {
+            HttpResponse<String> script = send("GET", module, null, null);
+            assertEquals(200, script.statusCode(), module);
+            assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElseThrow(), module);
+            assertEquals(Files.readString(RepositoryFiles.root().resolve("portal" + module)), script.body(), module);
+        }
+        assertEquals(404, send("GET", "/js/", null, null).statusCode(), "a folder is not a file");
+        assertEquals(404, send("GET", "/js/missing.js", null, null).statusCode());
+    }
+
+    @Test
+    void noPathLeavesThePortalFolder() throws Exception {
+        // pom.xml is one folder above portal/, /etc/passwd anywhere: neither may come back.
+        for (String path : new String[] {"/../pom.xml", "/js/../../pom.xml", "/js/..%2F..%2Fpom.xml",
+                "/%2e%2e/pom.xml", "/js/%2E%2E/%2E%2E/pom.xml", "/..%2fpom.xml", "/..%5cpom.xml", "//etc/passwd",
+                "/%2Fetc%2Fpasswd", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd"}) {
+            HttpResponse<String> response = send("GET", path, null, null);
+            assertEquals(404, response.statusCode(), path);
+            assertEquals("{\"message\":\"Not Found\"}", response.body(), path);
+        }
     }
 }

@@ -1,0 +1,262 @@
+// The helpdesk, for operators (the mfa-admin group): the figures and the adoption charts (GET
+// /admin/mfa/stats), a user looked up by ID (GET /admin/mfa/users/{userId}) and that user's MFA
+// reset in two steps (POST /admin/mfa/users/{userId}/reset).
+
+import { ApiError, MSG, TOKEN_KEY, api, messageFor, ownUserId } from './api.js';
+import { refreshActivity } from './activity.js';
+import { adoptionSeries, clearCharts, dailyOf, redrawOnResize, renderCharts } from './charts.js';
+import { el, onSubmit, setText, withBusy } from './dom.js';
+import { eventItem } from './events.js';
+import { formatCount, formatDate, formatTime, formatWhen, parseDay, shortDay } from './format.js';
+import { sessionExpired } from './signin.js';
+import { refreshStatus } from './status.js';
+
+const NOTHING_TO_RESET = 'This user has no MFA to reset.';
+
+let stats = null;         // last GET /admin/mfa/stats body
+let statsSeq = 0;         // drops answers of older requests for the figures
+let lookupSeq = 0;        // drops answers of older lookups
+let lookedUpUser = null;  // the user ID the lookup result shows
+
+function operatorShown() {
+  return !el.operatorCard.hidden && !el.operatorBody.hidden;
+}
+
+/** The server said 403: this account is no operator (whatever its token seemed to say). */
+function showNotOperator() {
+  el.operatorBody.hidden = true;
+  setText(el.operatorError, MSG.notOperator);
+}
+
+export function resetOperator() {
+  stats = null;
+  statsSeq += 1;
+  lookupSeq += 1;
+  lookedUpUser = null;
+  el.operatorCard.hidden = true;
+  el.operatorBody.hidden = false;
+  [el.operatorError, el.statsError, el.statsAt, el.statsNote, el.lookupError,
+    el.resetResult, el.resetError].forEach((node) => setText(node, ''));
+  [el.statEnabled, el.statPending, el.statAdoption].forEach((node) => setText(node, '–'));
+  clearCharts();
+  el.statsTableBody.textContent = '';
+  el.lookupUser.value = '';
+  el.lookupResult.hidden = true;
+  el.lookupEvents.textContent = '';
+  closeReset();
+}
+
+/** An expired session or a non-operator ends any operator request the same way; true when it did. */
+function operatorRequestEnded(err) {
+  if (err instanceof ApiError && err.kind === 'unauthorized') {
+    sessionExpired();
+    return true;
+  }
+  if (err instanceof ApiError && err.status === 403) {
+    showNotOperator();
+    return true;
+  }
+  return false;
+}
+
+export async function loadStats() {
+  if (el.operatorCard.hidden || !sessionStorage.getItem(TOKEN_KEY)) return;
+  const seq = ++statsSeq;
+  try {
+    const data = await api('GET', '/admin/mfa/stats');
+    if (seq !== statsSeq) return;
+    setText(el.statsError, '');
+    stats = data;
+    renderStats(data);
+  } catch (err) {
+    if (seq !== statsSeq) return;
+    if (operatorRequestEnded(err)) return;
+    setText(el.statsError, `Could not load the figures. ${messageFor(err)}`);
+  }
+}
+
+function renderStats(data) {
+  setText(el.statsAt, data.at ? `Figures as of ${formatWhen(data.at).replace(/^Today/, 'today')}.` : '');
+  setText(el.statEnabled, formatCount(data.enabledUsers));
+  setText(el.statPending, formatCount(data.pendingUsers));
+  const percent = Number(data.adoptionPercent);
+  const hasTotal = data.totalUsers !== undefined && data.totalUsers !== null && Number.isFinite(Number(data.totalUsers));
+  if (hasTotal && Number.isFinite(percent)) {
+    setText(el.statAdoption, `${percent.toFixed(1)}%`);
+    setText(el.statsNote, `${formatCount(data.enabledUsers)} of ${formatCount(data.totalUsers)} users have MFA on.`);
+  } else {
+    setText(el.statAdoption, '—');
+    setText(el.statsNote, 'Adoption needs the total number of users, which is not configured here.');
+  }
+  renderCharts(data);
+  renderStatsTable(data);
+}
+
+function renderStatsTable(data) {
+  const series = new Map(adoptionSeries(data).points.map((p) => [p.date, p.value]));
+  const daily = dailyOf(data);
+  const days = [...new Set([...daily.map((d) => d.date), ...series.keys()])]
+    .sort((a, b) => parseDay(b).n - parseDay(a).n);
+  const byDay = new Map(daily.map((d) => [d.date, d]));
+  el.statsTableBody.textContent = '';
+  days.forEach((day) => {
+    const d = byDay.get(day) || {};
+    const row = document.createElement('tr');
+    const head = document.createElement('th');
+    head.scope = 'row';
+    head.textContent = shortDay(day);
+    row.appendChild(head);
+    [series.has(day) ? series.get(day) : null, d.enablements, d.removals, d.adminResets, d.setupsStarted]
+      .forEach((value) => {
+        const cell = document.createElement('td');
+        cell.textContent = formatCount(value);
+        row.appendChild(cell);
+      });
+    el.statsTableBody.appendChild(row);
+  });
+}
+
+// User lookup and reset
+
+const STATUS_WORDS = { NONE: 'Off', PENDING: 'Setup in progress', ENABLED: 'On' };
+
+async function lookupUser(userId, options = {}) {
+  const seq = ++lookupSeq;
+  if (!options.keepMessages) {
+    [el.lookupError, el.resetResult, el.resetError].forEach((node) => setText(node, ''));
+  }
+  if (userId !== lookedUpUser) {
+    el.lookupResult.hidden = true;
+    closeReset();
+  }
+  try {
+    const data = await api('GET', `/admin/mfa/users/${encodeURIComponent(userId)}`);
+    if (seq !== lookupSeq) return;
+    renderLookup(data, userId);
+    if (options.focus) el.lookupResult.focus({ preventScroll: true });
+  } catch (err) {
+    if (seq !== lookupSeq) return;
+    if (operatorRequestEnded(err)) return;
+    setText(el.lookupError, `Could not look up ${userId}. ${messageFor(err)}`);
+  }
+}
+
+function renderLookup(data, requested) {
+  const userId = typeof data.userId === 'string' && data.userId ? data.userId : requested;
+  lookedUpUser = userId;
+  setText(el.lookupTitle, userId);
+  const status = typeof data.status === 'string' ? data.status : '';
+  el.lookupStatus.dataset.status = status;
+  if (status === 'ENABLED') {
+    setText(el.lookupStatus, `On since ${formatDate(data.enabledAt)}`);
+  } else if (status === 'PENDING') {
+    setText(el.lookupStatus, `Setup in progress (expires at ${formatTime(data.expiresAt)})`);
+  } else {
+    setText(el.lookupStatus, STATUS_WORDS[status] || 'Unknown');
+  }
+  el.lookupStatus.title = status;
+  setText(el.lookupLock, data.lockedUntil ? `Locked until ${formatWhen(data.lockedUntil)}` : 'Not locked');
+  el.lookupLock.classList.toggle('locked', Boolean(data.lockedUntil));
+  setText(el.lookupFailed, formatCount(data.failedAttempts));
+  setText(el.lookupRecovery, status === 'ENABLED' ? formatCount(data.recoveryCodesRemaining) : '–');
+  el.lookupEvents.textContent = '';
+  const events = Array.isArray(data.events) ? data.events.filter((e) => e && typeof e === 'object') : [];
+  events.forEach((event) => {
+    const operator = typeof event.operator === 'string' ? event.operator : '';
+    el.lookupEvents.appendChild(eventItem(event, 'lookup-event', operator));
+  });
+  el.lookupEventsEmpty.hidden = events.length > 0;
+  setText(el.resetTarget, userId);
+  el.resetSection.hidden = !(status === 'ENABLED' || status === 'PENDING');
+  if (el.resetSection.hidden) closeReset();
+  el.lookupResult.hidden = false;
+}
+
+async function submitLookup() {
+  const userId = el.lookupUser.value.trim();
+  if (!userId) {
+    setText(el.lookupError, 'Enter a user ID.');
+    el.lookupUser.focus();
+    return;
+  }
+  if (userId.length > 128) {
+    setText(el.lookupError, 'A user ID has at most 128 characters.');
+    el.lookupUser.focus();
+    return;
+  }
+  await lookupUser(userId, { focus: true });
+}
+
+function openReset() {
+  setText(el.resetResult, '');
+  setText(el.resetError, '');
+  el.resetConfirmArea.hidden = false;
+  el.resetUser.setAttribute('aria-expanded', 'true');
+  el.resetCancel.focus(); // the safe choice has the focus; "Yes, reset" takes a deliberate move
+}
+
+function closeReset() {
+  el.resetConfirmArea.hidden = true;
+  el.resetUser.setAttribute('aria-expanded', 'false');
+}
+
+async function resetMfa() {
+  const userId = lookedUpUser;
+  if (!userId) return;
+  setText(el.resetResult, '');
+  setText(el.resetError, '');
+  try {
+    const data = await api('POST', `/admin/mfa/users/${encodeURIComponent(userId)}/reset`);
+    closeReset();
+    setText(el.resetResult, data.removed === 'PENDING'
+      ? `Done: the setup ${userId} had started is cancelled. MFA is off for them.`
+      : `Done: MFA is off for ${userId}. Their authenticator app and recovery codes no longer work; they set up MFA again at their next sign-in.`);
+    el.lookupResult.focus({ preventScroll: true });
+    const own = userId === ownUserId();
+    await Promise.all([lookupUser(userId, { keepMessages: true }), loadStats()]);
+    if (own) {
+      refreshStatus({ keepMessages: true });
+      refreshActivity();
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.kind === 'unauthorized') {
+      sessionExpired();
+      return;
+    }
+    closeReset();
+    if (err instanceof ApiError && err.status === 403) {
+      showNotOperator();
+      return;
+    }
+    if (err instanceof ApiError && (err.status === 409 || err.code === 'mfa_not_enabled')) {
+      setText(el.resetError, NOTHING_TO_RESET);
+      await lookupUser(userId, { keepMessages: true });
+      return;
+    }
+    setText(el.resetError, `The reset did not happen. ${messageFor(err)}`);
+    el.resetUser.focus();
+  }
+}
+
+/** After the signed-in user's own MFA changed: the figures, and the user shown if it is them. */
+export function refreshOperatorView() {
+  if (operatorShown()) {
+    loadStats();
+    if (lookedUpUser && lookedUpUser === ownUserId()) lookupUser(lookedUpUser, { keepMessages: true });
+  }
+}
+
+export function wireHelpdesk() {
+  onSubmit(el.lookupForm, el.lookup, submitLookup);
+  el.refreshStats.addEventListener('click', () => withBusy(el.refreshStats, loadStats));
+  el.resetUser.addEventListener('click', () => {
+    if (el.resetConfirmArea.hidden) openReset();
+    else closeReset();
+  });
+  el.resetCancel.addEventListener('click', () => {
+    closeReset();
+    el.resetUser.focus();
+  });
+  el.resetConfirm.addEventListener('click', () => withBusy(el.resetConfirm, resetMfa));
+  redrawOnResize(() => (stats && operatorShown() ? stats : null));
+}
