@@ -1,6 +1,6 @@
 /*
  * MFA portal page: plain ES2020 modules (no build step), no framework, no external resources.
- * Talks to the API on the same origin (docs: shared/design/api-contract.md).
+ * Talks to the API on the same origin (its reference: docs/api.md).
  *
  * Rules kept here: codes, secrets and tokens are never written to the console; every code input
  * is cleared as soon as it is submitted; the TOTP secret and recovery codes live only in memory
