@@ -35,7 +35,7 @@ public final class AdminResetHandler extends MfaFunction {
     }
 
     private static ResetMfa resetMfa(Wiring wiring, EnrollmentStore store) {
-        return new ResetMfa(store, wiring.policy(), wiring.clock());
+        return new ResetMfa(wiring.attempts(store));
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class ConfirmHandler extends MfaFunction {
 
     private static ConfirmSetup confirmSetup(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher,
                                              RecoveryCodeIssuer recoveryCodes) {
-        return new ConfirmSetup(store, cipher, wiring.verifier(), recoveryCodes, wiring.policy(), wiring.clock());
+        return new ConfirmSetup(wiring.codeCheck(store, cipher), recoveryCodes);
     }
 
     @Override

@@ -30,9 +30,8 @@ public final class RecoverHandler extends MfaFunction {
         super("recover", wiring);
         this.recoveryCodes = wiring.recoveryCodes();
         EnrollmentStore store = wiring.store();
-        this.recover = new RecoverAccess(store, recoveryCodes, wiring.policy(), wiring.clock());
-        this.primingRecover = new RecoverAccess(Priming.readOnly(store), recoveryCodes, wiring.policy(),
-                wiring.clock());
+        this.recover = new RecoverAccess(wiring.attempts(store), recoveryCodes);
+        this.primingRecover = new RecoverAccess(wiring.attempts(Priming.readOnly(store)), recoveryCodes);
     }
 
     @Override

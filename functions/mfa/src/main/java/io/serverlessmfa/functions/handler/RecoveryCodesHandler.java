@@ -36,7 +36,7 @@ public final class RecoveryCodesHandler extends MfaFunction {
 
     private static RegenerateRecoveryCodes regenerate(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher,
                                                       RecoveryCodeIssuer recoveryCodes) {
-        return new RegenerateRecoveryCodes(store, cipher, wiring.verifier(), recoveryCodes, wiring.policy(), wiring.clock());
+        return new RegenerateRecoveryCodes(wiring.codeCheck(store, cipher), recoveryCodes);
     }
 
     @Override

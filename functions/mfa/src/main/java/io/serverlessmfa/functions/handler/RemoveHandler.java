@@ -41,7 +41,7 @@ public final class RemoveHandler extends MfaFunction {
     }
 
     private static RemoveMfa removeMfa(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher) {
-        return new RemoveMfa(store, cipher, wiring.verifier(), wiring.recoveryCodes(), wiring.policy(), wiring.clock());
+        return new RemoveMfa(wiring.codeCheck(store, cipher), wiring.recoveryCodes());
     }
 
     @Override

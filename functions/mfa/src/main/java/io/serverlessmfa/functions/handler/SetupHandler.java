@@ -42,8 +42,7 @@ public final class SetupHandler extends MfaFunction {
 
     private static StartSetup startSetup(Wiring wiring, EnrollmentStore store, SecretEncryptor cipher,
                                          TotpSecretGenerator secrets) {
-        return new StartSetup(store, cipher, secrets, new QrCodeRenderer(QR_PIXELS_PER_MODULE), wiring.policy(),
-                wiring.clock());
+        return new StartSetup(wiring.attempts(store), cipher, secrets, new QrCodeRenderer(QR_PIXELS_PER_MODULE));
     }
 
     @Override

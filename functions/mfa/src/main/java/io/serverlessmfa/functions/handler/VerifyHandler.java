@@ -32,7 +32,7 @@ public final class VerifyHandler extends MfaFunction {
     }
 
     private static VerifyCode verifyCode(Wiring wiring, EnrollmentStore store, SecretDecryptor cipher) {
-        return new VerifyCode(store, cipher, wiring.verifier(), wiring.policy(), wiring.clock());
+        return new VerifyCode(wiring.codeCheck(store, cipher));
     }
 
     @Override
