@@ -60,7 +60,7 @@ public class Ours {
     private StartSetup startSetup;
     private ConfirmSetup confirmSetup;
     private VerifyCode verifyCode;
-    private Enrollment pending;
+    private Enrollment.Pending pending;
     private Enrollment enabled;
     private TotpCode code;
 
@@ -86,7 +86,7 @@ public class Ours {
         EncryptedSecret encrypted = cipher.encrypt(Fixtures.USER_ID, secret);
         code = generator.generate(SecretKeys.forTotp(secret, policy.totp().algorithm()), Fixtures.NOW);
         long step = generator.timeStep(Fixtures.NOW);
-        pending = Enrollment.pending(Fixtures.USER_ID, encrypted, Fixtures.NOW.plus(policy.pendingLifetime()));
+        pending = Enrollment.Pending.started(Fixtures.USER_ID, encrypted, Fixtures.NOW.plus(policy.pendingLifetime()));
         // Enabled an hour ago, last sign-in two steps ago.
         enabled = pending.confirmed(Fixtures.NOW.minusSeconds(3600), step - 2,
                 recoveryCodes.issue(policy.recoveryCodeCount()).hashes());

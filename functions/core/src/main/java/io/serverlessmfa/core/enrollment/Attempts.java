@@ -65,7 +65,7 @@ public final class Attempts {
 
     /** Every attempt while a lock runs is refused, even a correct one (contract: lockout). */
     void rejectIfLocked(Enrollment enrollment, Instant now) {
-        enrollment.activeLockUntil(now).ifPresent(until -> {
+        enrollment.lockout().activeUntil(now).ifPresent(until -> {
             throw new MfaRejection(MfaRejection.Reason.TOO_MANY_ATTEMPTS, Duration.between(now, until));
         });
     }
@@ -74,14 +74,12 @@ public final class Attempts {
      * The user's enrollment, which must be enabled (a pending or expired setup is not enough) and
      * not locked.
      */
-    Enrollment enabledAndUnlocked(String userId, Instant now) {
-        Enrollment enrollment = store.find(userId)
-                .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-        if (enrollment.effectiveStatus(now) != EnrollmentStatus.ENABLED) {
+    Enrollment.Enabled enabledAndUnlocked(String userId, Instant now) {
+        if (!(EffectiveEnrollment.of(store.find(userId), now) instanceof Enrollment.Enabled enabled)) {
             throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
         }
-        rejectIfLocked(enrollment, now);
-        return enrollment;
+        rejectIfLocked(enabled, now);
+        return enabled;
     }
 
     /**
@@ -90,7 +88,7 @@ public final class Attempts {
      */
     RuntimeException fail(RequestOrigin origin, Enrollment enrollment, Instant now, MfaRejection.Reason reason) {
         Enrollment failed = enrollment.withFailure(now, policy.lockout());
-        boolean lockStarted = failed.activeLockUntil(now).isPresent();
+        boolean lockStarted = failed.lockout().activeUntil(now).isPresent();
         // The lock is audited (the user and the helpdesk see it); single failures are not.
         store.replace(enrollment, failed, lockStarted
                 ? Optional.of(SecurityEvent.of(SecurityEventType.LOCKED_OUT, now, origin)) : Optional.empty());

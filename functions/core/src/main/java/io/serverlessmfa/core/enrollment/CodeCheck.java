@@ -45,10 +45,10 @@ public final class CodeCheck {
      * the last accepted one (RFC 6238 §5.2; NIST SP 800-63B §5.1.4.2: accept a code once).
      */
     private OptionalLong acceptedStep(Enrollment enrollment, TotpCode code, Instant now) {
-        byte[] secret = decryptor.decrypt(enrollment.userId(), enrollment.secret());
+        byte[] secret = decryptor.decrypt(enrollment.userId(), enrollment.authenticator().secret());
         try {
             return verifier.verify(SecretKeys.forTotp(secret, attempts.policy().totp().algorithm()), code, now,
-                    enrollment.lastAcceptedStep());
+                    enrollment.authenticator().replayFloor());
         } finally {
             // The plaintext lives only for this check: wiped, not left for the garbage collector.
             Arrays.fill(secret, (byte) 0);

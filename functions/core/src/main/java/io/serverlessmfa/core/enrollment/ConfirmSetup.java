@@ -29,17 +29,17 @@ public final class ConfirmSetup {
     public List<RecoveryCode> confirm(RequestOrigin origin, String userId, TotpCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = attempts.now();
-            Enrollment enrollment = attempts.store().find(userId)
-                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP));
-            switch (enrollment.effectiveStatus(now)) {
-                case NONE -> throw new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP);
-                case ENABLED -> throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
-                case PENDING -> { }
+            EffectiveEnrollment seen = EffectiveEnrollment.of(attempts.store().find(userId), now);
+            if (seen instanceof Enrollment.Enabled) {
+                throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
             }
-            attempts.rejectIfLocked(enrollment, now);
-            long step = codes.acceptOrFail(origin, enrollment, code, now);
+            if (!(seen instanceof Enrollment.Pending pending)) {
+                throw new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP);
+            }
+            attempts.rejectIfLocked(pending, now);
+            long step = codes.acceptOrFail(origin, pending, code, now);
             RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(attempts.policy().recoveryCodeCount());
-            attempts.store().replace(enrollment, enrollment.confirmed(now, step, issued.hashes()),
+            attempts.store().replace(pending, pending.confirmed(now, step, issued.hashes()),
                     Optional.of(SecurityEvent.of(SecurityEventType.MFA_ENABLED, now, origin)));
             return issued.codes();
         });

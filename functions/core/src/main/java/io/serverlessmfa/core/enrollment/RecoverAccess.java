@@ -3,11 +3,8 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -32,15 +29,14 @@ public final class RecoverAccess {
     public RecoveryCode recover(RequestOrigin origin, String userId, RecoveryCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = attempts.now();
-            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
+            Enrollment.Enabled enrollment = attempts.enabledAndUnlocked(userId, now);
             OptionalInt match = recoveryCodes.hasher().findMatch(code, enrollment.recoveryCodes());
             if (match.isEmpty()) {
                 throw attempts.fail(origin, enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
             }
             RecoveryCodeIssuer.Issued replacement = recoveryCodes.issue(1);
-            List<HashedRecoveryCode> remaining = new ArrayList<>(enrollment.recoveryCodes());
-            remaining.set(match.getAsInt(), replacement.hashes().get(0));
-            attempts.store().replace(enrollment, enrollment.withRecoveryCodes(enrollment.lastAcceptedStep(), remaining),
+            attempts.store().replace(enrollment,
+                    enrollment.withRecoveryCodeReplaced(match.getAsInt(), replacement.hashes().get(0)),
                     Optional.of(SecurityEvent.of(SecurityEventType.RECOVERY_CODE_USED, now, origin)));
             return replacement.codes().get(0);
         });

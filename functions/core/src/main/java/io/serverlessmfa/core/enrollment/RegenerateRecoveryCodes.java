@@ -29,7 +29,7 @@ public final class RegenerateRecoveryCodes {
     public List<RecoveryCode> regenerate(RequestOrigin origin, String userId, TotpCode code) {
         return attempts.retryingOnConflict(() -> {
             Instant now = attempts.now();
-            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
+            Enrollment.Enabled enrollment = attempts.enabledAndUnlocked(userId, now);
             long step = codes.acceptOrFail(origin, enrollment, code, now);
             RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(attempts.policy().recoveryCodeCount());
             attempts.store().replace(enrollment, enrollment.withRecoveryCodes(step, issued.hashes()),

@@ -31,18 +31,16 @@ public final class RemoveMfa {
     public EnrollmentStatus remove(RequestOrigin origin, String userId, Optional<SecondFactorProof> proof) {
         return attempts.retryingOnConflict(() -> {
             Instant now = attempts.now();
-            Enrollment enrollment = attempts.store().find(userId)
-                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-            switch (enrollment.effectiveStatus(now)) {
-                case NONE -> throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
-                case PENDING -> {
-                    // Cancelling would delete the lock with the record, and a new setup would then
-                    // start unlocked: a lock outlives a cancelled setup as it outlives a restarted one.
-                    attempts.rejectIfLocked(enrollment, now);
-                    attempts.store().delete(enrollment, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, now, origin));
-                    return EnrollmentStatus.PENDING;
-                }
-                case ENABLED -> { }
+            EffectiveEnrollment seen = EffectiveEnrollment.of(attempts.store().find(userId), now);
+            if (seen instanceof Enrollment.Pending pending) {
+                // Cancelling would delete the lock with the record, and a new setup would then
+                // start unlocked: a lock outlives a cancelled setup as it outlives a restarted one.
+                attempts.rejectIfLocked(pending, now);
+                attempts.store().delete(pending, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, now, origin));
+                return EnrollmentStatus.PENDING;
+            }
+            if (!(seen instanceof Enrollment.Enabled enrollment)) {
+                throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
             }
             SecondFactorProof offered = proof.orElseThrow(() -> new MfaRejection(MfaRejection.Reason.PROOF_REQUIRED));
             attempts.rejectIfLocked(enrollment, now);

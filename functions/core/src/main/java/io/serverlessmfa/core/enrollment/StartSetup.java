@@ -84,11 +84,12 @@ public final class StartSetup {
     /** Starts setup over {@code current}, the enrollment as stored (empty: none), unless MFA is on. */
     private Instant saveOver(Optional<Enrollment> current, RequestOrigin origin, String userId, EncryptedSecret encrypted) {
         Instant now = attempts.now();
-        if (current.isPresent() && current.get().effectiveStatus(now) == EnrollmentStatus.ENABLED) {
+        // Enabled MFA never expires; a pending setup, expired or not, is replaced.
+        if (current.isPresent() && current.get() instanceof Enrollment.Enabled) {
             throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
         }
         Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(attempts.policy().pendingLifetime());
-        attempts.store().savePending(current, Enrollment.pending(userId, encrypted, expires),
+        attempts.store().savePending(current, Enrollment.Pending.started(userId, encrypted, expires),
                 SecurityEvent.of(SecurityEventType.SETUP_STARTED, now, origin));
         return expires;
     }

@@ -24,7 +24,7 @@ public final class VerifyCode {
     public void verify(RequestOrigin origin, String userId, TotpCode code) {
         attempts.retryingOnConflict(() -> {
             Instant now = attempts.now();
-            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
+            Enrollment.Enabled enrollment = attempts.enabledAndUnlocked(userId, now);
             long step = codes.acceptOrFail(origin, enrollment, code, now);
             // Signing in is not a change of the user's security settings: no audit event.
             attempts.store().replace(enrollment, enrollment.withAcceptedStep(step), Optional.empty());

@@ -178,6 +178,24 @@ final class Fixture {
         return store.find(userId).orElseThrow(() -> new AssertionError("no enrollment stored for " + userId));
     }
 
+    /** The stored enrollment, which must be enabled. */
+    Enrollment.Enabled storedEnabled(String userId) {
+        Enrollment stored = stored(userId);
+        if (!(stored instanceof Enrollment.Enabled enabled)) {
+            throw new AssertionError("not enabled: " + stored);
+        }
+        return enabled;
+    }
+
+    /** The stored enrollment, which must be a pending setup. */
+    Enrollment.Pending storedPending(String userId) {
+        Enrollment stored = stored(userId);
+        if (!(stored instanceof Enrollment.Pending pending)) {
+            throw new AssertionError("not pending: " + stored);
+        }
+        return pending;
+    }
+
     Optional<Enrollment> maybeStored(String userId) {
         return store.find(userId);
     }

@@ -2,6 +2,7 @@ package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.adoption.AdoptionChange;
 import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.enrollment.Authenticator;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
@@ -10,6 +11,7 @@ import io.serverlessmfa.core.port.DependencyUnavailableException.Dependency;
 import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.Lockout;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.ByteBuffer;
@@ -24,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -106,11 +109,11 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
-        long expiresAt = pending.pendingExpiresAt().getEpochSecond();
+    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+        long expiresAt = pending.expiresAt().getEpochSecond();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":pending", string(EnrollmentStatus.PENDING.name()),
-                ":secret", bytes(pending.secret().ciphertext()),
+                ":secret", bytes(pending.authenticator().secret().ciphertext()),
                 ":expires", number(expiresAt),
                 ":zero", number(0),
                 ":one", number(1)));
@@ -275,38 +278,60 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return Map.of(PARTITION_KEY, string("USER#" + userId), SORT_KEY, string(ENROLLMENT_SORT_KEY));
     }
 
+    /**
+     * The item of {@code enrollment}: the attributes every state has, then each state's own. The
+     * layout is the one stored data already has (a pending setup: its expiry and the TTL; an
+     * enabled one: enabledAt and the recovery hashes, when any).
+     */
     static Map<String, AttributeValue> toItem(Enrollment enrollment) {
         Map<String, AttributeValue> item = new HashMap<>(key(enrollment.userId()));
         item.put(STATUS, string(enrollment.status().name()));
-        item.put(SECRET, bytes(enrollment.secret().ciphertext()));
-        item.put(FAILED_ATTEMPTS, number(enrollment.failedAttempts()));
+        item.put(SECRET, bytes(enrollment.authenticator().secret().ciphertext()));
+        item.put(FAILED_ATTEMPTS, number(enrollment.lockout().failedAttempts()));
         item.put(VERSION, number(enrollment.version()));
-        if (enrollment.pendingExpiresAt() != null) {
-            item.put(PENDING_EXPIRES_AT, number(enrollment.pendingExpiresAt().getEpochSecond()));
-            item.put(TTL, number(enrollment.pendingExpiresAt().getEpochSecond()));
+        if (enrollment instanceof Enrollment.Pending pending) {
+            item.put(PENDING_EXPIRES_AT, number(pending.expiresAt().getEpochSecond()));
+            item.put(TTL, number(pending.expiresAt().getEpochSecond()));
         }
-        if (enrollment.enabledAt() != null) {
-            item.put(ENABLED_AT, number(enrollment.enabledAt().getEpochSecond()));
-        }
-        if (enrollment.lastAcceptedStep() != Enrollment.NO_STEP) {
-            item.put(LAST_ACCEPTED_STEP, number(enrollment.lastAcceptedStep()));
-        }
-        if (enrollment.lockedUntil() != null) {
-            item.put(LOCKED_UNTIL, number(enrollment.lockedUntil().toEpochMilli()));
-        }
-        if (!enrollment.recoveryCodes().isEmpty()) {
-            List<AttributeValue> hashes = new ArrayList<>();
-            for (HashedRecoveryCode code : enrollment.recoveryCodes()) {
-                hashes.add(bytes(concat(code.salt(), code.hash())));
+        if (enrollment instanceof Enrollment.Enabled enabled) {
+            item.put(ENABLED_AT, number(enabled.enabledAt().getEpochSecond()));
+            if (!enabled.recoveryCodes().isEmpty()) {
+                List<AttributeValue> hashes = new ArrayList<>();
+                for (HashedRecoveryCode code : enabled.recoveryCodes()) {
+                    hashes.add(bytes(concat(code.salt(), code.hash())));
+                }
+                item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
             }
-            item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
         }
+        enrollment.authenticator().lastAcceptedStep().ifPresent(step -> item.put(LAST_ACCEPTED_STEP, number(step)));
+        enrollment.lockout().lockEnd().ifPresent(until -> item.put(LOCKED_UNTIL, number(until.toEpochMilli())));
         return item;
     }
 
+    /** The enrollment an item holds; its {@code status} says which state (a tombstone is never passed here). */
     static Enrollment fromItem(String userId, Map<String, AttributeValue> item) {
+        Authenticator authenticator = new Authenticator(new EncryptedSecret(item.get(SECRET).b().asByteArray()),
+                item.containsKey(LAST_ACCEPTED_STEP)
+                        ? OptionalLong.of(Long.parseLong(item.get(LAST_ACCEPTED_STEP).n())) : OptionalLong.empty());
+        // A lock restarts the count, so a stored lock end comes with a count of zero.
+        Lockout lockout = item.containsKey(LOCKED_UNTIL)
+                ? new Lockout.Locked(Instant.ofEpochMilli(Long.parseLong(item.get(LOCKED_UNTIL).n())))
+                : new Lockout.Counting(item.containsKey(FAILED_ATTEMPTS) ? Integer.parseInt(item.get(FAILED_ATTEMPTS).n()) : 0);
+        long version = Long.parseLong(item.get(VERSION).n());
+        switch (EnrollmentStatus.valueOf(item.get(STATUS).s())) {
+            case PENDING:
+                return new Enrollment.Pending(userId, authenticator, epochSeconds(item.get(PENDING_EXPIRES_AT)), lockout,
+                        version);
+            case ENABLED:
+                return new Enrollment.Enabled(userId, authenticator, epochSeconds(item.get(ENABLED_AT)),
+                        recoveryCodes(item.get(RECOVERY_CODES)), lockout, version);
+            default:
+                throw new IllegalStateException("not a stored enrollment status: " + item.get(STATUS).s());
+        }
+    }
+
+    private static List<HashedRecoveryCode> recoveryCodes(AttributeValue codes) {
         List<HashedRecoveryCode> hashes = new ArrayList<>();
-        AttributeValue codes = item.get(RECOVERY_CODES);
         if (codes != null && codes.hasL()) {
             for (AttributeValue value : codes.l()) {
                 byte[] saltAndHash = value.b().asByteArray();
@@ -315,20 +340,11 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
                         Arrays.copyOfRange(saltAndHash, HashedRecoveryCode.SALT_BYTES, saltAndHash.length)));
             }
         }
-        return new Enrollment(userId,
-                EnrollmentStatus.valueOf(item.get(STATUS).s()),
-                new EncryptedSecret(item.get(SECRET).b().asByteArray()),
-                epochSeconds(item.get(PENDING_EXPIRES_AT)),
-                epochSeconds(item.get(ENABLED_AT)),
-                item.containsKey(LAST_ACCEPTED_STEP) ? Long.parseLong(item.get(LAST_ACCEPTED_STEP).n()) : Enrollment.NO_STEP,
-                item.containsKey(FAILED_ATTEMPTS) ? Integer.parseInt(item.get(FAILED_ATTEMPTS).n()) : 0,
-                item.containsKey(LOCKED_UNTIL) ? Instant.ofEpochMilli(Long.parseLong(item.get(LOCKED_UNTIL).n())) : null,
-                hashes,
-                Long.parseLong(item.get(VERSION).n()));
+        return hashes;
     }
 
     private static Instant epochSeconds(AttributeValue value) {
-        return value == null ? null : Instant.ofEpochSecond(Long.parseLong(value.n()));
+        return Instant.ofEpochSecond(Long.parseLong(value.n()));
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
