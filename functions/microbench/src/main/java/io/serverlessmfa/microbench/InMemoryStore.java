@@ -5,6 +5,7 @@ import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.Lockout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,15 +25,15 @@ final class InMemoryStore implements EnrollmentStore {
     }
 
     @Override
-    public void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
+    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
         Enrollment stored = records.get(pending.userId());
         long storedVersion = stored == null ? 0 : stored.version();
         long readVersion = current.map(Enrollment::version).orElse(0L);
         if (storedVersion != readVersion) {
             throw new EnrollmentChangedException("changed since read", Optional.ofNullable(stored));
         }
-        records.put(pending.userId(), new Enrollment(pending.userId(), pending.status(), pending.secret(),
-                pending.pendingExpiresAt(), null, Enrollment.NO_STEP, 0, null, null, storedVersion + 1));
+        records.put(pending.userId(), new Enrollment.Pending(pending.userId(), pending.authenticator(),
+                pending.expiresAt(), Lockout.clear(), storedVersion + 1));
     }
 
     @Override

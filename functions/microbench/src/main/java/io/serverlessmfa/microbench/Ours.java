@@ -2,6 +2,8 @@ package io.serverlessmfa.microbench;
 
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.enrollment.ConfirmSetup;
+import io.serverlessmfa.core.enrollment.Attempts;
+import io.serverlessmfa.core.enrollment.CodeCheck;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.enrollment.MfaRejection;
@@ -58,7 +60,7 @@ public class Ours {
     private StartSetup startSetup;
     private ConfirmSetup confirmSetup;
     private VerifyCode verifyCode;
-    private Enrollment pending;
+    private Enrollment.Pending pending;
     private Enrollment enabled;
     private TotpCode code;
 
@@ -73,16 +75,18 @@ public class Ours {
         RecoveryCodeIssuer recoveryCodes = new RecoveryCodeIssuer(new RecoveryCodeGenerator(random),
                 new RecoveryCodeHasher(random));
         store = new InMemoryStore();
-        startSetup = new StartSetup(store, cipher, new TotpSecretGenerator(random),
-                new QrCodeRenderer(Fixtures.OUR_PIXELS_PER_MODULE), policy, clock);
-        confirmSetup = new ConfirmSetup(store, cipher, verifier, recoveryCodes, policy, clock);
-        verifyCode = new VerifyCode(store, cipher, verifier, policy, clock);
+        Attempts attempts = new Attempts(store, policy, clock);
+        CodeCheck codes = new CodeCheck(attempts, cipher, verifier);
+        startSetup = new StartSetup(attempts, cipher, new TotpSecretGenerator(random),
+                new QrCodeRenderer(Fixtures.OUR_PIXELS_PER_MODULE));
+        confirmSetup = new ConfirmSetup(codes, recoveryCodes);
+        verifyCode = new VerifyCode(codes);
 
         byte[] secret = new TotpSecretGenerator(random).generate();
         EncryptedSecret encrypted = cipher.encrypt(Fixtures.USER_ID, secret);
         code = generator.generate(SecretKeys.forTotp(secret, policy.totp().algorithm()), Fixtures.NOW);
         long step = generator.timeStep(Fixtures.NOW);
-        pending = Enrollment.pending(Fixtures.USER_ID, encrypted, Fixtures.NOW.plus(policy.pendingLifetime()));
+        pending = Enrollment.Pending.started(Fixtures.USER_ID, encrypted, Fixtures.NOW.plus(policy.pendingLifetime()));
         // Enabled an hour ago, last sign-in two steps ago.
         enabled = pending.confirmed(Fixtures.NOW.minusSeconds(3600), step - 2,
                 recoveryCodes.issue(policy.recoveryCodeCount()).hashes());

@@ -3,7 +3,6 @@ package io.serverlessmfa.core.adoption;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.enrollment.Enrollment;
-import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -34,13 +33,11 @@ public record AdoptionChange(int enabled, Map<Instant, Integer> pendingByExpiry,
     /** The change from the stored enrollment {@code before} to {@code after} (empty: none or removed). */
     public static AdoptionChange between(Optional<Enrollment> before, Optional<Enrollment> after,
                                          Optional<SecurityEvent> event) {
-        boolean wasEnabled = before.map(e -> e.status() == EnrollmentStatus.ENABLED).orElse(false);
-        boolean isEnabled = after.map(e -> e.status() == EnrollmentStatus.ENABLED).orElse(false);
+        boolean wasEnabled = before.filter(Enrollment.Enabled.class::isInstance).isPresent();
+        boolean isEnabled = after.filter(Enrollment.Enabled.class::isInstance).isPresent();
         Map<Instant, Integer> pending = new TreeMap<>();
-        before.filter(e -> e.status() == EnrollmentStatus.PENDING)
-                .ifPresent(e -> pending.merge(e.pendingExpiresAt(), -1, Integer::sum));
-        after.filter(e -> e.status() == EnrollmentStatus.PENDING)
-                .ifPresent(e -> pending.merge(e.pendingExpiresAt(), 1, Integer::sum));
+        pendingExpiry(before).ifPresent(expiry -> pending.merge(expiry, -1, Integer::sum));
+        pendingExpiry(after).ifPresent(expiry -> pending.merge(expiry, 1, Integer::sum));
         pending.values().removeIf(delta -> delta == 0);
         Optional<SecurityEventType> type = event.map(SecurityEvent::type);
         return new AdoptionChange(
@@ -50,6 +47,10 @@ public record AdoptionChange(int enabled, Map<Instant, Integer> pendingByExpiry,
                 !wasEnabled && isEnabled ? 1 : 0,
                 wasEnabled && !isEnabled ? 1 : 0,
                 type.filter(t -> t == SecurityEventType.ADMIN_RESET).isPresent() ? 1 : 0);
+    }
+
+    private static Optional<Instant> pendingExpiry(Optional<Enrollment> enrollment) {
+        return enrollment.filter(Enrollment.Pending.class::isInstance).map(e -> ((Enrollment.Pending) e).expiresAt());
     }
 
     /** True when no counter changes (most writes: an accepted code, a counted failure). */

@@ -4,23 +4,20 @@ import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
-import io.serverlessmfa.core.port.SecretDecryptor;
-import io.serverlessmfa.core.totp.SecretKeys;
-import io.serverlessmfa.core.totp.TotpCode;
-import io.serverlessmfa.core.totp.TotpVerifier;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * The rules every code-checking use case shares: optimistic retries, the lock, the TOTP check and
- * the counting of failures. Thread-safe.
+ * The rules every use case that writes an enrollment shares: optimistic retries, the lock, "enabled
+ * and unlocked" and the counting of failures. It owns the store, the policy and the clock the use
+ * cases decide with, so each of them is built from one of these instead of repeating the three.
+ * Checking a TOTP code is {@link CodeCheck}'s (recovery never decrypts). Thread-safe.
  */
-final class Attempts {
+public final class Attempts {
 
     /**
      * Writes that lose a conditional check are re-decided on fresh state. Each loss means another
@@ -31,10 +28,25 @@ final class Attempts {
 
     private final EnrollmentStore store;
     private final MfaPolicy policy;
+    private final Clock clock;
 
-    Attempts(EnrollmentStore store, MfaPolicy policy) {
+    public Attempts(EnrollmentStore store, MfaPolicy policy, Clock clock) {
         this.store = store;
         this.policy = policy;
+        this.clock = clock;
+    }
+
+    EnrollmentStore store() {
+        return store;
+    }
+
+    MfaPolicy policy() {
+        return policy;
+    }
+
+    /** The time a decision is made at: read afresh on every retry, since a retry is a new decision. */
+    Instant now() {
+        return clock.instant();
     }
 
     /** Runs {@code decision} until its write is not pre-empted by a concurrent one. */
@@ -53,7 +65,7 @@ final class Attempts {
 
     /** Every attempt while a lock runs is refused, even a correct one (contract: lockout). */
     void rejectIfLocked(Enrollment enrollment, Instant now) {
-        enrollment.activeLockUntil(now).ifPresent(until -> {
+        enrollment.lockout().activeUntil(now).ifPresent(until -> {
             throw new MfaRejection(MfaRejection.Reason.TOO_MANY_ATTEMPTS, Duration.between(now, until));
         });
     }
@@ -62,39 +74,12 @@ final class Attempts {
      * The user's enrollment, which must be enabled (a pending or expired setup is not enough) and
      * not locked.
      */
-    Enrollment enabledAndUnlocked(String userId, Instant now) {
-        Enrollment enrollment = store.find(userId)
-                .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-        if (enrollment.effectiveStatus(now) != EnrollmentStatus.ENABLED) {
+    Enrollment.Enabled enabledAndUnlocked(String userId, Instant now) {
+        if (!(EffectiveEnrollment.of(store.find(userId), now) instanceof Enrollment.Enabled enabled)) {
             throw new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED);
         }
-        rejectIfLocked(enrollment, now);
-        return enrollment;
-    }
-
-    /** The time step the code is accepted for; otherwise the failure is counted and INVALID_CODE thrown. */
-    long acceptOrFail(RequestOrigin origin, Enrollment enrollment, TotpCode code, Instant now, SecretDecryptor decryptor,
-                      TotpVerifier verifier) {
-        OptionalLong step = acceptedStep(enrollment, code, now, decryptor, verifier);
-        if (step.isEmpty()) {
-            throw fail(origin, enrollment, now, MfaRejection.Reason.INVALID_CODE);
-        }
-        return step.getAsLong();
-    }
-
-    /**
-     * Decrypts the secret and checks the code against the window, refusing any step at or before
-     * the last accepted one (RFC 6238 §5.2; NIST SP 800-63B §5.1.4.2: accept a code once).
-     */
-    private OptionalLong acceptedStep(Enrollment enrollment, TotpCode code, Instant now,
-                              SecretDecryptor decryptor, TotpVerifier verifier) {
-        byte[] secret = decryptor.decrypt(enrollment.userId(), enrollment.secret());
-        try {
-            return verifier.verify(SecretKeys.forTotp(secret, policy.totp().algorithm()), code, now,
-                    enrollment.lastAcceptedStep());
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-        }
+        rejectIfLocked(enabled, now);
+        return enabled;
     }
 
     /**
@@ -103,7 +88,7 @@ final class Attempts {
      */
     RuntimeException fail(RequestOrigin origin, Enrollment enrollment, Instant now, MfaRejection.Reason reason) {
         Enrollment failed = enrollment.withFailure(now, policy.lockout());
-        boolean lockStarted = failed.activeLockUntil(now).isPresent();
+        boolean lockStarted = failed.lockout().activeUntil(now).isPresent();
         // The lock is audited (the user and the helpdesk see it); single failures are not.
         store.replace(enrollment, failed, lockStarted
                 ? Optional.of(SecurityEvent.of(SecurityEventType.LOCKED_OUT, now, origin)) : Optional.empty());

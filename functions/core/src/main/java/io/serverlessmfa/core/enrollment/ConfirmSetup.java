@@ -3,11 +3,8 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
-import io.serverlessmfa.core.totp.TotpVerifier;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,40 +15,31 @@ import java.util.Optional;
  */
 public final class ConfirmSetup {
 
-    private final EnrollmentStore store;
-    private final SecretDecryptor decryptor;
-    private final TotpVerifier verifier;
-    private final RecoveryCodeIssuer recoveryCodes;
-    private final MfaPolicy policy;
-    private final Clock clock;
+    private final CodeCheck codes;
     private final Attempts attempts;
+    private final RecoveryCodeIssuer recoveryCodes;
 
-    public ConfirmSetup(EnrollmentStore store, SecretDecryptor decryptor, TotpVerifier verifier,
-                        RecoveryCodeIssuer recoveryCodes, MfaPolicy policy, Clock clock) {
-        this.store = store;
-        this.decryptor = decryptor;
-        this.verifier = verifier;
+    public ConfirmSetup(CodeCheck codes, RecoveryCodeIssuer recoveryCodes) {
+        this.codes = codes;
+        this.attempts = codes.attempts();
         this.recoveryCodes = recoveryCodes;
-        this.policy = policy;
-        this.clock = clock;
-        this.attempts = new Attempts(store, policy);
     }
 
     /** @return the recovery codes, to be shown this once */
     public List<RecoveryCode> confirm(RequestOrigin origin, String userId, TotpCode code) {
         return attempts.retryingOnConflict(() -> {
-            Instant now = clock.instant();
-            Enrollment enrollment = store.find(userId)
-                    .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP));
-            switch (enrollment.effectiveStatus(now)) {
-                case NONE -> throw new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP);
-                case ENABLED -> throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
-                case PENDING -> { }
+            Instant now = attempts.now();
+            EffectiveEnrollment seen = EffectiveEnrollment.of(attempts.store().find(userId), now);
+            if (seen instanceof Enrollment.Enabled) {
+                throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
             }
-            attempts.rejectIfLocked(enrollment, now);
-            long step = attempts.acceptOrFail(origin, enrollment, code, now, decryptor, verifier);
-            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(policy.recoveryCodeCount());
-            store.replace(enrollment, enrollment.confirmed(now, step, issued.hashes()),
+            if (!(seen instanceof Enrollment.Pending pending)) {
+                throw new MfaRejection(MfaRejection.Reason.NO_PENDING_SETUP);
+            }
+            attempts.rejectIfLocked(pending, now);
+            long step = codes.acceptOrFail(origin, pending, code, now);
+            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(attempts.policy().recoveryCodeCount());
+            attempts.store().replace(pending, pending.confirmed(now, step, issued.hashes()),
                     Optional.of(SecurityEvent.of(SecurityEventType.MFA_ENABLED, now, origin)));
             return issued.codes();
         });

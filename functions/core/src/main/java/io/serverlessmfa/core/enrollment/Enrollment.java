@@ -3,104 +3,144 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One user's stored MFA state. Immutable: every transition returns a new value with the version
- * incremented, and the store writes it on condition that the stored version is the one it was
- * computed from (optimistic concurrency: one conditional write per transition).
- *
- * @param userId            the {@code sub} claim
- * @param status            PENDING or ENABLED (NONE is the absence of a record)
- * @param secret            the KMS ciphertext of the TOTP secret
- * @param pendingExpiresAt  when a PENDING setup expires (null when ENABLED)
- * @param enabledAt         when MFA was confirmed (null when PENDING)
- * @param lastAcceptedStep  the last TOTP time step accepted, {@link #NO_STEP} if none: replay
- *                          protection (RFC 6238 §5.2)
- * @param failedAttempts    consecutive failed codes since the last success or lock
- * @param lockedUntil       end of the current lock, or null
- * @param recoveryCodes     salted hashes of the unused recovery codes (empty when PENDING)
- * @param version           incremented by every write
+ * One user's stored MFA state: a pending setup or enabled MFA (NONE is the absence of a record).
+ * Each state is a type of its own, holding only what it has, so a pending setup with recovery
+ * codes or an enabled one without {@code enabledAt} cannot be built. Immutable: every transition
+ * returns the next state with the version incremented, and the store writes it on condition that
+ * the stored version is the one it was computed from (optimistic concurrency: one conditional
+ * write per transition).
  */
-public record Enrollment(String userId, EnrollmentStatus status, EncryptedSecret secret,
-                         Instant pendingExpiresAt, Instant enabledAt, long lastAcceptedStep,
-                         int failedAttempts, Instant lockedUntil,
-                         List<HashedRecoveryCode> recoveryCodes, long version) {
+public sealed interface Enrollment permits Enrollment.Pending, Enrollment.Enabled {
 
-    /** No time step accepted yet. */
-    public static final long NO_STEP = Long.MIN_VALUE;
+    /** The {@code sub} claim. */
+    String userId();
 
-    public Enrollment {
-        Objects.requireNonNull(userId, "userId");
-        Objects.requireNonNull(secret, "secret");
-        if (status == EnrollmentStatus.PENDING && pendingExpiresAt == null) {
-            throw new IllegalArgumentException("a pending enrollment needs an expiry");
-        }
-        if (status == EnrollmentStatus.ENABLED && enabledAt == null) {
-            throw new IllegalArgumentException("an enabled enrollment needs enabledAt");
-        }
-        if (status == EnrollmentStatus.NONE || status == null) {
-            throw new IllegalArgumentException("NONE is the absence of an enrollment, not a stored state");
-        }
-        if (failedAttempts < 0) {
-            throw new IllegalArgumentException("failedAttempts must not be negative");
-        }
-        recoveryCodes = List.copyOf(recoveryCodes == null ? List.of() : recoveryCodes);
-    }
+    /** The TOTP secret and its replay state. */
+    Authenticator authenticator();
 
-    /** A new pending setup (its version is assigned by the store's conditional upsert). */
-    public static Enrollment pending(String userId, EncryptedSecret secret, Instant expiresAt) {
-        return new Enrollment(userId, EnrollmentStatus.PENDING, secret, expiresAt, null, NO_STEP,
-                0, null, List.of(), 1);
-    }
+    /** Failed codes and any lock; both states are throttled alike. */
+    Lockout lockout();
 
-    /** The status a client sees: a pending setup past its expiry is gone. */
-    public EnrollmentStatus effectiveStatus(Instant now) {
-        if (status == EnrollmentStatus.PENDING && !now.isBefore(pendingExpiresAt)) {
-            return EnrollmentStatus.NONE;
-        }
-        return status;
-    }
+    /** Incremented by every write. */
+    long version();
+
+    /** PENDING or ENABLED, as stored (a pending setup past its expiry is still PENDING here). */
+    EnrollmentStatus status();
+
+    /** What a client sees at {@code now}: this state, or no MFA for a pending setup past its expiry. */
+    EffectiveEnrollment at(Instant now);
+
+    /** One more failed code, in the same state (see {@link Lockout#afterFailure}). */
+    Enrollment withFailure(Instant now, LockoutPolicy policy);
 
     /** The end of a lock still running at {@code now}. */
-    public Optional<Instant> activeLockUntil(Instant now) {
-        return lockedUntil != null && now.isBefore(lockedUntil) ? Optional.of(lockedUntil) : Optional.empty();
+    default Optional<Instant> activeLockUntil(Instant now) {
+        return lockout().activeUntil(now);
     }
 
     /**
-     * One more failed code, evaluated only while no lock runs. The failure that reaches the limit
-     * starts the lock and restarts the count, so after the lock the user has the full number of
-     * attempts again.
+     * A secret was issued and awaits its first code.
+     *
+     * @param expiresAt when the setup expires if not confirmed
      */
-    public Enrollment withFailure(Instant now, LockoutPolicy policy) {
-        int failures = failedAttempts + 1;
-        if (failures >= policy.maxFailures()) {
-            return copy(status, pendingExpiresAt, enabledAt, lastAcceptedStep, 0, now.plus(policy.lockDuration()), recoveryCodes);
+    record Pending(String userId, Authenticator authenticator, Instant expiresAt, Lockout lockout, long version)
+            implements Enrollment, EffectiveEnrollment {
+
+        public Pending {
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(authenticator, "authenticator");
+            Objects.requireNonNull(expiresAt, "a pending enrollment needs an expiry");
+            Objects.requireNonNull(lockout, "lockout");
         }
-        return copy(status, pendingExpiresAt, enabledAt, lastAcceptedStep, failures, null, recoveryCodes);
+
+        /** A new pending setup (its version and lockout are settled by the store's conditional upsert). */
+        public static Pending started(String userId, EncryptedSecret secret, Instant expiresAt) {
+            return new Pending(userId, Authenticator.fresh(secret), expiresAt, Lockout.clear(), 1);
+        }
+
+        @Override
+        public EnrollmentStatus status() {
+            return EnrollmentStatus.PENDING;
+        }
+
+        /** Past its expiry a setup is gone for the client, whether or not TTL has deleted it yet. */
+        @Override
+        public EffectiveEnrollment at(Instant now) {
+            return now.isBefore(expiresAt) ? this : new EffectiveEnrollment.None();
+        }
+
+        @Override
+        public Pending withFailure(Instant now, LockoutPolicy policy) {
+            return new Pending(userId, authenticator, expiresAt, lockout.afterFailure(now, policy), version + 1);
+        }
+
+        /** Pending → enabled with the confirming step recorded (it counts as used) and fresh recovery hashes. */
+        public Enabled confirmed(Instant now, long acceptedStep, List<HashedRecoveryCode> hashes) {
+            return new Enabled(userId, authenticator.accepted(acceptedStep), now, hashes, Lockout.clear(), version + 1);
+        }
     }
 
-    /** Pending → enabled with the confirming step recorded (it counts as used) and fresh recovery hashes. */
-    public Enrollment confirmed(Instant now, long acceptedStep, List<HashedRecoveryCode> hashes) {
-        return copy(EnrollmentStatus.ENABLED, null, now, acceptedStep, 0, null, hashes);
-    }
+    /**
+     * MFA is on: codes and recovery codes are checked.
+     *
+     * @param enabledAt     when MFA was confirmed
+     * @param recoveryCodes salted hashes of the unused recovery codes
+     */
+    record Enabled(String userId, Authenticator authenticator, Instant enabledAt,
+                   List<HashedRecoveryCode> recoveryCodes, Lockout lockout, long version)
+            implements Enrollment, EffectiveEnrollment {
 
-    /** A TOTP code was accepted: record its step (replay) and clear the failure count. */
-    public Enrollment withAcceptedStep(long acceptedStep) {
-        return copy(status, pendingExpiresAt, enabledAt, acceptedStep, 0, null, recoveryCodes);
-    }
+        public Enabled {
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(authenticator, "authenticator");
+            Objects.requireNonNull(enabledAt, "an enabled enrollment needs enabledAt");
+            Objects.requireNonNull(lockout, "lockout");
+            recoveryCodes = List.copyOf(recoveryCodes);
+        }
 
-    /** A success that replaces the recovery codes (regeneration, or one consumed and replaced). */
-    public Enrollment withRecoveryCodes(long acceptedStep, List<HashedRecoveryCode> hashes) {
-        return copy(status, pendingExpiresAt, enabledAt, acceptedStep, 0, null, hashes);
-    }
+        @Override
+        public EnrollmentStatus status() {
+            return EnrollmentStatus.ENABLED;
+        }
 
-    private Enrollment copy(EnrollmentStatus newStatus, Instant newPendingExpiresAt, Instant newEnabledAt,
-                            long newLastAcceptedStep, int newFailedAttempts, Instant newLockedUntil,
-                            List<HashedRecoveryCode> newRecoveryCodes) {
-        return new Enrollment(userId, newStatus, secret, newPendingExpiresAt, newEnabledAt, newLastAcceptedStep,
-                newFailedAttempts, newLockedUntil, newRecoveryCodes, version + 1);
+        /** Enabled MFA does not expire. */
+        @Override
+        public EffectiveEnrollment at(Instant now) {
+            return this;
+        }
+
+        @Override
+        public Enabled withFailure(Instant now, LockoutPolicy policy) {
+            return new Enabled(userId, authenticator, enabledAt, recoveryCodes, lockout.afterFailure(now, policy),
+                    version + 1);
+        }
+
+        /** A TOTP code was accepted: record its step (replay) and clear the failure count. */
+        public Enabled withAcceptedStep(long acceptedStep) {
+            return new Enabled(userId, authenticator.accepted(acceptedStep), enabledAt, recoveryCodes, Lockout.clear(),
+                    version + 1);
+        }
+
+        /** A TOTP code was accepted and every recovery code replaced (regeneration). */
+        public Enabled withRecoveryCodes(long acceptedStep, List<HashedRecoveryCode> hashes) {
+            return new Enabled(userId, authenticator.accepted(acceptedStep), enabledAt, hashes, Lockout.clear(),
+                    version + 1);
+        }
+
+        /**
+         * A recovery code was used: it is replaced by {@code replacement} at the same place, the
+         * failure count cleared; the TOTP replay state is untouched (no TOTP code was checked).
+         */
+        public Enabled withRecoveryCodeReplaced(int index, HashedRecoveryCode replacement) {
+            List<HashedRecoveryCode> remaining = new ArrayList<>(recoveryCodes);
+            remaining.set(index, replacement);
+            return new Enabled(userId, authenticator, enabledAt, remaining, Lockout.clear(), version + 1);
+        }
     }
 }

@@ -29,7 +29,7 @@ public interface EnrollmentStore {
      * @throws ConcurrentUpdateException if the write lost a race and the store cannot tell what is
      *         stored (e.g. another transaction held one of its items)
      */
-    void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event);
+    void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event);
 
     /**
      * Replaces {@code current} with {@code next}, on condition that the stored version is still

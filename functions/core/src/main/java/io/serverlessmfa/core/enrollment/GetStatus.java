@@ -14,6 +14,6 @@ public final class GetStatus {
     }
 
     public MfaStatus status(String userId) {
-        return store.find(userId).map(enrollment -> MfaStatus.of(enrollment, clock.instant())).orElseGet(MfaStatus::none);
+        return MfaStatus.of(EffectiveEnrollment.of(store.find(userId), clock.instant()));
     }
 }

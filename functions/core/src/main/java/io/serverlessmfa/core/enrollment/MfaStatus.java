@@ -11,13 +11,14 @@ import java.time.Instant;
  */
 public record MfaStatus(EnrollmentStatus status, Instant expiresAt, Instant enabledAt, int recoveryCodesRemaining) {
 
-    static MfaStatus of(Enrollment enrollment, Instant now) {
-        return switch (enrollment.effectiveStatus(now)) {
-            case NONE -> none();
-            case PENDING -> new MfaStatus(EnrollmentStatus.PENDING, enrollment.pendingExpiresAt(), null, 0);
-            case ENABLED -> new MfaStatus(EnrollmentStatus.ENABLED, null, enrollment.enabledAt(),
-                    enrollment.recoveryCodes().size());
-        };
+    static MfaStatus of(EffectiveEnrollment seen) {
+        if (seen instanceof Enrollment.Pending pending) {
+            return new MfaStatus(EnrollmentStatus.PENDING, pending.expiresAt(), null, 0);
+        }
+        if (seen instanceof Enrollment.Enabled enabled) {
+            return new MfaStatus(EnrollmentStatus.ENABLED, null, enabled.enabledAt(), enabled.recoveryCodes().size());
+        }
+        return none();
     }
 
     static MfaStatus none() {

@@ -3,12 +3,8 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -20,31 +16,27 @@ import java.util.OptionalInt;
  */
 public final class RecoverAccess {
 
-    private final EnrollmentStore store;
-    private final RecoveryCodeIssuer recoveryCodes;
-    private final Clock clock;
     private final Attempts attempts;
+    private final RecoveryCodeIssuer recoveryCodes;
 
-    public RecoverAccess(EnrollmentStore store, RecoveryCodeIssuer recoveryCodes, MfaPolicy policy, Clock clock) {
-        this.store = store;
+    /** No {@link CodeCheck}: recovery never decrypts, and its function has no KMS client. */
+    public RecoverAccess(Attempts attempts, RecoveryCodeIssuer recoveryCodes) {
+        this.attempts = attempts;
         this.recoveryCodes = recoveryCodes;
-        this.clock = clock;
-        this.attempts = new Attempts(store, policy);
     }
 
     /** @return the recovery code that replaces the one used, shown this once */
     public RecoveryCode recover(RequestOrigin origin, String userId, RecoveryCode code) {
         return attempts.retryingOnConflict(() -> {
-            Instant now = clock.instant();
-            Enrollment enrollment = attempts.enabledAndUnlocked(userId, now);
+            Instant now = attempts.now();
+            Enrollment.Enabled enrollment = attempts.enabledAndUnlocked(userId, now);
             OptionalInt match = recoveryCodes.hasher().findMatch(code, enrollment.recoveryCodes());
             if (match.isEmpty()) {
                 throw attempts.fail(origin, enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
             }
             RecoveryCodeIssuer.Issued replacement = recoveryCodes.issue(1);
-            List<HashedRecoveryCode> remaining = new ArrayList<>(enrollment.recoveryCodes());
-            remaining.set(match.getAsInt(), replacement.hashes().get(0));
-            store.replace(enrollment, enrollment.withRecoveryCodes(enrollment.lastAcceptedStep(), remaining),
+            attempts.store().replace(enrollment,
+                    enrollment.withRecoveryCodeReplaced(match.getAsInt(), replacement.hashes().get(0)),
                     Optional.of(SecurityEvent.of(SecurityEventType.RECOVERY_CODE_USED, now, origin)));
             return replacement.codes().get(0);
         });

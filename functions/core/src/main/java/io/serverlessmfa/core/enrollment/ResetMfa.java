@@ -3,7 +3,6 @@ package io.serverlessmfa.core.enrollment;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,14 +13,10 @@ import java.util.Optional;
  */
 public final class ResetMfa {
 
-    private final EnrollmentStore store;
-    private final Clock clock;
     private final Attempts attempts;
 
-    public ResetMfa(EnrollmentStore store, MfaPolicy policy, Clock clock) {
-        this.store = store;
-        this.clock = clock;
-        this.attempts = new Attempts(store, policy);
+    public ResetMfa(Attempts attempts) {
+        this.attempts = attempts;
     }
 
     /**
@@ -30,10 +25,10 @@ public final class ResetMfa {
      */
     public EnrollmentStatus reset(RequestOrigin origin, String operatorId, String userId) {
         return attempts.retryingOnConflict(() -> {
-            Instant now = clock.instant();
-            Enrollment enrollment = store.find(userId)
+            Instant now = attempts.now();
+            Enrollment enrollment = attempts.store().find(userId)
                     .orElseThrow(() -> new MfaRejection(MfaRejection.Reason.MFA_NOT_ENABLED));
-            store.delete(enrollment, new SecurityEvent(SecurityEventType.ADMIN_RESET, now, origin, Optional.of(operatorId)));
+            attempts.store().delete(enrollment, new SecurityEvent(SecurityEventType.ADMIN_RESET, now, origin, Optional.of(operatorId)));
             return enrollment.status();
         });
     }

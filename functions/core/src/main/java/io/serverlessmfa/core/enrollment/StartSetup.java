@@ -9,7 +9,6 @@ import io.serverlessmfa.core.qr.QrCodeRenderer;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
 import io.serverlessmfa.core.uri.KeyUri;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -24,23 +23,18 @@ import java.util.Optional;
  */
 public final class StartSetup {
 
-    private final EnrollmentStore store;
+    private final Attempts attempts;
     private final SecretEncryptor encryptor;
     private final TotpSecretGenerator secrets;
     private final QrCodeRenderer qrCodes;
-    private final MfaPolicy policy;
-    private final Clock clock;
-    private final Attempts attempts;
 
-    public StartSetup(EnrollmentStore store, SecretEncryptor encryptor, TotpSecretGenerator secrets,
-                      QrCodeRenderer qrCodes, MfaPolicy policy, Clock clock) {
-        this.store = store;
+    /** The policy (issuer, TOTP settings, pending lifetime) and the clock come from {@code attempts}. */
+    public StartSetup(Attempts attempts, SecretEncryptor encryptor, TotpSecretGenerator secrets,
+                      QrCodeRenderer qrCodes) {
+        this.attempts = attempts;
         this.encryptor = encryptor;
         this.secrets = secrets;
         this.qrCodes = qrCodes;
-        this.policy = policy;
-        this.clock = clock;
-        this.attempts = new Attempts(store, policy);
     }
 
     /**
@@ -53,7 +47,7 @@ public final class StartSetup {
             String base32 = Base32.encode(secret);
             // The URI and its QR code are built before anything is written, so a failure here
             // leaves no pending setup behind.
-            String uri = new KeyUri(policy.issuer(), accountName, base32, policy.totp()).toUriString();
+            String uri = new KeyUri(attempts.policy().issuer(), accountName, base32, attempts.policy().totp()).toUriString();
             String qrCode = qrCodes.renderDataUri(uri);
             EncryptedSecret encrypted = encryptor.encrypt(userId, secret);
             return new SetupStarted(base32, uri, qrCode, save(origin, userId, encrypted));
@@ -84,17 +78,18 @@ public final class StartSetup {
         } catch (ConcurrentUpdateException refused) {
             // Refused without saying what is stored: read, as below.
         }
-        return attempts.retryingOnConflict(() -> saveOver(store.find(userId), origin, userId, encrypted));
+        return attempts.retryingOnConflict(() -> saveOver(attempts.store().find(userId), origin, userId, encrypted));
     }
 
     /** Starts setup over {@code current}, the enrollment as stored (empty: none), unless MFA is on. */
     private Instant saveOver(Optional<Enrollment> current, RequestOrigin origin, String userId, EncryptedSecret encrypted) {
-        Instant now = clock.instant();
-        if (current.isPresent() && current.get().effectiveStatus(now) == EnrollmentStatus.ENABLED) {
+        Instant now = attempts.now();
+        // Enabled MFA never expires; a pending setup, expired or not, is replaced.
+        if (current.isPresent() && current.get() instanceof Enrollment.Enabled) {
             throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
         }
-        Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(policy.pendingLifetime());
-        store.savePending(current, Enrollment.pending(userId, encrypted, expires),
+        Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(attempts.policy().pendingLifetime());
+        attempts.store().savePending(current, Enrollment.Pending.started(userId, encrypted, expires),
                 SecurityEvent.of(SecurityEventType.SETUP_STARTED, now, origin));
         return expires;
     }

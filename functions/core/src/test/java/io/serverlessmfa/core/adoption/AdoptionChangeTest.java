@@ -19,7 +19,7 @@ class AdoptionChangeTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
     private static final Instant EXPIRY = NOW.plusSeconds(600);
-    private static final Enrollment PENDING = Enrollment.pending("u", new EncryptedSecret(new byte[] {1}), EXPIRY);
+    private static final Enrollment.Pending PENDING = Enrollment.Pending.started("u", new EncryptedSecret(new byte[] {1}), EXPIRY);
     private static final Enrollment ENABLED = PENDING.confirmed(NOW, 1, List.of());
 
     private static Optional<SecurityEvent> event(SecurityEventType type) {
@@ -35,7 +35,7 @@ class AdoptionChangeTest {
 
     @Test
     void aRestartMovesThePendingUserToTheNewExpiry() {
-        Enrollment restarted = Enrollment.pending("u", new EncryptedSecret(new byte[] {2}), EXPIRY.plusSeconds(30));
+        Enrollment restarted = Enrollment.Pending.started("u", new EncryptedSecret(new byte[] {2}), EXPIRY.plusSeconds(30));
 
         AdoptionChange change = AdoptionChange.between(Optional.of(PENDING), Optional.of(restarted),
                 event(SecurityEventType.SETUP_STARTED));

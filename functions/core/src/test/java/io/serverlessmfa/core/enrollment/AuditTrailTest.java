@@ -93,7 +93,7 @@ class AuditTrailTest {
             rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
         }
         RequestOrigin helpdesk = new RequestOrigin("198.51.100.7", "helpdesk console");
-        ResetMfa reset = new ResetMfa(f.store, f.policy, f.clock);
+        ResetMfa reset = new ResetMfa(f.attempts);
 
         assertEquals(EnrollmentStatus.ENABLED, reset.reset(helpdesk, "operator-1", ALICE));
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,7 +39,7 @@ class ConcurrentUpdateTest {
         assertDoesNotThrow(() -> f.verify(ALICE, code));
 
         Enrollment after = f.stored(ALICE);
-        assertEquals(f.currentStep(), after.lastAcceptedStep());
+        assertEquals(OptionalLong.of(f.currentStep()), after.authenticator().lastAcceptedStep());
         assertEquals(before.version() + 1, after.version(), "exactly one write committed");
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
     }
@@ -50,8 +51,7 @@ class ConcurrentUpdateTest {
 
         List<RecoveryCode> codes = f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
-        Enrollment stored = f.stored(ALICE);
-        assertEquals(EnrollmentStatus.ENABLED, stored.status());
+        Enrollment.Enabled stored = f.storedEnabled(ALICE);
         assertEquals(2, stored.version());
         assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
         assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, codes.get(0)));
@@ -64,7 +64,7 @@ class ConcurrentUpdateTest {
 
         RecoveryCode replacement = f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
-        assertTrue(f.hasher.matches(replacement, f.stored(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(replacement, f.storedEnabled(ALICE).recoveryCodes().get(0)));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
         assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, replacement));
@@ -77,8 +77,8 @@ class ConcurrentUpdateTest {
 
         List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
-        assertTrue(f.hasher.matches(fresh.get(0), f.stored(ALICE).recoveryCodes().get(0)));
-        assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
+        assertTrue(f.hasher.matches(fresh.get(0), f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertEquals(OptionalLong.of(f.currentStep()), f.stored(ALICE).authenticator().lastAcceptedStep());
     }
 
     @Test
@@ -108,7 +108,7 @@ class ConcurrentUpdateTest {
 
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
 
-        assertEquals(1, f.stored(ALICE).failedAttempts());
+        assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
@@ -120,8 +120,8 @@ class ConcurrentUpdateTest {
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)),
                 "the request that lost the race sees the code as used");
 
-        assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
-        assertEquals(1, f.stored(ALICE).failedAttempts());
+        assertEquals(OptionalLong.of(f.currentStep()), f.stored(ALICE).authenticator().lastAcceptedStep());
+        assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
@@ -133,7 +133,7 @@ class ConcurrentUpdateTest {
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
 
-        assertTrue(f.hasher.matches(winner.get(), f.stored(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(winner.get(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
         assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, winner.get()));
     }
 
@@ -144,7 +144,7 @@ class ConcurrentUpdateTest {
 
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
 
-        assertEquals(2, f.stored(ALICE).failedAttempts());
+        assertEquals(2, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test

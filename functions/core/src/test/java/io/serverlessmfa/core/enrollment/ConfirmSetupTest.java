@@ -17,6 +17,8 @@ import io.serverlessmfa.core.totp.TotpCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -74,13 +76,13 @@ class ConfirmSetupTest {
 
         Enrollment stored = f.stored(ALICE);
         assertEquals(EnrollmentStatus.PENDING, stored.status());
-        assertEquals(1, stored.failedAttempts());
+        assertEquals(1, stored.lockout().failedAttempts());
         assertEquals(2, stored.version());
-        assertNull(stored.lockedUntil());
+        assertEquals(Optional.empty(), stored.lockout().lockEnd());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
-        assertEquals(2, f.stored(ALICE).failedAttempts());
+        assertEquals(2, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
@@ -91,12 +93,10 @@ class ConfirmSetupTest {
         List<RecoveryCode> codes = f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
         assertEquals(1, codes.size());
-        Enrollment stored = f.stored(ALICE);
-        assertEquals(EnrollmentStatus.ENABLED, stored.status());
+        Enrollment.Enabled stored = f.storedEnabled(ALICE);
         assertEquals(START, stored.enabledAt());
-        assertNull(stored.pendingExpiresAt());
-        assertEquals(step, stored.lastAcceptedStep());
-        assertEquals(0, stored.failedAttempts());
+        assertEquals(OptionalLong.of(step), stored.authenticator().lastAcceptedStep());
+        assertEquals(0, stored.lockout().failedAttempts());
         assertEquals(2, stored.version());
         assertEquals(1, stored.recoveryCodes().size());
         assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
@@ -112,7 +112,7 @@ class ConfirmSetupTest {
 
         assertEquals(3, codes.size());
         assertEquals(3, new HashSet<>(codes).size());
-        List<HashedRecoveryCode> hashes = three.stored(ALICE).recoveryCodes();
+        List<HashedRecoveryCode> hashes = three.storedEnabled(ALICE).recoveryCodes();
         assertEquals(3, hashes.size());
         for (int i = 0; i < 3; i++) {
             assertTrue(three.hasher.matches(codes.get(i), hashes.get(i)));
@@ -125,7 +125,7 @@ class ConfirmSetupTest {
         String secret = three.setup(ALICE).secret();
         List<RecoveryCode> codes = three.confirmSetup.confirm(ORIGIN, ALICE, three.currentCode(secret));
 
-        Enrollment stored = three.stored(ALICE);
+        Enrollment.Enabled stored = three.storedEnabled(ALICE);
         for (RecoveryCode code : codes) {
             byte[] plain = code.value().getBytes(StandardCharsets.US_ASCII);
             byte[] unsalted = MessageDigest.getInstance("SHA-256").digest(plain);
@@ -171,7 +171,7 @@ class ConfirmSetupTest {
 
         f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, -1));
 
-        assertEquals(step - 1, f.stored(ALICE).lastAcceptedStep());
+        assertEquals(OptionalLong.of(step - 1), f.stored(ALICE).authenticator().lastAcceptedStep());
     }
 
     @Test
@@ -188,7 +188,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, 1));
 
-        assertEquals(f.currentStep() + 1, f.stored(ALICE).lastAcceptedStep());
+        assertEquals(OptionalLong.of(f.currentStep() + 1), f.stored(ALICE).authenticator().lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
     }
 
@@ -198,20 +198,20 @@ class ConfirmSetupTest {
         for (int i = 0; i < 3; i++) {
             rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret)));
         }
-        assertEquals(3, f.stored(ALICE).failedAttempts());
+        assertEquals(3, f.stored(ALICE).lockout().failedAttempts());
 
         f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
-        assertEquals(0, f.stored(ALICE).failedAttempts());
+        assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
     void confirmKeepsTheCiphertextOfTheSetup() {
         String secret = f.setup(ALICE).secret();
-        byte[] before = f.stored(ALICE).secret().ciphertext();
+        byte[] before = f.stored(ALICE).authenticator().secret().ciphertext();
 
         f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
 
-        assertArrayEquals(before, f.stored(ALICE).secret().ciphertext());
+        assertArrayEquals(before, f.stored(ALICE).authenticator().secret().ciphertext());
     }
 }

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.port.DependencyUnavailableException;
 import io.serverlessmfa.core.recovery.RecoveryCode;
-import io.serverlessmfa.core.totp.TotpCode;
-import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A store or key-service outage propagates and leaves the stored state as it was (contract: 503, no state change). */
 class DependencyFailureTest {
@@ -25,151 +25,120 @@ class DependencyFailureTest {
         return new DependencyUnavailableException(DependencyUnavailableException.Dependency.STORE, "injected outage", null);
     }
 
-    private void assertOutagePropagates(DependencyUnavailableException outage, Executable request) {
-        DependencyUnavailableException thrown = assertThrows(DependencyUnavailableException.class, request);
-        assertSame(outage, thrown);
-    }
+    /** Alice's state before the request, with what she was given to prove herself. */
+    enum Start {
+        NOTHING, PENDING, ENABLED;
 
-    // ---- setup ----
-
-    @Test
-    void keyServiceOutageOnSetupWritesNothing() {
-        DependencyUnavailableException outage = outage();
-        f.cipher.failNextEncrypt(outage);
-
-        assertOutagePropagates(outage, () -> f.setup(ALICE));
-
-        assertTrue(f.maybeStored(ALICE).isEmpty());
-        assertEquals(0, f.store.committedWrites());
-    }
-
-    @Test
-    void storeOutageOnSetupLeavesNoPendingSetup() {
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
-
-        assertOutagePropagates(outage, () -> f.setup(ALICE));
-
-        assertEquals(EnrollmentStatus.NONE, f.getStatus.status(ALICE).status());
-    }
-
-    @Test
-    void storeOutageOnRestartedSetupKeepsThePreviousSecret() {
-        String secret = f.setup(ALICE).secret();
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
-
-        assertOutagePropagates(outage, () -> f.setup(ALICE));
-
-        assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
-    }
-
-    // ---- reads ----
-
-    @Test
-    void storeReadOutagePropagatesFromEveryUseCase() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        TotpCode code = f.currentCode(enabled.secret());
-        List<Executable> requests = List.of(
-                () -> f.getStatus.status(ALICE),
-                () -> f.confirmSetup.confirm(ORIGIN, ALICE, code),
-                () -> f.verify(ALICE, code),
-                () -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()),
-                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code),
-                () -> f.remove(ALICE, code));
-        for (Executable request : requests) {
-            DependencyUnavailableException outage = outage();
-            f.store.failNextRead(outage);
-            assertOutagePropagates(outage, request);
+        Given arrange(Fixture f) {
+            return switch (this) {
+                case NOTHING -> new Given(null, null);
+                case PENDING -> new Given(f.setup(ALICE).secret(), null);
+                case ENABLED -> {
+                    Fixture.Enabled enabled = f.enable(ALICE);
+                    yield new Given(enabled.secret(), enabled.recoveryCode());
+                }
+            };
         }
-
-        assertEquals(before, f.stored(ALICE));
     }
 
-    // ---- confirm ----
-
-    @Test
-    void keyServiceOutageOnConfirmLeavesTheSetupPendingAndUncounted() {
-        String secret = f.setup(ALICE).secret();
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.cipher.failNextDecrypt(outage);
-
-        assertOutagePropagates(outage, () -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
-
-        assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
+    /** The Base32 secret (null with nothing stored) and a recovery code (only when enabled). */
+    record Given(String secret, RecoveryCode recoveryCode) {
     }
 
-    @Test
-    void storeOutageOnConfirmLeavesTheSetupPending() {
-        String secret = f.setup(ALICE).secret();
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
+    /** Which call of which dependency fails, once. */
+    enum Fault {
+        ENCRYPT, DECRYPT, READ, WRITE;
 
-        assertOutagePropagates(outage, () -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
-
-        assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)), "the code was not consumed");
+        void inject(Fixture f, DependencyUnavailableException outage) {
+            switch (this) {
+                case ENCRYPT -> f.cipher.failNextEncrypt(outage);
+                case DECRYPT -> f.cipher.failNextDecrypt(outage);
+                case READ -> f.store.failNextRead(outage);
+                case WRITE -> f.store.failNextWrite(outage);
+            }
+        }
     }
 
-    // ---- verify ----
-
-    @Test
-    void keyServiceOutageOnVerifyChangesNothingAndIsNotCounted() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.cipher.failNextDecrypt(outage);
-
-        assertOutagePropagates(outage, () -> f.verify(ALICE, f.wrongCode(enabled.secret())));
-
-        assertEquals(before, f.stored(ALICE));
+    @FunctionalInterface
+    interface Step {
+        void run(Fixture f, Given given) throws Throwable;
     }
 
-    @Test
-    void storeOutageOnVerifyDoesNotConsumeTheCode() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        TotpCode code = f.currentCode(enabled.secret());
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
+    /** Nothing to check beyond the unchanged state. */
+    private static final Step NOTHING_MORE = (f, given) -> { };
 
-        assertOutagePropagates(outage, () -> f.verify(ALICE, code));
-
-        assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.verify(ALICE, code));
+    private static Arguments outage(String name, Start start, Fault fault, Step request, Step afterwards) {
+        return Arguments.of(name, start, fault, request, afterwards);
     }
 
-    @Test
-    void storeOutageWhileCountingAFailurePropagatesAndLeavesTheCount() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
-
-        assertOutagePropagates(outage, () -> f.verify(ALICE, f.wrongCode(enabled.secret())));
-
-        assertEquals(before, f.stored(ALICE));
+    static Stream<Arguments> outages() {
+        Step setup = (f, given) -> f.setup(ALICE);
+        Step confirm = (f, given) -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(given.secret()));
+        Step verify = (f, given) -> f.verify(ALICE, f.currentCode(given.secret()));
+        Step verifyWrong = (f, given) -> f.verify(ALICE, f.wrongCode(given.secret()));
+        Step recover = (f, given) -> f.recoverAccess.recover(ORIGIN, ALICE, given.recoveryCode());
+        Step regenerate = (f, given) -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(given.secret()));
+        Step remove = (f, given) -> f.remove(ALICE, f.currentCode(given.secret()));
+        Step stillEnabled = (f, given) ->
+                assertEquals(EnrollmentStatus.ENABLED, f.getStatus.status(ALICE).status());
+        return Stream.of(
+                // setup
+                outage("key service outage on setup writes nothing", Start.NOTHING, Fault.ENCRYPT, setup, NOTHING_MORE),
+                outage("store outage on setup leaves no pending setup", Start.NOTHING, Fault.WRITE, setup,
+                        (f, given) -> assertEquals(EnrollmentStatus.NONE, f.getStatus.status(ALICE).status())),
+                outage("store outage on a restarted setup keeps the previous secret", Start.PENDING, Fault.WRITE, setup,
+                        (f, given) -> assertDoesNotThrow(() -> confirm.run(f, given))),
+                // reads, from every use case
+                outage("store read outage on status", Start.ENABLED, Fault.READ, (f, given) -> f.getStatus.status(ALICE),
+                        NOTHING_MORE),
+                outage("store read outage on confirm", Start.ENABLED, Fault.READ, confirm, NOTHING_MORE),
+                outage("store read outage on verify", Start.ENABLED, Fault.READ, verify, NOTHING_MORE),
+                outage("store read outage on recover", Start.ENABLED, Fault.READ, recover, NOTHING_MORE),
+                outage("store read outage on regenerate", Start.ENABLED, Fault.READ, regenerate, NOTHING_MORE),
+                outage("store read outage on remove", Start.ENABLED, Fault.READ, remove, NOTHING_MORE),
+                // confirm
+                outage("key service outage on confirm leaves the setup pending and uncounted", Start.PENDING, Fault.DECRYPT,
+                        confirm, (f, given) -> assertDoesNotThrow(() -> confirm.run(f, given))),
+                outage("store outage on confirm leaves the setup pending and the code unused", Start.PENDING, Fault.WRITE,
+                        confirm, (f, given) -> assertDoesNotThrow(() -> confirm.run(f, given), "the code was not consumed")),
+                // verify
+                outage("key service outage on verify changes nothing and is not counted", Start.ENABLED, Fault.DECRYPT,
+                        verifyWrong, NOTHING_MORE),
+                outage("store outage on verify does not consume the code", Start.ENABLED, Fault.WRITE, verify,
+                        (f, given) -> assertDoesNotThrow(() -> verify.run(f, given))),
+                outage("store outage while counting a failure leaves the count", Start.ENABLED, Fault.WRITE, verifyWrong,
+                        NOTHING_MORE),
+                // recover
+                outage("store outage on recover keeps the recovery code", Start.ENABLED, Fault.WRITE, recover,
+                        (f, given) -> assertDoesNotThrow(() -> recover.run(f, given))),
+                // regenerate
+                outage("key service outage on regenerate keeps the old codes", Start.ENABLED, Fault.DECRYPT, regenerate,
+                        NOTHING_MORE),
+                outage("store outage on regenerate keeps the old codes", Start.ENABLED, Fault.WRITE, regenerate,
+                        (f, given) -> assertDoesNotThrow(() -> recover.run(f, given))),
+                // remove
+                outage("key service outage on remove keeps MFA enabled", Start.ENABLED, Fault.DECRYPT, remove, stillEnabled),
+                outage("store outage on remove keeps MFA enabled", Start.ENABLED, Fault.WRITE,
+                        (f, given) -> f.remove(ALICE, given.recoveryCode()), stillEnabled),
+                outage("store outage on cancelling a pending setup keeps it", Start.PENDING, Fault.WRITE,
+                        (f, given) -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty()), NOTHING_MORE));
     }
 
-    // ---- recover ----
-
-    @Test
-    void storeOutageOnRecoverKeepsTheRecoveryCode() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("outages")
+    void anOutagePropagatesAndChangesNothing(String name, Start start, Fault fault, Step request, Step afterwards)
+            throws Throwable {
+        Given given = start.arrange(f);
+        Optional<Enrollment> before = f.maybeStored(ALICE);
+        int writes = f.store.committedWrites();
         DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
+        fault.inject(f, outage);
 
-        assertOutagePropagates(outage, () -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
+        assertSame(outage, assertThrows(DependencyUnavailableException.class, () -> request.run(f, given)));
 
-        assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
+        assertEquals(before, f.maybeStored(ALICE));
+        assertEquals(writes, f.store.committedWrites(), "nothing was written");
+        afterwards.run(f, given);
     }
 
     @Test
@@ -180,74 +149,6 @@ class DependencyFailureTest {
         f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
         assertEquals(decrypts, f.cipher.decryptCalls());
-    }
-
-    // ---- regenerate ----
-
-    @Test
-    void keyServiceOutageOnRegenerateKeepsTheOldCodes() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.cipher.failNextDecrypt(outage);
-
-        assertOutagePropagates(outage,
-                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret())));
-
-        assertEquals(before, f.stored(ALICE));
-    }
-
-    @Test
-    void storeOutageOnRegenerateKeepsTheOldCodes() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
-
-        assertOutagePropagates(outage,
-                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret())));
-
-        assertEquals(before, f.stored(ALICE));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
-    }
-
-    // ---- remove ----
-
-    @Test
-    void keyServiceOutageOnRemoveKeepsMfaEnabled() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.cipher.failNextDecrypt(outage);
-
-        assertOutagePropagates(outage, () -> f.remove(ALICE, f.currentCode(enabled.secret())));
-
-        assertEquals(before, f.stored(ALICE));
-    }
-
-    @Test
-    void storeOutageOnRemoveKeepsMfaEnabled() {
-        Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
-
-        assertOutagePropagates(outage, () -> f.remove(ALICE, enabled.recoveryCode()));
-
-        assertEquals(before, f.stored(ALICE));
-        assertEquals(EnrollmentStatus.ENABLED, f.getStatus.status(ALICE).status());
-    }
-
-    @Test
-    void storeOutageOnCancellingAPendingSetupKeepsIt() {
-        f.setup(ALICE);
-        Enrollment before = f.stored(ALICE);
-        DependencyUnavailableException outage = outage();
-        f.store.failNextWrite(outage);
-
-        assertOutagePropagates(outage, () -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty()));
-
-        assertEquals(before, f.stored(ALICE));
     }
 
     @Test

@@ -47,6 +47,7 @@ final class Fixture {
     final TotpVerifier verifier;
     final RecoveryCodeHasher hasher;
     final RecoveryCodeIssuer recoveryCodeIssuer;
+    final Attempts attempts;
 
     final GetStatus getStatus;
     final StartSetup startSetup;
@@ -74,14 +75,15 @@ final class Fixture {
         this.hasher = new RecoveryCodeHasher(seeded(3));
         this.recoveryCodeIssuer = new RecoveryCodeIssuer(new RecoveryCodeGenerator(seeded(2)), hasher);
         this.getStatus = new GetStatus(store, clock);
-        this.startSetup = new StartSetup(store, cipher, new TotpSecretGenerator(seeded(1)),
-                new QrCodeRenderer(QR_PIXELS_PER_MODULE), policy, clock);
-        this.confirmSetup = new ConfirmSetup(store, cipher, verifier, recoveryCodeIssuer, policy, clock);
-        this.verifyCode = new VerifyCode(store, cipher, verifier, policy, clock);
-        this.recoverAccess = new RecoverAccess(store, recoveryCodeIssuer, policy, clock);
-        this.regenerateRecoveryCodes = new RegenerateRecoveryCodes(store, cipher, verifier, recoveryCodeIssuer,
-                policy, clock);
-        this.removeMfa = new RemoveMfa(store, cipher, verifier, recoveryCodeIssuer, policy, clock);
+        this.attempts = new Attempts(store, policy, clock);
+        CodeCheck codes = new CodeCheck(attempts, cipher, verifier);
+        this.startSetup = new StartSetup(attempts, cipher, new TotpSecretGenerator(seeded(1)),
+                new QrCodeRenderer(QR_PIXELS_PER_MODULE));
+        this.confirmSetup = new ConfirmSetup(codes, recoveryCodeIssuer);
+        this.verifyCode = new VerifyCode(codes);
+        this.recoverAccess = new RecoverAccess(attempts, recoveryCodeIssuer);
+        this.regenerateRecoveryCodes = new RegenerateRecoveryCodes(codes, recoveryCodeIssuer);
+        this.removeMfa = new RemoveMfa(codes, recoveryCodeIssuer);
     }
 
     /** The contract's defaults with another number of recovery codes. */
@@ -174,6 +176,24 @@ final class Fixture {
 
     Enrollment stored(String userId) {
         return store.find(userId).orElseThrow(() -> new AssertionError("no enrollment stored for " + userId));
+    }
+
+    /** The stored enrollment, which must be enabled. */
+    Enrollment.Enabled storedEnabled(String userId) {
+        Enrollment stored = stored(userId);
+        if (!(stored instanceof Enrollment.Enabled enabled)) {
+            throw new AssertionError("not enabled: " + stored);
+        }
+        return enabled;
+    }
+
+    /** The stored enrollment, which must be a pending setup. */
+    Enrollment.Pending storedPending(String userId) {
+        Enrollment stored = stored(userId);
+        if (!(stored instanceof Enrollment.Pending pending)) {
+            throw new AssertionError("not pending: " + stored);
+        }
+        return pending;
     }
 
     Optional<Enrollment> maybeStored(String userId) {

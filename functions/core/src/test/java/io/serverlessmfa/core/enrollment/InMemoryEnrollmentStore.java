@@ -52,11 +52,8 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public synchronized void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
+    public synchronized void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
         beforeWrite();
-        if (pending.status() != EnrollmentStatus.PENDING) {
-            throw new IllegalArgumentException("savePending needs a PENDING enrollment");
-        }
         Enrollment existing = records.get(pending.userId());
         boolean unchanged = existing == null ? current.isEmpty()
                 : current.map(read -> read.version() == existing.version()).orElse(false);
@@ -65,12 +62,10 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
             throw new EnrollmentChangedException("the enrollment changed since it was read", Optional.ofNullable(existing));
         }
         Enrollment stored = existing == null
-                ? new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
-                        pending.pendingExpiresAt(), null, Enrollment.NO_STEP, pending.failedAttempts(),
-                        pending.lockedUntil(), List.of(), removedVersions.getOrDefault(pending.userId(), 0L) + 1)
-                : new Enrollment(pending.userId(), EnrollmentStatus.PENDING, pending.secret(),
-                        pending.pendingExpiresAt(), null, Enrollment.NO_STEP, existing.failedAttempts(),
-                        existing.lockedUntil(), List.of(), existing.version() + 1);
+                ? new Enrollment.Pending(pending.userId(), pending.authenticator(), pending.expiresAt(),
+                        pending.lockout(), removedVersions.getOrDefault(pending.userId(), 0L) + 1)
+                : new Enrollment.Pending(pending.userId(), pending.authenticator(), pending.expiresAt(),
+                        existing.lockout(), existing.version() + 1);
         commit(current, Optional.of(stored), Optional.of(event));
     }
 

@@ -25,8 +25,8 @@ class InMemoryEnrollmentStoreTest {
 
     private final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore();
 
-    private static Enrollment pending(int secretByte) {
-        return Enrollment.pending(USER, new EncryptedSecret(new byte[] {(byte) secretByte}), NOW.plusSeconds(600));
+    private static Enrollment.Pending pending(int secretByte) {
+        return Enrollment.Pending.started(USER, new EncryptedSecret(new byte[] {(byte) secretByte}), NOW.plusSeconds(600));
     }
 
     private static final SecurityEvent EVENT = SecurityEvent.of(SecurityEventType.SETUP_STARTED, NOW, Fixture.ORIGIN);
@@ -47,22 +47,21 @@ class InMemoryEnrollmentStoreTest {
         store.savePending(Optional.empty(), pending(1), EVENT);
         Enrollment failed = store.find(USER).orElseThrow().withFailure(NOW, LOCKOUT).withFailure(NOW, LOCKOUT);
         store.put(failed);
-        assertEquals(NOW.plus(Duration.ofMinutes(5)), failed.lockedUntil());
+        assertEquals(Optional.of(NOW.plus(Duration.ofMinutes(5))), failed.lockout().lockEnd());
 
         store.savePending(Optional.of(failed), pending(2), EVENT);
 
         Enrollment stored = store.find(USER).orElseThrow();
         assertEquals(failed.version() + 1, stored.version());
-        assertEquals(failed.failedAttempts(), stored.failedAttempts());
-        assertEquals(failed.lockedUntil(), stored.lockedUntil());
-        assertEquals(new EncryptedSecret(new byte[] {2}), stored.secret());
+        assertEquals(failed.lockout(), stored.lockout());
+        assertEquals(new EncryptedSecret(new byte[] {2}), stored.authenticator().secret());
         assertEquals(1, store.pendingCount(NOW), "a restarted setup is still one pending user");
     }
 
     @Test
     void savePendingOverAStaleReadConflictsAndWritesNothing() {
         store.savePending(Optional.empty(), pending(1), EVENT);
-        Enrollment enabled = store.find(USER).orElseThrow().confirmed(NOW, 5, List.of());
+        Enrollment enabled = ((Enrollment.Pending) store.find(USER).orElseThrow()).confirmed(NOW, 5, List.of());
         store.replace(store.find(USER).orElseThrow(), enabled, Optional.empty());
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,

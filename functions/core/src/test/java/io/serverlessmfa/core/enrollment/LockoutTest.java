@@ -37,8 +37,8 @@ class LockoutTest {
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.remove(ALICE, f.wrongCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.remove(ALICE, f.unknownRecoveryCode())));
-        assertEquals(4, f.stored(ALICE).failedAttempts());
-        assertNull(f.stored(ALICE).lockedUntil());
+        assertEquals(4, f.stored(ALICE).lockout().failedAttempts());
+        assertEquals(Optional.empty(), f.stored(ALICE).lockout().lockEnd());
         Instant lockStart = f.clock.instant();
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.wrongCode(enabled.secret()))),
@@ -50,7 +50,7 @@ class LockoutTest {
     void fiveConsecutiveFailuresAcrossRoutesLockEvenTheCorrectCode() {
         Instant lockStart = failFiveTimesAcrossRoutes();
 
-        assertEquals(lockStart.plus(LOCK), f.stored(ALICE).lockedUntil());
+        assertEquals(Optional.of(lockStart.plus(LOCK)), f.stored(ALICE).lockout().lockEnd());
         MfaRejection refusal = rejected(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
         assertEquals(Optional.of(LOCK), refusal.retryAfter());
@@ -123,8 +123,8 @@ class LockoutTest {
         assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
 
         Enrollment after = f.stored(ALICE);
-        assertEquals(0, after.failedAttempts());
-        assertNull(after.lockedUntil());
+        assertEquals(0, after.lockout().failedAttempts());
+        assertEquals(Optional.empty(), after.lockout().lockEnd());
     }
 
     @Test
@@ -146,13 +146,13 @@ class LockoutTest {
     void aTotpSuccessResetsTheFailureCount() {
         failTimes(4);
         f.verify(ALICE, f.currentCode(enabled.secret()));
-        assertEquals(0, f.stored(ALICE).failedAttempts());
+        assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
         f.nextStep();
 
         failTimes(4);
 
-        assertEquals(4, f.stored(ALICE).failedAttempts());
-        assertNull(f.stored(ALICE).lockedUntil());
+        assertEquals(4, f.stored(ALICE).lockout().failedAttempts());
+        assertEquals(Optional.empty(), f.stored(ALICE).lockout().lockEnd());
         assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())), "not locked");
     }
 
@@ -161,7 +161,7 @@ class LockoutTest {
         failTimes(4);
 
         f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
-        assertEquals(0, f.stored(ALICE).failedAttempts());
+        assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
 
         failTimes(4);
         assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
@@ -173,7 +173,7 @@ class LockoutTest {
 
         f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
-        assertEquals(0, f.stored(ALICE).failedAttempts());
+        assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
@@ -183,7 +183,7 @@ class LockoutTest {
         assertEquals(MfaRejection.Reason.PROOF_REQUIRED, rejection(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty())));
         assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
 
-        assertEquals(4, f.stored(ALICE).failedAttempts());
+        assertEquals(4, f.stored(ALICE).lockout().failedAttempts());
         assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -39,13 +40,13 @@ class RecoverAccessTest {
     @Test
     void recoverWithAWrongCodeCountsAFailure() {
         f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
+        Enrollment.Enabled before = f.storedEnabled(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
 
-        Enrollment after = f.stored(ALICE);
-        assertEquals(1, after.failedAttempts());
+        Enrollment.Enabled after = f.storedEnabled(ALICE);
+        assertEquals(1, after.lockout().failedAttempts());
         assertEquals(before.recoveryCodes(), after.recoveryCodes());
     }
 
@@ -57,11 +58,10 @@ class RecoverAccessTest {
         RecoveryCode replacement = f.recoverAccess.recover(ORIGIN, ALICE, used);
 
         assertNotEquals(used, replacement);
-        Enrollment stored = f.stored(ALICE);
+        Enrollment.Enabled stored = f.storedEnabled(ALICE);
         assertEquals(1, stored.recoveryCodes().size());
         assertTrue(f.hasher.matches(replacement, stored.recoveryCodes().get(0)));
         assertEquals(1, f.getStatus.status(ALICE).recoveryCodesRemaining(), "remaining unchanged");
-        assertEquals(EnrollmentStatus.ENABLED, stored.status());
     }
 
     @Test
@@ -92,11 +92,11 @@ class RecoverAccessTest {
         Fixture three = Fixture.withRecoveryCodeCount(3);
         Fixture.Enabled enabled = three.enable(ALICE);
         List<RecoveryCode> codes = enabled.recoveryCodes();
-        List<HashedRecoveryCode> before = three.stored(ALICE).recoveryCodes();
+        List<HashedRecoveryCode> before = three.storedEnabled(ALICE).recoveryCodes();
 
         RecoveryCode replacement = three.recoverAccess.recover(ORIGIN, ALICE, codes.get(1));
 
-        List<HashedRecoveryCode> after = three.stored(ALICE).recoveryCodes();
+        List<HashedRecoveryCode> after = three.storedEnabled(ALICE).recoveryCodes();
         assertEquals(3, after.size());
         assertEquals(before.get(0), after.get(0));
         assertEquals(before.get(2), after.get(2));
@@ -126,11 +126,11 @@ class RecoverAccessTest {
     void recoverLeavesTheTotpReplayStateAlone() {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.verify(ALICE, f.currentCode(enabled.secret()));
-        long step = f.stored(ALICE).lastAcceptedStep();
+        OptionalLong step = f.stored(ALICE).authenticator().lastAcceptedStep();
 
         f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
 
-        assertEquals(step, f.stored(ALICE).lastAcceptedStep());
+        assertEquals(step, f.stored(ALICE).authenticator().lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))), "still a replay");
         f.nextStep();

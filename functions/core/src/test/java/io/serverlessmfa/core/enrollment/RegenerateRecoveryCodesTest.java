@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.totp.TotpCode;
+import java.util.OptionalLong;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,13 +40,13 @@ class RegenerateRecoveryCodesTest {
     @Test
     void regenerateWithAWrongCodeCountsAFailureAndKeepsTheOldCodes() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        Enrollment before = f.stored(ALICE);
+        Enrollment.Enabled before = f.storedEnabled(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.wrongCode(enabled.secret()))));
 
-        assertEquals(1, f.stored(ALICE).failedAttempts());
-        assertEquals(before.recoveryCodes(), f.stored(ALICE).recoveryCodes());
+        assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
+        assertEquals(before.recoveryCodes(), f.storedEnabled(ALICE).recoveryCodes());
         assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 
@@ -77,8 +78,8 @@ class RegenerateRecoveryCodesTest {
         List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
         assertEquals(1, fresh.size());
-        assertTrue(f.hasher.matches(fresh.get(0), f.stored(ALICE).recoveryCodes().get(0)));
-        assertFalse(f.hasher.matches(enabled.recoveryCode(), f.stored(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(fresh.get(0), f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertFalse(f.hasher.matches(enabled.recoveryCode(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
     }
 
     @Test
@@ -87,7 +88,7 @@ class RegenerateRecoveryCodesTest {
         TotpCode code = f.currentCode(enabled.secret());
         f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code);
 
-        assertEquals(f.currentStep(), f.stored(ALICE).lastAcceptedStep());
+        assertEquals(OptionalLong.of(f.currentStep()), f.stored(ALICE).authenticator().lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code)));
@@ -98,12 +99,12 @@ class RegenerateRecoveryCodesTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         TotpCode code = f.currentCode(enabled.secret());
         f.verify(ALICE, code);
-        Enrollment before = f.stored(ALICE);
+        Enrollment.Enabled before = f.storedEnabled(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code)));
 
-        assertEquals(before.recoveryCodes(), f.stored(ALICE).recoveryCodes());
+        assertEquals(before.recoveryCodes(), f.storedEnabled(ALICE).recoveryCodes());
         assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
     }
 

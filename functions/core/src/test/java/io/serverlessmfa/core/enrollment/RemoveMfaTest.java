@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.totp.TotpCode;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class RemoveMfaTest {
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.remove(ALICE, f.wrongCode(enabled.secret()))));
 
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
-        assertEquals(1, f.stored(ALICE).failedAttempts());
+        assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
@@ -78,7 +79,7 @@ class RemoveMfaTest {
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE, rejection(() -> f.remove(ALICE, f.unknownRecoveryCode())));
 
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
-        assertEquals(1, f.stored(ALICE).failedAttempts());
+        assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test
@@ -127,8 +128,8 @@ class RemoveMfaTest {
         assertEquals(EnrollmentStatus.PENDING, stored.status());
         // Versions never repeat: a request that read the removed enrollment cannot match this one.
         assertTrue(stored.version() > removedVersion, "version " + stored.version());
-        assertEquals(0, stored.failedAttempts());
-        assertEquals(Enrollment.NO_STEP, stored.lastAcceptedStep());
+        assertEquals(0, stored.lockout().failedAttempts());
+        assertEquals(OptionalLong.empty(), stored.authenticator().lastAcceptedStep());
         assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
     }
 

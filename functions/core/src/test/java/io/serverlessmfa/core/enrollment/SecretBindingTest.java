@@ -21,9 +21,14 @@ class SecretBindingTest {
 
     /** Bob's record with Alice's ciphertext in place of his own. */
     private Enrollment withAlicesCiphertext(Enrollment bob) {
-        EncryptedSecret alices = f.stored(ALICE).secret();
-        return new Enrollment(bob.userId(), bob.status(), alices, bob.pendingExpiresAt(), bob.enabledAt(),
-                bob.lastAcceptedStep(), bob.failedAttempts(), bob.lockedUntil(), bob.recoveryCodes(), bob.version());
+        Authenticator alices = new Authenticator(f.stored(ALICE).authenticator().secret(),
+                bob.authenticator().lastAcceptedStep());
+        if (bob instanceof Enrollment.Pending pending) {
+            return new Enrollment.Pending(bob.userId(), alices, pending.expiresAt(), bob.lockout(), bob.version());
+        }
+        Enrollment.Enabled enabled = (Enrollment.Enabled) bob;
+        return new Enrollment.Enabled(bob.userId(), alices, enabled.enabledAt(), enabled.recoveryCodes(), bob.lockout(),
+                bob.version());
     }
 
     @Test
@@ -69,7 +74,7 @@ class SecretBindingTest {
     @Test
     void theTestCipherRoundTripsForTheOwnerOnly() {
         byte[] secret = Base32.decode(f.setup(ALICE).secret());
-        EncryptedSecret stored = f.stored(ALICE).secret();
+        EncryptedSecret stored = f.stored(ALICE).authenticator().secret();
 
         assertArrayEquals(secret, f.cipher.decrypt(ALICE, stored));
         assertThrows(SecretIntegrityException.class, () -> f.cipher.decrypt(BOB, stored));

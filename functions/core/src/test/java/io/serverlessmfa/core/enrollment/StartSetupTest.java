@@ -19,6 +19,8 @@ import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpSettings;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,7 +66,7 @@ class StartSetupTest {
         SetupStarted started = f.setup(ALICE);
 
         assertEquals(START.plus(Duration.ofMinutes(10)), started.expiresAt());
-        assertEquals(started.expiresAt(), f.stored(ALICE).pendingExpiresAt());
+        assertEquals(started.expiresAt(), f.storedPending(ALICE).expiresAt());
         assertEquals(started.expiresAt(), f.getStatus.status(ALICE).expiresAt());
     }
 
@@ -90,18 +92,15 @@ class StartSetupTest {
         SetupStarted started = f.setup(ALICE);
         byte[] secret = Base32.decode(started.secret());
 
-        Enrollment stored = f.stored(ALICE);
+        // A pending enrollment has no enabledAt and no recovery codes: its type holds neither.
+        Enrollment.Pending stored = f.storedPending(ALICE);
 
-        assertEquals(EnrollmentStatus.PENDING, stored.status());
         assertEquals(1, stored.version());
-        assertEquals(0, stored.failedAttempts());
-        assertNull(stored.lockedUntil());
-        assertNull(stored.enabledAt());
-        assertEquals(Enrollment.NO_STEP, stored.lastAcceptedStep());
-        assertTrue(stored.recoveryCodes().isEmpty());
-        assertFalse(contains(stored.secret().ciphertext(), secret), "the plaintext secret must not be stored");
+        assertEquals(Lockout.clear(), stored.lockout());
+        assertEquals(OptionalLong.empty(), stored.authenticator().lastAcceptedStep());
+        assertFalse(contains(stored.authenticator().secret().ciphertext(), secret), "the plaintext secret must not be stored");
         assertFalse(stored.toString().contains(started.secret()));
-        assertArrayEquals(secret, f.cipher.decrypt(ALICE, stored.secret()));
+        assertArrayEquals(secret, f.cipher.decrypt(ALICE, stored.authenticator().secret()));
     }
 
     @Test
@@ -122,14 +121,13 @@ class StartSetupTest {
 
         assertNotEquals(first.secret(), second.secret());
         assertEquals(START.plus(Duration.ofMinutes(12)), second.expiresAt());
-        Enrollment stored = f.stored(ALICE);
-        assertEquals(EnrollmentStatus.PENDING, stored.status());
+        Enrollment.Pending stored = f.storedPending(ALICE);
         assertEquals(2, stored.version());
-        assertEquals(second.expiresAt(), stored.pendingExpiresAt());
+        assertEquals(second.expiresAt(), stored.expiresAt());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(first.secret()))));
-        assertEquals(1, f.stored(ALICE).failedAttempts());
+        assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
 
         assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(second.secret())));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
@@ -157,14 +155,14 @@ class StartSetupTest {
         }
 
         String restarted = f.setup(ALICE).secret();
-        assertEquals(4, f.stored(ALICE).failedAttempts());
+        assertEquals(4, f.stored(ALICE).lockout().failedAttempts());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(restarted))));
-        assertEquals(START.plus(Duration.ofMinutes(5)), f.stored(ALICE).lockedUntil());
+        assertEquals(Optional.of(START.plus(Duration.ofMinutes(5))), f.stored(ALICE).lockout().lockEnd());
 
         String duringLock = f.setup(ALICE).secret();
-        assertEquals(START.plus(Duration.ofMinutes(5)), f.stored(ALICE).lockedUntil());
+        assertEquals(Optional.of(START.plus(Duration.ofMinutes(5))), f.stored(ALICE).lockout().lockEnd());
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                 rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(duringLock))));
     }

@@ -2,9 +2,12 @@ package io.serverlessmfa.functions.config;
 
 import io.serverlessmfa.core.adoption.AdoptionStatistics;
 import io.serverlessmfa.core.audit.AuditTrail;
+import io.serverlessmfa.core.enrollment.Attempts;
+import io.serverlessmfa.core.enrollment.CodeCheck;
+import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
-import io.serverlessmfa.core.enrollment.EnrollmentStore;
+import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.totp.TotpGenerator;
@@ -156,6 +159,16 @@ public final class Wiring {
 
     public TotpVerifier verifier() {
         return new TotpVerifier(new TotpGenerator(policy().totp()), policy().window());
+    }
+
+    /** The retries, lock and failure counting of the use cases that write {@code store}, on this policy and clock. */
+    public Attempts attempts(EnrollmentStore store) {
+        return new Attempts(store, policy(), clock);
+    }
+
+    /** The TOTP check of the use cases that take a code: decrypts with {@code decryptor}, no KMS client otherwise. */
+    public CodeCheck codeCheck(EnrollmentStore store, SecretDecryptor decryptor) {
+        return new CodeCheck(attempts(store), decryptor, verifier());
     }
 
     public RecoveryCodeIssuer recoveryCodes() {

@@ -30,7 +30,7 @@ public final class AdminResetHandler extends MfaFunction {
      */
     private static Route route(Wiring wiring) {
         return Route.writing("admin-reset", "POST /admin/mfa/users/{userId}/reset",
-                store -> new ResetMfa(store, wiring.policy(), wiring.clock()),
+                store -> new ResetMfa(wiring.attempts(store)),
                 (reset, request) -> {
                     String operator = Operators.requireOperator(request);
                     EnrollmentStatus removed = reset.reset(request.origin(), operator, Operators.targetUser(request));

@@ -31,7 +31,7 @@ public final class ConfirmHandler extends MfaFunction {
         RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();
         int digits = wiring.policy().totp().digits();
         return Route.writing("confirm", "POST /mfa/confirm",
-                store -> new ConfirmSetup(store, cipher, wiring.verifier(), recoveryCodes, wiring.policy(), wiring.clock()),
+                store -> new ConfirmSetup(wiring.codeCheck(store, cipher), recoveryCodes),
                 (confirm, request) -> {
                     List<RecoveryCode> codes = confirm.confirm(request.origin(), request.userId(),
                             request.totpCode("code", digits));

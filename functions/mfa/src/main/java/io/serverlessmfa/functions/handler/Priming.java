@@ -143,7 +143,7 @@ final class Priming {
          * DynamoDB client the write goes through (credentials, signing, HTTP, the JSON protocol).
          */
         @Override
-        public void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
+        public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
             store.find(pending.userId());
         }
 

@@ -30,7 +30,7 @@ public final class RecoverHandler extends MfaFunction {
     private static Route route(Wiring wiring) {
         RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();
         return Route.writing("recover", "POST /mfa/recover",
-                store -> new RecoverAccess(store, recoveryCodes, wiring.policy(), wiring.clock()),
+                store -> new RecoverAccess(wiring.attempts(store), recoveryCodes),
                 (recover, request) -> {
                     String replacement = recover.recover(request.origin(), request.userId(),
                             request.recoveryCode("recoveryCode")).formatted();

@@ -29,8 +29,7 @@ public final class RecoveryCodesHandler extends MfaFunction {
         RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();
         int digits = wiring.policy().totp().digits();
         return Route.writing("recovery-codes", "POST /mfa/recovery-codes",
-                store -> new RegenerateRecoveryCodes(store, cipher, wiring.verifier(), recoveryCodes, wiring.policy(),
-                        wiring.clock()),
+                store -> new RegenerateRecoveryCodes(wiring.codeCheck(store, cipher), recoveryCodes),
                 (regenerate, request) -> ApiResponse.json(200, JsonObject.create()
                         .field("recoveryCodes", ConfirmHandler.formatted(regenerate.regenerate(request.origin(),
                                 request.userId(), request.totpCode("code", digits))))

@@ -37,8 +37,7 @@ public final class RemoveHandler extends MfaFunction {
         SecretDecryptor cipher = wiring.cipher();
         int digits = wiring.policy().totp().digits();
         return Route.writing("remove", "POST /mfa/remove",
-                store -> new RemoveMfa(store, cipher, wiring.verifier(), wiring.recoveryCodes(), wiring.policy(),
-                        wiring.clock()),
+                store -> new RemoveMfa(wiring.codeCheck(store, cipher), wiring.recoveryCodes()),
                 (remove, request) -> {
                     ApiResponse removed = ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
                     // Cancelling a pending setup needs no proof and turns nothing off: not a removal for ops.

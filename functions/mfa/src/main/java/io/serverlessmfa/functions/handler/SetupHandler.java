@@ -47,7 +47,7 @@ public final class SetupHandler extends MfaFunction {
         TotpSecretGenerator secrets = new TotpSecretGenerator(wiring.random());
         QrCodeRenderer qrCodes = new QrCodeRenderer(QR_PIXELS_PER_MODULE);
         return Route.writing("setup", "POST /mfa/setup",
-                store -> new StartSetup(store, cipher, secrets, qrCodes, wiring.policy(), wiring.clock()),
+                store -> new StartSetup(wiring.attempts(store), cipher, secrets, qrCodes),
                 (setup, request) -> {
                     SetupStarted started = setup.start(request.origin(), request.userId(), accountName(request));
                     return ApiResponse.json(201, JsonObject.create()

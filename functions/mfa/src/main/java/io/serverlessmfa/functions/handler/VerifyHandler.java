@@ -27,7 +27,7 @@ public final class VerifyHandler extends MfaFunction {
         SecretDecryptor cipher = wiring.cipher();
         int digits = wiring.policy().totp().digits();
         return Route.writing("verify", "POST /mfa/verify",
-                store -> new VerifyCode(store, cipher, wiring.verifier(), wiring.policy(), wiring.clock()),
+                store -> new VerifyCode(wiring.codeCheck(store, cipher)),
                 (verify, request) -> {
                     verify.verify(request.origin(), request.userId(), request.totpCode("code", digits));
                     return ApiResponse.json(200, JsonObject.create().field("verified", true).build())

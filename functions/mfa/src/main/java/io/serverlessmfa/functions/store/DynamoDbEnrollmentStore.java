@@ -2,6 +2,7 @@ package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.adoption.AdoptionChange;
 import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.enrollment.Authenticator;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
@@ -10,6 +11,7 @@ import io.serverlessmfa.core.port.DependencyUnavailableException.Dependency;
 import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.Lockout;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.ByteBuffer;
@@ -24,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,11 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The enrollment as one DynamoDB item, {@code pk = USER#<sub>}, {@code sk = MFA}. Every transition
@@ -106,11 +107,11 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public void savePending(Optional<Enrollment> current, Enrollment pending, SecurityEvent event) {
-        long expiresAt = pending.pendingExpiresAt().getEpochSecond();
+    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+        long expiresAt = pending.expiresAt().getEpochSecond();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":pending", string(EnrollmentStatus.PENDING.name()),
-                ":secret", bytes(pending.secret().ciphertext()),
+                ":secret", bytes(pending.authenticator().secret().ciphertext()),
                 ":expires", number(expiresAt),
                 ":zero", number(0),
                 ":one", number(1)));
@@ -130,19 +131,15 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         }
         // An upsert: the version goes on from the stored one, and the failure count and lock
         // survive, so restarting setup cannot reset a lock.
-        // ALL_OLD: a refused write returns the item its condition was checked against, so the
-        // caller learns what is stored without a read (EnrollmentChangedException).
-        Update update = Update.builder().tableName(tableName).key(key(pending.userId()))
-                .updateExpression("SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
+        // Returning the stored item: a refused write returns the item its condition was checked
+        // against, so the caller learns what is stored without a read (EnrollmentChangedException).
+        EnrollmentWrite upsert = new EnrollmentWrite.Update(key(pending.userId()),
+                "SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
                         + "#ttl = :expires, #version = if_not_exists(#version, :zero) + :one, "
                         + "#failedAttempts = if_not_exists(#failedAttempts, :zero) "
-                        + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes")
-                .conditionExpression(condition)
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build();
-        write(TransactWriteItem.builder().update(update).build(), current, Optional.of(pending), Optional.of(event));
+                        + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes",
+                condition, names, values, true);
+        write(upsert, current, Optional.of(pending), Optional.of(event));
     }
 
     @Override
@@ -150,12 +147,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         if (next.version() != current.version() + 1) {
             throw new IllegalArgumentException("next must be the version after current");
         }
-        Put put = Put.builder().tableName(tableName).item(toItem(next))
-                .conditionExpression("#version = :expected")
-                .expressionAttributeNames(Map.of("#version", VERSION))
-                .expressionAttributeValues(Map.of(":expected", number(current.version())))
-                .build();
-        write(TransactWriteItem.builder().put(put).build(), Optional.of(current), Optional.of(next), event);
+        write(putAtVersion(toItem(next), current), Optional.of(current), Optional.of(next), event);
     }
 
     @Override
@@ -165,12 +157,13 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         tombstone.put(VERSION, number(current.version() + 1));
         tombstone.put(TTL, number(clock.instant().plus(TOMBSTONE_LIFETIME).getEpochSecond()));
         // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
-        Put put = Put.builder().tableName(tableName).item(tombstone)
-                .conditionExpression("#version = :expected")
-                .expressionAttributeNames(Map.of("#version", VERSION))
-                .expressionAttributeValues(Map.of(":expected", number(current.version())))
-                .build();
-        write(TransactWriteItem.builder().put(put).build(), Optional.of(current), Optional.empty(), Optional.of(event));
+        write(putAtVersion(tombstone, current), Optional.of(current), Optional.empty(), Optional.of(event));
+    }
+
+    /** Puts {@code item} in place of {@code current}, on condition that the stored version is still its. */
+    private static EnrollmentWrite putAtVersion(Map<String, AttributeValue> item, Enrollment current) {
+        return new EnrollmentWrite.Put(item, "#version = :expected", Map.of("#version", VERSION),
+                Map.of(":expected", number(current.version())));
     }
 
     /**
@@ -179,16 +172,22 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
      * transaction of the enrollment, its event and the counters it moves, with an idempotency
      * token, so the SDK's retry of a transaction whose answer was lost does not apply it twice.
      */
-    private void write(TransactWriteItem enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
+    private void write(EnrollmentWrite enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
                        Optional<SecurityEvent> event) {
         String userId = before.or(() -> after).orElseThrow().userId();
         AdoptionChange change = AdoptionChange.between(before, after, event);
         if (change.isEmpty() && event.isEmpty()) {
-            writeSingle(enrollmentWrite);
+            try {
+                enrollmentWrite.writeAlone(dynamoDb, tableName);
+            } catch (ConditionalCheckFailedException lost) {
+                throw new ConcurrentUpdateException("enrollment changed since it was read");
+            } catch (SdkException failure) {
+                throw AwsFailures.dynamoDb(enrollmentWrite.operation(), failure);
+            }
             return;
         }
         List<TransactWriteItem> items = new ArrayList<>();
-        items.add(enrollmentWrite);
+        items.add(enrollmentWrite.inTransaction(tableName));
         items.addAll(AdoptionCounters.updates(tableName, userId, event.map(SecurityEvent::at).orElse(clock.instant()), change));
         event.ifPresent(e -> items.add(DynamoDbAuditTrail.put(tableName, userId, e, auditRetention, random)));
         byte[] token = new byte[16];
@@ -203,41 +202,18 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         }
     }
 
-    private void writeSingle(TransactWriteItem write) {
-        try {
-            if (write.put() != null) {
-                Put put = write.put();
-                dynamoDb.putItem(request -> request.tableName(put.tableName()).item(put.item())
-                        .conditionExpression(put.conditionExpression())
-                        .expressionAttributeNames(put.expressionAttributeNames())
-                        .expressionAttributeValues(put.expressionAttributeValues()));
-            } else {
-                Update update = write.update();
-                dynamoDb.updateItem(request -> request.tableName(update.tableName()).key(update.key())
-                        .updateExpression(update.updateExpression())
-                        .conditionExpression(update.conditionExpression())
-                        .expressionAttributeNames(update.expressionAttributeNames())
-                        .expressionAttributeValues(update.expressionAttributeValues()));
-            }
-        } catch (ConditionalCheckFailedException lost) {
-            throw new ConcurrentUpdateException("enrollment changed since it was read");
-        } catch (SdkException failure) {
-            throw AwsFailures.dynamoDb(write.put() != null ? "DynamoDB PutItem" : "DynamoDB UpdateItem", failure);
-        }
-    }
-
     /**
      * A cancelled transaction: the enrollment's condition failed, or another transaction held one
      * of the items, is a lost race (re-decide on fresh state); throttling is an outage. When the
      * enrollment's write asked for the item on a refusal (ALL_OLD) and its condition failed, the
      * reason carries what is stored (no item: nothing is), and the caller decides on that.
      */
-    private static RuntimeException translate(String userId, TransactWriteItem enrollmentWrite,
+    private static RuntimeException translate(String userId, EnrollmentWrite enrollmentWrite,
                                               TransactionCanceledException cancelled) {
         List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
         // Reasons come in the order of the items; the enrollment's write is the first.
         if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())
-                && returnsStoredOnRefusal(enrollmentWrite)) {
+                && enrollmentWrite.returnsStoredOnRefusal()) {
             CancellationReason refused = reasons.get(0);
             Map<String, AttributeValue> item = refused.hasItem() ? refused.item() : Map.of();
             return new EnrollmentChangedException("enrollment is not the one the write expected",
@@ -259,11 +235,78 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return AwsFailures.dynamoDb("DynamoDB TransactWriteItems", cancelled);
     }
 
-    private static boolean returnsStoredOnRefusal(TransactWriteItem write) {
-        ReturnValuesOnConditionCheckFailure returned = write.update() != null
-                ? write.update().returnValuesOnConditionCheckFailure()
-                : write.put() != null ? write.put().returnValuesOnConditionCheckFailure() : null;
-        return returned == ReturnValuesOnConditionCheckFailure.ALL_OLD;
+    /**
+     * The one conditional write of the enrollment item, said once: what is written and on which
+     * condition. It goes to DynamoDB either as the first item of a transaction (a state change,
+     * with its event and counters) or alone as a PutItem or UpdateItem (the hot path, no count
+     * and no event).
+     */
+    private sealed interface EnrollmentWrite {
+
+        /** Whether a refused transaction returns the stored item (ALL_OLD), so the caller needs no read. */
+        boolean returnsStoredOnRefusal();
+
+        TransactWriteItem inTransaction(String tableName);
+
+        /** The write alone; a refusal is a {@link ConditionalCheckFailedException}. */
+        void writeAlone(DynamoDbClient dynamoDb, String tableName);
+
+        /** The call's name for an outage's message. */
+        String operation();
+
+        /** The whole item replaced (a transition's new state, or a tombstone). */
+        record Put(Map<String, AttributeValue> item, String condition, Map<String, String> names,
+                   Map<String, AttributeValue> values) implements EnrollmentWrite {
+
+            @Override
+            public boolean returnsStoredOnRefusal() {
+                return false;
+            }
+
+            @Override
+            public TransactWriteItem inTransaction(String tableName) {
+                return TransactWriteItem.builder().put(put -> put.tableName(tableName).item(item)
+                        .conditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(values)).build();
+            }
+
+            @Override
+            public void writeAlone(DynamoDbClient dynamoDb, String tableName) {
+                dynamoDb.putItem(request -> request.tableName(tableName).item(item).conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+            }
+
+            @Override
+            public String operation() {
+                return "DynamoDB PutItem";
+            }
+        }
+
+        /** Attributes set and removed in place (setup's upsert, which keeps the version and the lock). */
+        record Update(Map<String, AttributeValue> key, String expression, String condition, Map<String, String> names,
+                      Map<String, AttributeValue> values, boolean returnsStoredOnRefusal) implements EnrollmentWrite {
+
+            @Override
+            public TransactWriteItem inTransaction(String tableName) {
+                return TransactWriteItem.builder().update(update -> update.tableName(tableName).key(key)
+                        .updateExpression(expression).conditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValuesOnConditionCheckFailure(returnsStoredOnRefusal
+                                ? ReturnValuesOnConditionCheckFailure.ALL_OLD : null)).build();
+            }
+
+            @Override
+            public void writeAlone(DynamoDbClient dynamoDb, String tableName) {
+                dynamoDb.updateItem(request -> request.tableName(tableName).key(key).updateExpression(expression)
+                        .conditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(values));
+            }
+
+            @Override
+            public String operation() {
+                return "DynamoDB UpdateItem";
+            }
+        }
     }
 
     private static boolean isTombstone(Map<String, AttributeValue> item) {
@@ -275,38 +318,60 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return Map.of(PARTITION_KEY, string("USER#" + userId), SORT_KEY, string(ENROLLMENT_SORT_KEY));
     }
 
+    /**
+     * The item of {@code enrollment}: the attributes every state has, then each state's own. The
+     * layout is the one stored data already has (a pending setup: its expiry and the TTL; an
+     * enabled one: enabledAt and the recovery hashes, when any).
+     */
     static Map<String, AttributeValue> toItem(Enrollment enrollment) {
         Map<String, AttributeValue> item = new HashMap<>(key(enrollment.userId()));
         item.put(STATUS, string(enrollment.status().name()));
-        item.put(SECRET, bytes(enrollment.secret().ciphertext()));
-        item.put(FAILED_ATTEMPTS, number(enrollment.failedAttempts()));
+        item.put(SECRET, bytes(enrollment.authenticator().secret().ciphertext()));
+        item.put(FAILED_ATTEMPTS, number(enrollment.lockout().failedAttempts()));
         item.put(VERSION, number(enrollment.version()));
-        if (enrollment.pendingExpiresAt() != null) {
-            item.put(PENDING_EXPIRES_AT, number(enrollment.pendingExpiresAt().getEpochSecond()));
-            item.put(TTL, number(enrollment.pendingExpiresAt().getEpochSecond()));
+        if (enrollment instanceof Enrollment.Pending pending) {
+            item.put(PENDING_EXPIRES_AT, number(pending.expiresAt().getEpochSecond()));
+            item.put(TTL, number(pending.expiresAt().getEpochSecond()));
         }
-        if (enrollment.enabledAt() != null) {
-            item.put(ENABLED_AT, number(enrollment.enabledAt().getEpochSecond()));
-        }
-        if (enrollment.lastAcceptedStep() != Enrollment.NO_STEP) {
-            item.put(LAST_ACCEPTED_STEP, number(enrollment.lastAcceptedStep()));
-        }
-        if (enrollment.lockedUntil() != null) {
-            item.put(LOCKED_UNTIL, number(enrollment.lockedUntil().toEpochMilli()));
-        }
-        if (!enrollment.recoveryCodes().isEmpty()) {
-            List<AttributeValue> hashes = new ArrayList<>();
-            for (HashedRecoveryCode code : enrollment.recoveryCodes()) {
-                hashes.add(bytes(concat(code.salt(), code.hash())));
+        if (enrollment instanceof Enrollment.Enabled enabled) {
+            item.put(ENABLED_AT, number(enabled.enabledAt().getEpochSecond()));
+            if (!enabled.recoveryCodes().isEmpty()) {
+                List<AttributeValue> hashes = new ArrayList<>();
+                for (HashedRecoveryCode code : enabled.recoveryCodes()) {
+                    hashes.add(bytes(concat(code.salt(), code.hash())));
+                }
+                item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
             }
-            item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
         }
+        enrollment.authenticator().lastAcceptedStep().ifPresent(step -> item.put(LAST_ACCEPTED_STEP, number(step)));
+        enrollment.lockout().lockEnd().ifPresent(until -> item.put(LOCKED_UNTIL, number(until.toEpochMilli())));
         return item;
     }
 
+    /** The enrollment an item holds; its {@code status} says which state (a tombstone is never passed here). */
     static Enrollment fromItem(String userId, Map<String, AttributeValue> item) {
+        Authenticator authenticator = new Authenticator(new EncryptedSecret(item.get(SECRET).b().asByteArray()),
+                item.containsKey(LAST_ACCEPTED_STEP)
+                        ? OptionalLong.of(Long.parseLong(item.get(LAST_ACCEPTED_STEP).n())) : OptionalLong.empty());
+        // A lock restarts the count, so a stored lock end comes with a count of zero.
+        Lockout lockout = item.containsKey(LOCKED_UNTIL)
+                ? new Lockout.Locked(Instant.ofEpochMilli(Long.parseLong(item.get(LOCKED_UNTIL).n())))
+                : new Lockout.Counting(item.containsKey(FAILED_ATTEMPTS) ? Integer.parseInt(item.get(FAILED_ATTEMPTS).n()) : 0);
+        long version = Long.parseLong(item.get(VERSION).n());
+        switch (EnrollmentStatus.valueOf(item.get(STATUS).s())) {
+            case PENDING:
+                return new Enrollment.Pending(userId, authenticator, epochSeconds(item.get(PENDING_EXPIRES_AT)), lockout,
+                        version);
+            case ENABLED:
+                return new Enrollment.Enabled(userId, authenticator, epochSeconds(item.get(ENABLED_AT)),
+                        recoveryCodes(item.get(RECOVERY_CODES)), lockout, version);
+            default:
+                throw new IllegalStateException("not a stored enrollment status: " + item.get(STATUS).s());
+        }
+    }
+
+    private static List<HashedRecoveryCode> recoveryCodes(AttributeValue codes) {
         List<HashedRecoveryCode> hashes = new ArrayList<>();
-        AttributeValue codes = item.get(RECOVERY_CODES);
         if (codes != null && codes.hasL()) {
             for (AttributeValue value : codes.l()) {
                 byte[] saltAndHash = value.b().asByteArray();
@@ -315,20 +380,11 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
                         Arrays.copyOfRange(saltAndHash, HashedRecoveryCode.SALT_BYTES, saltAndHash.length)));
             }
         }
-        return new Enrollment(userId,
-                EnrollmentStatus.valueOf(item.get(STATUS).s()),
-                new EncryptedSecret(item.get(SECRET).b().asByteArray()),
-                epochSeconds(item.get(PENDING_EXPIRES_AT)),
-                epochSeconds(item.get(ENABLED_AT)),
-                item.containsKey(LAST_ACCEPTED_STEP) ? Long.parseLong(item.get(LAST_ACCEPTED_STEP).n()) : Enrollment.NO_STEP,
-                item.containsKey(FAILED_ATTEMPTS) ? Integer.parseInt(item.get(FAILED_ATTEMPTS).n()) : 0,
-                item.containsKey(LOCKED_UNTIL) ? Instant.ofEpochMilli(Long.parseLong(item.get(LOCKED_UNTIL).n())) : null,
-                hashes,
-                Long.parseLong(item.get(VERSION).n()));
+        return hashes;
     }
 
     private static Instant epochSeconds(AttributeValue value) {
-        return value == null ? null : Instant.ofEpochSecond(Long.parseLong(value.n()));
+        return Instant.ofEpochSecond(Long.parseLong(value.n()));
     }
 
     private static byte[] concat(byte[] first, byte[] second) {

@@ -9,7 +9,7 @@ import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.enrollment.Enrollment;
-import io.serverlessmfa.core.enrollment.EnrollmentStatus;
+import io.serverlessmfa.core.enrollment.Lockout;
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.EncryptedSecret;
@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -63,7 +64,7 @@ class DynamoDbEnrollmentStoreIT {
 
     @Test
     void pendingEnrollmentRoundTripsThroughTheTable() {
-        Enrollment pending = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
+        Enrollment.Pending pending = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
 
         store.savePending(Optional.empty(), pending, STARTED);
 
@@ -71,11 +72,21 @@ class DynamoDbEnrollmentStoreIT {
     }
 
     @Test
-    void pendingEnrollmentWithFailuresAndLockRoundTrips() {
-        Enrollment saved = savedPending();
-        Enrollment locked = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
-                null, Enrollment.NO_STEP, 3, millisPrecision(clock.instant().plus(Duration.ofMinutes(5))), List.of(),
-                saved.version() + 1);
+    void pendingEnrollmentWithFailuresRoundTrips() {
+        Enrollment.Pending saved = savedPending();
+        Enrollment.Pending failed = new Enrollment.Pending(user.sub(), saved.authenticator(), saved.expiresAt(),
+                new Lockout.Counting(3), saved.version() + 1);
+
+        store.replace(saved, failed, Optional.empty());
+
+        assertEquals(failed, store.find(user.sub()).orElseThrow());
+    }
+
+    @Test
+    void pendingEnrollmentWithALockRoundTrips() {
+        Enrollment.Pending saved = savedPending();
+        Enrollment.Pending locked = new Enrollment.Pending(user.sub(), saved.authenticator(), saved.expiresAt(),
+                new Lockout.Locked(millisPrecision(clock.instant().plus(Duration.ofMinutes(5)))), saved.version() + 1);
 
         store.replace(saved, locked, Optional.empty());
 
@@ -84,20 +95,20 @@ class DynamoDbEnrollmentStoreIT {
 
     @Test
     void enabledEnrollmentRoundTripsWithEveryField() {
-        Enrollment saved = savedPending();
+        Enrollment.Pending saved = savedPending();
         Instant enabledAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         long step = clock.instant().getEpochSecond() / 30;
         List<HashedRecoveryCode> hashes = List.of(hashed(), hashed(), hashed());
-        Enrollment enabled = new Enrollment(user.sub(), EnrollmentStatus.ENABLED, saved.secret(), null, enabledAt,
-                step, 2, millisPrecision(clock.instant().plusMillis(123_456)), hashes, saved.version() + 1);
+        Enrollment.Enabled enabled = new Enrollment.Enabled(user.sub(), saved.authenticator().accepted(step), enabledAt,
+                hashes, new Lockout.Locked(millisPrecision(clock.instant().plusMillis(123_456))), saved.version() + 1);
 
         store.replace(saved, enabled, Optional.empty());
 
-        Enrollment found = store.find(user.sub()).orElseThrow();
+        Enrollment.Enabled found = (Enrollment.Enabled) store.find(user.sub()).orElseThrow();
         assertEquals(enabled, found);
         assertEquals(hashes, found.recoveryCodes(), "salts and hashes in order");
-        assertEquals(step, found.lastAcceptedStep());
-        assertEquals(enabled.lockedUntil(), found.lockedUntil(), "lockedUntil to the millisecond");
+        assertEquals(OptionalLong.of(step), found.authenticator().lastAcceptedStep());
+        assertEquals(enabled.lockout(), found.lockout(), "lockedUntil to the millisecond");
     }
 
     @Test
@@ -111,7 +122,7 @@ class DynamoDbEnrollmentStoreIT {
         Map<String, AttributeValue> before = raw.get(user.sub());
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
-                () -> store.savePending(Optional.empty(), Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()),
+                () -> store.savePending(Optional.empty(), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()),
                         STARTED),
                 "setup never silently replaces an enabled MFA");
         assertEquals(Optional.of(enabled), refused.stored(), "the refused write returns the enrollment it found");
@@ -123,7 +134,7 @@ class DynamoDbEnrollmentStoreIT {
     void savePendingAssumingNothingOverAPendingSetupReturnsItAndTheWriteDecidedOnItSucceeds() {
         Enrollment saved = savedPending();
         Map<String, AttributeValue> before = raw.get(user.sub());
-        Enrollment next = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
+        Enrollment.Pending next = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
                 () -> store.savePending(Optional.empty(), next, STARTED));
@@ -131,7 +142,7 @@ class DynamoDbEnrollmentStoreIT {
         assertEquals(Optional.of(saved), refused.stored());
         assertEquals(before, raw.get(user.sub()), "the refused transaction wrote nothing");
         store.savePending(refused.stored(), next, STARTED);
-        assertEquals(next.secret(), store.find(user.sub()).orElseThrow().secret());
+        assertEquals(next.authenticator().secret(), store.find(user.sub()).orElseThrow().authenticator().secret());
         assertEquals(saved.version() + 1, store.find(user.sub()).orElseThrow().version());
     }
 
@@ -141,7 +152,7 @@ class DynamoDbEnrollmentStoreIT {
         store.delete(enabled, REMOVED);
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
-                () -> store.savePending(Optional.of(enabled), Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()),
+                () -> store.savePending(Optional.of(enabled), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()),
                         STARTED));
 
         assertEquals(Optional.empty(), refused.stored(), "a tombstone is no enrollment");
@@ -155,7 +166,7 @@ class DynamoDbEnrollmentStoreIT {
         raw.delete(user.sub());
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
-                () -> store.savePending(Optional.of(saved), Enrollment.pending(user.sub(), ciphertext(), inTenMinutes()),
+                () -> store.savePending(Optional.of(saved), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()),
                         STARTED));
 
         assertEquals(Optional.empty(), refused.stored());
@@ -163,30 +174,43 @@ class DynamoDbEnrollmentStoreIT {
     }
 
     @Test
-    void savePendingOverAPendingSetupReplacesTheSecretButKeepsFailuresAndLock() {
-        Enrollment saved = savedPending();
+    void savePendingOverAPendingSetupReplacesTheSecretButKeepsTheFailureCount() {
+        Enrollment.Pending found = restartedOver(new Lockout.Counting(4));
+
+        assertEquals(new Lockout.Counting(4), found.lockout(), "restarting setup does not reset the failure count");
+    }
+
+    @Test
+    void savePendingOverAPendingSetupReplacesTheSecretButKeepsTheLock() {
         Instant lockedUntil = millisPrecision(clock.instant().plus(Duration.ofMinutes(5)));
-        Enrollment locked = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
-                null, Enrollment.NO_STEP, 4, lockedUntil, List.of(), saved.version() + 1);
-        store.replace(saved, locked, Optional.empty());
+
+        Enrollment.Pending found = restartedOver(new Lockout.Locked(lockedUntil));
+
+        assertEquals(new Lockout.Locked(lockedUntil), found.lockout(), "restarting setup does not lift a lock");
+    }
+
+    /** Stores a pending setup with {@code lockout}, restarts setup over it, and returns what is then stored. */
+    private Enrollment.Pending restartedOver(Lockout lockout) {
+        Enrollment.Pending saved = savedPending();
+        Enrollment.Pending failed = new Enrollment.Pending(user.sub(), saved.authenticator(), saved.expiresAt(), lockout,
+                saved.version() + 1);
+        store.replace(saved, failed, Optional.empty());
         EncryptedSecret newSecret = ciphertext();
         clock.advance(Duration.ofMinutes(1));
         Instant newExpiry = inTenMinutes();
 
-        store.savePending(Optional.of(locked), Enrollment.pending(user.sub(), newSecret, newExpiry), STARTED);
+        store.savePending(Optional.of(failed), Enrollment.Pending.started(user.sub(), newSecret, newExpiry), STARTED);
 
-        Enrollment found = store.find(user.sub()).orElseThrow();
-        assertEquals(EnrollmentStatus.PENDING, found.status());
-        assertEquals(newSecret, found.secret(), "the new secret replaces the old one");
-        assertEquals(newExpiry, found.pendingExpiresAt());
-        assertEquals(4, found.failedAttempts(), "restarting setup does not reset the failure count");
-        assertEquals(lockedUntil, found.lockedUntil(), "restarting setup does not lift a lock");
+        Enrollment.Pending found = (Enrollment.Pending) store.find(user.sub()).orElseThrow();
+        assertEquals(newSecret, found.authenticator().secret(), "the new secret replaces the old one");
+        assertEquals(newExpiry, found.expiresAt());
         assertEquals(saved.version() + 2, found.version(), "the upsert advances the version");
+        return found;
     }
 
     @Test
     void replaceWithAStaleVersionThrowsAndLeavesTheItemUnchanged() {
-        Enrollment saved = savedPending();
+        Enrollment.Pending saved = savedPending();
         Enrollment first = saved.withFailure(clock.instant(), LockoutPolicy.defaults());
         store.replace(saved, first, Optional.empty());
         Map<String, AttributeValue> before = raw.get(user.sub());
@@ -194,8 +218,8 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment stale = saved.withFailure(clock.instant(), LockoutPolicy.defaults());
         assertThrows(ConcurrentUpdateException.class, () -> store.replace(saved, stale, Optional.empty()),
                 "a write computed from version 1 must lose against version 2");
-        Enrollment ahead = new Enrollment(user.sub(), EnrollmentStatus.PENDING, saved.secret(), saved.pendingExpiresAt(),
-                null, Enrollment.NO_STEP, 0, null, List.of(), first.version() + 2);
+        Enrollment ahead = new Enrollment.Pending(user.sub(), saved.authenticator(), saved.expiresAt(), Lockout.clear(),
+                first.version() + 2);
         assertThrows(IllegalArgumentException.class, () -> store.replace(first, ahead, Optional.empty()),
                 "nor may a version be skipped");
 
@@ -204,11 +228,8 @@ class DynamoDbEnrollmentStoreIT {
 
     @Test
     void replaceOfAMissingItemThrows() {
-        Enrollment never = new Enrollment(user.sub(), EnrollmentStatus.PENDING, ciphertext(), inTenMinutes(), null,
-                Enrollment.NO_STEP, 0, null, List.of(), 2);
-
-        Enrollment read = new Enrollment(user.sub(), EnrollmentStatus.PENDING, never.secret(), never.pendingExpiresAt(),
-                null, Enrollment.NO_STEP, 0, null, List.of(), 1);
+        Enrollment.Pending read = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
+        Enrollment never = read.withFailure(clock.instant(), LockoutPolicy.defaults());
         assertThrows(ConcurrentUpdateException.class, () -> store.replace(read, never, Optional.empty()));
 
         assertEquals(Map.of(), raw.get(user.sub()), "nothing is created by a replace");
@@ -237,10 +258,10 @@ class DynamoDbEnrollmentStoreIT {
 
     @Test
     void pendingItemCarriesTheTtlAttributeAndAnEnabledOneDoesNot() {
-        Enrollment pending = savedPending();
+        Enrollment.Pending pending = savedPending();
 
         Map<String, AttributeValue> pendingItem = raw.get(user.sub());
-        assertEquals(AttributeValue.fromN(Long.toString(pending.pendingExpiresAt().getEpochSecond())),
+        assertEquals(AttributeValue.fromN(Long.toString(pending.expiresAt().getEpochSecond())),
                 pendingItem.get(DynamoDbEnrollmentStore.TTL), "expireAt = pendingExpiresAt in epoch seconds");
         assertEquals(pendingItem.get(DynamoDbEnrollmentStore.PENDING_EXPIRES_AT), pendingItem.get(DynamoDbEnrollmentStore.TTL));
 
@@ -255,10 +276,10 @@ class DynamoDbEnrollmentStoreIT {
 
     @Test
     void pendingItemWrittenByReplaceAlsoCarriesTheTtl() {
-        Enrollment pending = savedPending();
+        Enrollment.Pending pending = savedPending();
         store.replace(pending, pending.withFailure(clock.instant(), LockoutPolicy.defaults()), Optional.empty());
 
-        assertEquals(AttributeValue.fromN(Long.toString(pending.pendingExpiresAt().getEpochSecond())),
+        assertEquals(AttributeValue.fromN(Long.toString(pending.expiresAt().getEpochSecond())),
                 raw.get(user.sub()).get(DynamoDbEnrollmentStore.TTL), "a failed attempt must not drop the TTL");
     }
 
@@ -272,14 +293,14 @@ class DynamoDbEnrollmentStoreIT {
         assertEquals("expireAt", ttl.attributeName());
     }
 
-    private Enrollment savedPending() {
-        Enrollment pending = Enrollment.pending(user.sub(), ciphertext(), inTenMinutes());
+    private Enrollment.Pending savedPending() {
+        Enrollment.Pending pending = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
         store.savePending(Optional.empty(), pending, STARTED);
-        return store.find(user.sub()).orElseThrow();
+        return (Enrollment.Pending) store.find(user.sub()).orElseThrow();
     }
 
     private Enrollment savedEnabled() {
-        Enrollment pending = savedPending();
+        Enrollment.Pending pending = savedPending();
         Enrollment enabled = pending.confirmed(clock.instant().truncatedTo(ChronoUnit.SECONDS),
                 clock.instant().getEpochSecond() / 30, List.of(hashed()));
         store.replace(pending, enabled, Optional.empty());

@@ -1,0 +1,63 @@
+package io.serverlessmfa.core.enrollment;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the helpdesk sees of one user's MFA: the status with its times, how many recovery codes
+ * remain, and the throttling state. Nothing secret: never the ciphertext, the hashes or the step.
+ */
+public sealed interface HelpdeskView permits HelpdeskView.NoMfa, HelpdeskView.PendingSetup, HelpdeskView.MfaEnabled {
+
+    EnrollmentStatus status();
+
+    /** Nothing stored, or a pending setup past its expiry. */
+    record NoMfa() implements HelpdeskView {
+        @Override
+        public EnrollmentStatus status() {
+            return EnrollmentStatus.NONE;
+        }
+    }
+
+    /** A setup awaiting its first code until {@code expiresAt}. */
+    record PendingSetup(Instant expiresAt, Throttling throttling) implements HelpdeskView {
+        public PendingSetup {
+            Objects.requireNonNull(expiresAt, "expiresAt");
+            Objects.requireNonNull(throttling, "throttling");
+        }
+
+        @Override
+        public EnrollmentStatus status() {
+            return EnrollmentStatus.PENDING;
+        }
+    }
+
+    /** MFA on since {@code enabledAt}. */
+    record MfaEnabled(Instant enabledAt, int recoveryCodesRemaining, Throttling throttling) implements HelpdeskView {
+        public MfaEnabled {
+            Objects.requireNonNull(enabledAt, "enabledAt");
+            Objects.requireNonNull(throttling, "throttling");
+        }
+
+        @Override
+        public EnrollmentStatus status() {
+            return EnrollmentStatus.ENABLED;
+        }
+    }
+
+    /**
+     * @param failedAttempts consecutive failed codes
+     * @param lockedUntil    the end of a lock running now; empty when none runs (an ended lock is
+     *                       not shown: it no longer refuses anything)
+     */
+    record Throttling(int failedAttempts, Optional<Instant> lockedUntil) {
+        public Throttling {
+            Objects.requireNonNull(lockedUntil, "lockedUntil");
+        }
+
+        static Throttling of(Lockout lockout, Instant now) {
+            return new Throttling(lockout.failedAttempts(), lockout.activeUntil(now));
+        }
+    }
+}
