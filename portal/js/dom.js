@@ -153,6 +153,19 @@ export function takeValue(input) {
   return value;
 }
 
+/**
+ * Takes a code input's value (see takeValue); when it is empty, says what is missing next to it,
+ * puts the cursor there and returns '' so the caller stops before calling the API.
+ */
+export function takeRequiredValue(input, errorNode, whatIsMissing) {
+  const value = takeValue(input);
+  if (!value) {
+    setText(errorNode, whatIsMissing);
+    input.focus();
+  }
+  return value;
+}
+
 /** Runs an action with its button disabled; ignores a second click while it runs. */
 export async function withBusy(button, action) {
   if (button.disabled) return;

@@ -4,7 +4,7 @@
 
 import { USER_KEY, api } from './api.js';
 import { afterChange } from './activity.js';
-import { clearMessages, copyText, el, onSubmit, setText, takeValue } from './dom.js';
+import { clearMessages, copyText, el, onSubmit, setText, takeRequiredValue } from './dom.js';
 import { pad2 } from './format.js';
 import { refreshStatus, reportError } from './status.js';
 
@@ -101,12 +101,8 @@ function dismissRecoveryPanel() {
 
 async function useRecoveryCode() {
   clearMessages();
-  const recoveryCode = takeValue(el.recoverCode);
-  if (!recoveryCode) {
-    setText(el.recoverError, 'Enter your recovery code.');
-    el.recoverCode.focus();
-    return;
-  }
+  const recoveryCode = takeRequiredValue(el.recoverCode, el.recoverError, 'Enter your recovery code.');
+  if (!recoveryCode) return;
   try {
     const data = await api('POST', '/mfa/recover', { recoveryCode });
     showRecoveryPanel(data.recoveryCodes, 'recover');
@@ -120,12 +116,8 @@ async function useRecoveryCode() {
 
 async function regenerateCodes() {
   clearMessages();
-  const code = takeValue(el.regenerateCode);
-  if (!code) {
-    setText(el.regenerateError, 'Enter the current code from your authenticator app.');
-    el.regenerateCode.focus();
-    return;
-  }
+  const code = takeRequiredValue(el.regenerateCode, el.regenerateError, 'Enter the current code from your authenticator app.');
+  if (!code) return;
   try {
     const data = await api('POST', '/mfa/recovery-codes', { code });
     showRecoveryPanel(data.recoveryCodes, 'regenerate');

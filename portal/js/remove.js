@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { afterChange } from './activity.js';
-import { clearMessages, el, isShown, onSubmit, setText, takeValue } from './dom.js';
+import { clearMessages, el, isShown, onSubmit, setText, takeRequiredValue } from './dom.js';
 import { hideRecoveryPanel } from './recovery.js';
 import { refreshStatus, renderStatus, reportError, state } from './status.js';
 
@@ -30,12 +30,8 @@ function removeBody(value) {
 
 async function removeMfa() {
   clearMessages();
-  const value = takeValue(el.removeCode);
-  if (!value) {
-    setText(el.removeError, 'Enter a code from your authenticator app, or a recovery code.');
-    el.removeCode.focus();
-    return;
-  }
+  const value = takeRequiredValue(el.removeCode, el.removeError, 'Enter a code from your authenticator app, or a recovery code.');
+  if (!value) return;
   try {
     await api('POST', '/mfa/remove', removeBody(value));
     hideRecoveryPanel();

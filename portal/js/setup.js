@@ -3,7 +3,7 @@
 
 import { USER_KEY, api } from './api.js';
 import { afterChange } from './activity.js';
-import { clearMessages, copyText, el, isShown, onSubmit, setText, takeValue, withBusy } from './dom.js';
+import { clearMessages, copyText, el, isShown, onSubmit, setText, takeRequiredValue, withBusy } from './dom.js';
 import { formatTime } from './format.js';
 import { showRecoveryPanel } from './recovery.js';
 import { refreshStatus, renderStatus, reportError, state } from './status.js';
@@ -101,12 +101,8 @@ async function cancelSetup() {
 
 async function confirmSetup() {
   clearMessages();
-  const code = takeValue(el.confirmCode);
-  if (!code) {
-    setText(el.confirmError, 'Enter the code from your authenticator app.');
-    el.confirmCode.focus();
-    return;
-  }
+  const code = takeRequiredValue(el.confirmCode, el.confirmError, 'Enter the code from your authenticator app.');
+  if (!code) return;
   try {
     const data = await api('POST', '/mfa/confirm', { code });
     state.setup = null;

@@ -2,17 +2,13 @@
 
 import { MSG, api } from './api.js';
 import { afterChange } from './activity.js';
-import { clearMessages, el, onSubmit, setText, takeValue } from './dom.js';
+import { clearMessages, el, onSubmit, setText, takeRequiredValue } from './dom.js';
 import { reportError } from './status.js';
 
 async function verifyCode() {
   clearMessages();
-  const code = takeValue(el.verifyCode);
-  if (!code) {
-    setText(el.verifyError, 'Enter the code from your authenticator app.');
-    el.verifyCode.focus();
-    return;
-  }
+  const code = takeRequiredValue(el.verifyCode, el.verifyError, 'Enter the code from your authenticator app.');
+  if (!code) return;
   try {
     const data = await api('POST', '/mfa/verify', { code });
     if (data.verified === true) {
