@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
@@ -109,6 +110,50 @@ class DynamoDbEnrollmentStoreIT {
         assertEquals(hashes, found.recoveryCodes(), "salts and hashes in order");
         assertEquals(OptionalLong.of(step), found.authenticator().lastAcceptedStep());
         assertEquals(enabled.lockout(), found.lockout(), "lockedUntil to the millisecond");
+    }
+
+    /**
+     * Items exactly as the store wrote them before the enrollment states became types (the layout
+     * of bbb484c and earlier, written here by hand, attribute by attribute): each is read as the
+     * state it holds, and written back it is the same item, so stored data keeps working.
+     */
+    @Test
+    void itemsInTheLayoutStoredBeforeTheStateTypesReadBackAndWriteTheSameAttributes() {
+        byte[] secret = ciphertext().ciphertext();
+        byte[] saltAndHash = new byte[HashedRecoveryCode.SALT_BYTES + 32];
+        RANDOM.nextBytes(saltAndHash);
+        long expires = 1_900_000_000L;
+        Map<String, AttributeValue> pendingWithFailures = Map.of(
+                "pk", AttributeValue.fromS("USER#" + user.sub()), "sk", AttributeValue.fromS("MFA"),
+                "status", AttributeValue.fromS("PENDING"), "secretCiphertext", AttributeValue.fromB(SdkBytes.fromByteArray(secret)),
+                "failedAttempts", AttributeValue.fromN("3"), "version", AttributeValue.fromN("7"),
+                "pendingExpiresAt", AttributeValue.fromN(Long.toString(expires)), "expireAt", AttributeValue.fromN(Long.toString(expires)));
+        Map<String, AttributeValue> enabledAfterALock = Map.of(
+                "pk", AttributeValue.fromS("USER#" + user.sub()), "sk", AttributeValue.fromS("MFA"),
+                "status", AttributeValue.fromS("ENABLED"), "secretCiphertext", AttributeValue.fromB(SdkBytes.fromByteArray(secret)),
+                "failedAttempts", AttributeValue.fromN("0"), "version", AttributeValue.fromN("12"),
+                "enabledAt", AttributeValue.fromN("1800000000"), "lastAcceptedStep", AttributeValue.fromN("60000000"),
+                "lockedUntilMillis", AttributeValue.fromN("1800000123456"),
+                "recoveryCodeHashes", AttributeValue.fromL(List.of(AttributeValue.fromB(SdkBytes.fromByteArray(saltAndHash)))));
+
+        for (Map<String, AttributeValue> stored : List.of(pendingWithFailures, enabledAfterALock)) {
+            emulator.dynamoDb().putItem(request -> request.tableName(emulator.tableName()).item(stored));
+
+            Enrollment found = store.find(user.sub()).orElseThrow();
+
+            assertEquals(stored, DynamoDbEnrollmentStore.toItem(found), () -> "written back unchanged: " + found);
+        }
+        Enrollment.Enabled enabled = (Enrollment.Enabled) store.find(user.sub()).orElseThrow();
+        assertEquals(new Lockout.Locked(Instant.ofEpochMilli(1_800_000_123_456L)), enabled.lockout());
+        assertEquals(OptionalLong.of(60_000_000L), enabled.authenticator().lastAcceptedStep());
+        assertEquals(Instant.ofEpochSecond(1_800_000_000L), enabled.enabledAt());
+        assertEquals(12, enabled.version());
+        assertEquals(1, enabled.recoveryCodes().size());
+        emulator.dynamoDb().putItem(request -> request.tableName(emulator.tableName()).item(pendingWithFailures));
+        Enrollment.Pending pending = (Enrollment.Pending) store.find(user.sub()).orElseThrow();
+        assertEquals(new Lockout.Counting(3), pending.lockout());
+        assertEquals(OptionalLong.empty(), pending.authenticator().lastAcceptedStep());
+        assertEquals(Instant.ofEpochSecond(expires), pending.expiresAt());
     }
 
     @Test
