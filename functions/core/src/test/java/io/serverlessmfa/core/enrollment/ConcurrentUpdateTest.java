@@ -201,8 +201,11 @@ class ConcurrentUpdateTest {
         Enrollment before = f.stored(ALICE);
         f.store.failNextWrites(Attempts.MAX_CONFLICTS, conflict());
 
-        assertThrows(DependencyUnavailableException.class, () -> f.verify(ALICE, f.currentCode(enabled.secret())));
+        DependencyUnavailableException busy = assertThrows(DependencyUnavailableException.class,
+                () -> f.verify(ALICE, f.currentCode(enabled.secret())));
 
+        // No dependency failed: neither outage alarm (KMS, DynamoDB) may count it.
+        assertEquals(Optional.empty(), busy.dependency());
         assertEquals(before, f.stored(ALICE));
         assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
     }

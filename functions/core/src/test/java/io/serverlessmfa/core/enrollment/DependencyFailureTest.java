@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.serverlessmfa.core.port.DependencyUnavailableException;
+import io.serverlessmfa.core.port.DependencyUnavailableException.Dependency;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -21,8 +22,8 @@ class DependencyFailureTest {
 
     private final Fixture f = new Fixture();
 
-    private static DependencyUnavailableException outage() {
-        return new DependencyUnavailableException(DependencyUnavailableException.Dependency.STORE, "injected outage", null);
+    private static DependencyUnavailableException storeOutage() {
+        return new DependencyUnavailableException(Dependency.STORE, "injected store outage", null);
     }
 
     /** Alice's state before the request, with what she was given to prove herself. */
@@ -47,7 +48,14 @@ class DependencyFailureTest {
 
     /** Which call of which dependency fails, once. */
     enum Fault {
-        ENCRYPT, DECRYPT, READ, WRITE;
+        ENCRYPT(Dependency.KEY_SERVICE), DECRYPT(Dependency.KEY_SERVICE), READ(Dependency.STORE), WRITE(Dependency.STORE);
+
+        /** The dependency whose call fails. */
+        final Dependency dependency;
+
+        Fault(Dependency dependency) {
+            this.dependency = dependency;
+        }
 
         void inject(Fixture f, DependencyUnavailableException outage) {
             switch (this) {
@@ -131,7 +139,8 @@ class DependencyFailureTest {
         Given given = start.arrange(f);
         Optional<Enrollment> before = f.maybeStored(ALICE);
         int writes = f.store.committedWrites();
-        DependencyUnavailableException outage = outage();
+        DependencyUnavailableException outage = new DependencyUnavailableException(fault.dependency,
+                "injected " + fault, null);
         fault.inject(f, outage);
 
         assertSame(outage, assertThrows(DependencyUnavailableException.class, () -> request.run(f, given)));
@@ -154,7 +163,7 @@ class DependencyFailureTest {
     @Test
     void anOutageIsNotRetriedAsAConflict() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        f.store.failNextWrites(2, outage());
+        f.store.failNextWrites(2, storeOutage());
         RecoveryCode code = enabled.recoveryCode();
 
         assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ORIGIN, ALICE, code));
