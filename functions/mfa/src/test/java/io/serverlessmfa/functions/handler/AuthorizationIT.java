@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class AuthorizationIT extends RouteTest {
 
-    enum Route {
+    enum Endpoint {
         STATUS("GET /mfa"),
         SETUP("POST /mfa/setup"),
         CONFIRM("POST /mfa/confirm"),
@@ -43,7 +43,7 @@ class AuthorizationIT extends RouteTest {
 
         final String key;
 
-        Route(String key) {
+        Endpoint(String key) {
             this.key = key;
         }
 
@@ -66,11 +66,11 @@ class AuthorizationIT extends RouteTest {
     // ---------------------------------------------------------------- no sub: 401
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void claimsWithoutSubGive401OnEveryRoute(Route route) {
+    @EnumSource(Endpoint.class)
+    void claimsWithoutSubGive401OnEveryRoute(Endpoint route) {
         Map<String, AttributeValue> victimBefore = raw.get(victim.sub());
-        String body = route == Route.STATUS ? null
-                : route == Route.RECOVER ? "{\"recoveryCode\":\"" + victimMfa.recoveryCode() + "\"}"
+        String body = route == Endpoint.STATUS ? null
+                : route == Endpoint.RECOVER ? "{\"recoveryCode\":\"" + victimMfa.recoveryCode() + "\"}"
                 : "{\"code\":\"" + api.codeFor(victimMfa.secret()) + "\"}";
         Map<String, String> claims = new HashMap<>(victim.claims());
         claims.remove("sub");
@@ -95,8 +95,8 @@ class AuthorizationIT extends RouteTest {
     // ---------------------------------------------------------------- smuggled ids
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void smuggledIdsAreIgnoredAndTheRequestActsOnTheCallerOnly(Route route) {
+    @EnumSource(Endpoint.class)
+    void smuggledIdsAreIgnoredAndTheRequestActsOnTheCallerOnly(Endpoint route) {
         clock.advance(Duration.ofSeconds(30));
         Map<String, AttributeValue> victimBefore = raw.get(victim.sub());
         String body = callerBody(route);
@@ -121,16 +121,16 @@ class AuthorizationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Route.class, names = {"VERIFY", "RECOVERY_CODES", "REMOVE", "RECOVER"})
-    void aWrongCodeWithSmuggledIdsCountsAgainstTheCallerOnly(Route route) {
+    @EnumSource(value = Endpoint.class, names = {"VERIFY", "RECOVERY_CODES", "REMOVE", "RECOVER"})
+    void aWrongCodeWithSmuggledIdsCountsAgainstTheCallerOnly(Endpoint route) {
         String callerSecret = fixtures.enabled(user).secret();
         Map<String, AttributeValue> victimBefore = raw.get(victim.sub());
-        String body = route == Route.RECOVER ? "{\"recoveryCode\":\"" + MfaFixtures.wrongRecoveryCode() + "\"}"
+        String body = route == Endpoint.RECOVER ? "{\"recoveryCode\":\"" + MfaFixtures.wrongRecoveryCode() + "\"}"
                 : "{\"code\":\"" + fixtures.wrongCode(callerSecret) + "\"}";
 
         for (String path : new String[] {route.path() + "/" + victim.sub(), "/mfa/verify/" + victim.sub()}) {
             ApiResult result = api.invoke(route.key, smuggling(route, user, victim, body, path));
-            assertError(400, route == Route.RECOVER ? "invalid_recovery_code" : "invalid_code", result);
+            assertError(400, route == Endpoint.RECOVER ? "invalid_recovery_code" : "invalid_code", result);
         }
 
         assertEquals("2", raw.get(user.sub()).get("failedAttempts").n(), "both failures count against the caller");
@@ -193,7 +193,7 @@ class AuthorizationIT extends RouteTest {
     // ---------------------------------------------------------------- helpers
 
     /** Brings the caller into the route's state and returns a body that succeeds for the caller. */
-    private String callerBody(Route route) {
+    private String callerBody(Endpoint route) {
         return switch (route) {
             case STATUS -> null;
             case SETUP -> "{}";
@@ -209,7 +209,7 @@ class AuthorizationIT extends RouteTest {
     }
 
     /** As {@code caller}, with {@code target}'s id in the body (sub, userId, username), path and query. */
-    private static APIGatewayV2HTTPEvent smuggling(Route route, TestUser caller, TestUser target, String body, String rawPath) {
+    private static APIGatewayV2HTTPEvent smuggling(Endpoint route, TestUser caller, TestUser target, String body, String rawPath) {
         String ids = "\"sub\":\"" + target.sub() + "\",\"userId\":\"" + target.sub() + "\",\"username\":\"" + target.sub()
                 + "\",\"email\":\"" + target.email() + "\"";
         String withIds = body == null ? null : body.equals("{}") ? "{" + ids + "}" : "{" + ids + "," + body.substring(1);

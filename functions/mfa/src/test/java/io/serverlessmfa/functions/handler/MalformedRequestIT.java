@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MalformedRequestIT {
 
-    enum Route {
+    enum Endpoint {
         SETUP("POST /mfa/setup", null),
         CONFIRM("POST /mfa/confirm", "code"),
         VERIFY("POST /mfa/verify", "code"),
@@ -55,7 +55,7 @@ class MalformedRequestIT {
         final String key;
         final String field;
 
-        Route(String key, String field) {
+        Endpoint(String key, String field) {
             this.key = key;
             this.field = field;
         }
@@ -71,11 +71,11 @@ class MalformedRequestIT {
     private MfaApi api;
     private MfaFixtures fixtures;
     private RawItems raw;
-    private final Map<Route, TestUser> users = new EnumMap<>(Route.class);
-    private final Map<Route, String> secrets = new EnumMap<>(Route.class);
-    private final Map<Route, String> recoveryCodes = new EnumMap<>(Route.class);
-    private final Map<Route, Map<String, AttributeValue>> before = new EnumMap<>(Route.class);
-    private final Map<Route, Integer> rowsSent = new EnumMap<>(Route.class);
+    private final Map<Endpoint, TestUser> users = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, String> secrets = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, String> recoveryCodes = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Map<String, AttributeValue>> before = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Integer> rowsSent = new EnumMap<>(Endpoint.class);
 
     @BeforeAll
     void usersInTheirStates() {
@@ -84,10 +84,10 @@ class MalformedRequestIT {
         api = MfaApi.over(emulator, clock, Map.of());
         fixtures = new MfaFixtures(api, clock);
         raw = new RawItems(emulator);
-        for (Route route : Route.values()) {
+        for (Endpoint route : Endpoint.values()) {
             TestUser user = TestUser.random();
             users.put(route, user);
-            if (route == Route.SETUP || route == Route.CONFIRM) {
+            if (route == Endpoint.SETUP || route == Endpoint.CONFIRM) {
                 secrets.put(route, fixtures.pending(user));
             } else {
                 MfaFixtures.Enabled enabled = fixtures.enabled(user);
@@ -97,25 +97,25 @@ class MalformedRequestIT {
         }
         // One step past the last confirmation: every enabled user's current code is fresh.
         clock.advance(Duration.ofSeconds(30));
-        for (Route route : Route.values()) {
+        for (Endpoint route : Endpoint.values()) {
             before.put(route, raw.get(users.get(route).sub()));
             rowsSent.put(route, 0);
         }
     }
 
     /** The correct value for the route's field right now: a malformed spelling of it must still be refused. */
-    private String good(Route route, String field) {
+    private String good(Endpoint route, String field) {
         return field.equals("recoveryCode") ? recoveryCodes.get(route) : api.codeFor(secrets.get(route));
     }
 
     Stream<Arguments> rows() {
         List<Arguments> rows = new ArrayList<>();
-        for (Route route : Route.values()) {
+        for (Endpoint route : Endpoint.values()) {
             List<Map.Entry<String, Request>> table = new ArrayList<>();
             if (route.field != null) {
                 table.addAll(fieldRows(route, route.field));
             }
-            if (route == Route.REMOVE) {
+            if (route == Endpoint.REMOVE) {
                 table.addAll(fieldRows(route, "recoveryCode"));
                 String both = "{\"code\":\"" + good(route, "code") + "\",\"recoveryCode\":\"" + recoveryCodes.get(route) + "\"}";
                 table.add(Map.entry("both code and recoveryCode", new Request(both, JSON, false)));
@@ -131,7 +131,7 @@ class MalformedRequestIT {
     @Order(1)
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("rows")
-    void malformedRequestIsInvalidAndCountsForNothing(Route route, String name, Request request) {
+    void malformedRequestIsInvalidAndCountsForNothing(Endpoint route, String name, Request request) {
         TestUser user = users.get(route);
         APIGatewayV2HTTPEvent event = MfaApi.event(route.key, user.claims(), request.body(), request.contentType(),
                 request.base64());
@@ -149,8 +149,8 @@ class MalformedRequestIT {
 
     @Order(2)
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void afterAllRowsTheUserIsNotLockedAndTheRightCodeWorks(Route route) {
+    @EnumSource(Endpoint.class)
+    void afterAllRowsTheUserIsNotLockedAndTheRightCodeWorks(Endpoint route) {
         TestUser user = users.get(route);
         System.out.println("malformed rows sent to " + route + ": " + rowsSent.get(route));
         assertTrue(rowsSent.get(route) >= 40, () -> "at least 40 rows for " + route + ", ran " + rowsSent.get(route));
@@ -168,8 +168,8 @@ class MalformedRequestIT {
             case REMOVE -> assertSuccess(200, api.removeWithCode(user, api.codeFor(secret)));
         }
         // Five wrong codes would have locked; one more wrong code now is the first failure.
-        if (route != Route.SETUP && route != Route.CONFIRM && route != Route.REMOVE) {
-            ApiResult wrong = route == Route.RECOVER ? api.recover(user, MfaFixtures.wrongRecoveryCode())
+        if (route != Endpoint.SETUP && route != Endpoint.CONFIRM && route != Endpoint.REMOVE) {
+            ApiResult wrong = route == Endpoint.RECOVER ? api.recover(user, MfaFixtures.wrongRecoveryCode())
                     : api.verify(user, fixtures.wrongCode(secret));
             assertEquals(400, wrong.status(), wrong::toString);
             assertEquals("1", raw.get(user.sub()).get("failedAttempts").n(), "the count starts from zero");
@@ -179,7 +179,7 @@ class MalformedRequestIT {
     // ---------------------------------------------------------------- the table
 
     /** Malformed values of one field, built around the correct value where a spelling of it is meant. */
-    private List<Map.Entry<String, Request>> fieldRows(Route route, String field) {
+    private List<Map.Entry<String, Request>> fieldRows(Endpoint route, String field) {
         String good = good(route, field);
         boolean totp = field.equals("code");
         List<Map.Entry<String, String>> values = new ArrayList<>();
@@ -283,7 +283,7 @@ class MalformedRequestIT {
     }
 
     /** Malformed bodies independent of any field: they apply to setup too. */
-    private List<Map.Entry<String, Request>> bodyRows(Route route) {
+    private List<Map.Entry<String, Request>> bodyRows(Endpoint route) {
         String valid = "{}";
         List<Map.Entry<String, Request>> rows = new ArrayList<>();
         for (String primitive : List.of("\"123456\"", "123456", "true", "false", "null", "[]", "[{}]", "\"\"", "0", "-1",
@@ -335,7 +335,7 @@ class MalformedRequestIT {
         rows.add(Map.entry("body 10 KB", new Request(padded(valid, 10 * 1024), JSON, false)));
         rows.add(Map.entry("body 4000 chars over 4 KiB in UTF-8",
                 new Request("{\"pad\":\"" + "\u00e9".repeat(3990) + "\"}", JSON, false)));
-        if (route != Route.SETUP) {
+        if (route != Endpoint.SETUP) {
             // Setup takes no body ("none or {}"); every other route needs its field.
             rows.add(Map.entry("no body", new Request(null, JSON, false)));
             rows.add(Map.entry("no body, no Content-Type", new Request(null, null, false)));

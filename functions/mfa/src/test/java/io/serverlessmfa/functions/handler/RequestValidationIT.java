@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RequestValidationIT extends RouteTest {
 
     /** The POST routes, each with the state its valid request needs and its success status. */
-    enum Route {
+    enum Endpoint {
         SETUP("POST /mfa/setup", 201, null),
         CONFIRM("POST /mfa/confirm", 200, "no_pending_setup"),
         VERIFY("POST /mfa/verify", 200, "mfa_not_enabled"),
@@ -43,7 +43,7 @@ class RequestValidationIT extends RouteTest {
         /** The 409 a user without any MFA gets. */
         final String withoutMfa;
 
-        Route(String key, int success, String withoutMfa) {
+        Endpoint(String key, int success, String withoutMfa) {
             this.key = key;
             this.success = success;
             this.withoutMfa = withoutMfa;
@@ -57,8 +57,8 @@ class RequestValidationIT extends RouteTest {
     // ---------------------------------------------------------------- identity: 401
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void withoutAuthorizerClaimsTheAnswerIs401(Route route) {
+    @EnumSource(Endpoint.class)
+    void withoutAuthorizerClaimsTheAnswerIs401(Endpoint route) {
         String body = validBody(route, user);
 
         assertUnauthorized(api.invoke(route.key, MfaApi.event(route.key, null, body, "application/json", false)));
@@ -66,8 +66,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void withAnAuthorizerButNoClaimsTheAnswerIs401(Route route) {
+    @EnumSource(Endpoint.class)
+    void withAnAuthorizerButNoClaimsTheAnswerIs401(Endpoint route) {
         String body = validBody(route, user);
         APIGatewayV2HTTPEvent event = MfaApi.event(route.key, Map.of(), body, "application/json", false);
         event.getRequestContext().getAuthorizer().getJwt().setClaims(null);
@@ -76,8 +76,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void claimsWithoutSubGive401(Route route) {
+    @EnumSource(Endpoint.class)
+    void claimsWithoutSubGive401(Endpoint route) {
         String body = validBody(route, user);
         Map<String, String> claims = new HashMap<>(user.claims());
         claims.remove("sub");
@@ -92,8 +92,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aNullClaimValueIsIgnoredNotA500(Route route) {
+    @EnumSource(Endpoint.class)
+    void aNullClaimValueIsIgnoredNotA500(Endpoint route) {
         String body = validBody(route, user);
         Map<String, String> claims = new HashMap<>(user.claims());
         claims.put("email", null);
@@ -114,15 +114,15 @@ class RequestValidationIT extends RouteTest {
     // ---------------------------------------------------------------- identity: only the claims' sub
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void anotherUsersIdInBodyQueryOrPathDoesNotReachTheirMfa(Route route) {
+    @EnumSource(Endpoint.class)
+    void anotherUsersIdInBodyQueryOrPathDoesNotReachTheirMfa(Endpoint route) {
         TestUser victim = TestUser.random();
         String victimsBody = validBody(route, victim);
         String victimsStatus = api.status(victim).text("status");
 
         ApiResult result = api.invoke(route.key, impersonating(route, user, victim, victimsBody));
 
-        if (route == Route.SETUP) {
+        if (route == Endpoint.SETUP) {
             assertSuccess(201, result);
             fixtures.assertStatus(user, "PENDING");
         } else {
@@ -135,8 +135,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void theClaimsSubDecidesEvenWhenTheBodyNamesSomeoneElse(Route route) {
+    @EnumSource(Endpoint.class)
+    void theClaimsSubDecidesEvenWhenTheBodyNamesSomeoneElse(Endpoint route) {
         TestUser bystander = TestUser.random();
         String body = validBody(route, user);
 
@@ -148,8 +148,8 @@ class RequestValidationIT extends RouteTest {
     // ---------------------------------------------------------------- body size
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aBodyOver4KiBIsRefused(Route route) {
+    @EnumSource(Endpoint.class)
+    void aBodyOver4KiBIsRefused(Endpoint route) {
         String body = validBody(route, user);
 
         assertError(400, "invalid_request", api.call(route.key, user, padded(body, 4097)));
@@ -162,8 +162,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aBodyOfExactly4KiBIsAccepted(Route route) {
+    @EnumSource(Endpoint.class)
+    void aBodyOfExactly4KiBIsAccepted(Endpoint route) {
         String body = padded(validBody(route, user), 4096);
         assertEquals(4096, body.getBytes(StandardCharsets.UTF_8).length);
 
@@ -173,8 +173,8 @@ class RequestValidationIT extends RouteTest {
     // ---------------------------------------------------------------- content type
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aJsonBodySentAsTextPlainIsRefused(Route route) {
+    @EnumSource(Endpoint.class)
+    void aJsonBodySentAsTextPlainIsRefused(Endpoint route) {
         String body = validBody(route, user);
 
         assertError(400, "invalid_request", api.invoke(route.key,
@@ -185,8 +185,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void jsonWithACharsetParameterIsAccepted(Route route) {
+    @EnumSource(Endpoint.class)
+    void jsonWithACharsetParameterIsAccepted(Endpoint route) {
         String body = validBody(route, user);
 
         assertSuccess(route.success, api.invoke(route.key,
@@ -194,8 +194,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void theMediaTypeIsCaseInsensitive(Route route) {
+    @EnumSource(Endpoint.class)
+    void theMediaTypeIsCaseInsensitive(Endpoint route) {
         String body = validBody(route, user);
 
         assertSuccess(route.success, api.invoke(route.key,
@@ -205,8 +205,8 @@ class RequestValidationIT extends RouteTest {
     // ---------------------------------------------------------------- malformed bodies
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void malformedJsonIsAnInvalidRequest(Route route) {
+    @EnumSource(Endpoint.class)
+    void malformedJsonIsAnInvalidRequest(Endpoint route) {
         String body = validBody(route, user);
         assertEachIsAnInvalidRequest(route, body, jsonBodies(route, List.of(
                 "{",
@@ -221,8 +221,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void trailingContentAfterTheObjectIsAnInvalidRequest(Route route) {
+    @EnumSource(Endpoint.class)
+    void trailingContentAfterTheObjectIsAnInvalidRequest(Endpoint route) {
         String body = validBody(route, user);
         assertEachIsAnInvalidRequest(route, body, jsonBodies(route, List.of(
                 "{\"code\":\"123456\"} x",
@@ -234,16 +234,16 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aBodyThatIsNotAJsonObjectIsAnInvalidRequest(Route route) {
+    @EnumSource(Endpoint.class)
+    void aBodyThatIsNotAJsonObjectIsAnInvalidRequest(Endpoint route) {
         String body = validBody(route, user);
         assertEachIsAnInvalidRequest(route, body,
                 jsonBodies(route, List.of("[]", "[" + body + "]", "null", "\"" + "x" + "\"", "123456", "true")));
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void duplicateKeysAreAnInvalidRequest(Route route) {
+    @EnumSource(Endpoint.class)
+    void duplicateKeysAreAnInvalidRequest(Endpoint route) {
         String body = validBody(route, user);
 
         assertError(400, "invalid_request", api.call(route.key, user, "{\"code\":\"1\",\"code\":\"2\"}"));
@@ -256,8 +256,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aBase64BodyThatIsNotUtf8IsAnInvalidRequest(Route route) {
+    @EnumSource(Endpoint.class)
+    void aBase64BodyThatIsNotUtf8IsAnInvalidRequest(Endpoint route) {
         String body = validBody(route, user);
         byte[] latin1 = "{\"code\":\"123456\",\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
         byte[] invalid = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
@@ -267,16 +267,16 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void invalidBase64IsAnInvalidRequest(Route route) {
+    @EnumSource(Endpoint.class)
+    void invalidBase64IsAnInvalidRequest(Endpoint route) {
         String body = validBody(route, user);
 
         assertEachIsAnInvalidRequest(route, body, base64Bodies(route, List.of("not base64!!", body, "%%%%")));
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void aValidBase64EncodedJsonBodyIsAccepted(Route route) {
+    @EnumSource(Endpoint.class)
+    void aValidBase64EncodedJsonBodyIsAccepted(Endpoint route) {
         String body = validBody(route, user);
 
         assertSuccess(route.success, api.invoke(route.key,
@@ -284,8 +284,8 @@ class RequestValidationIT extends RouteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Route.class)
-    void strangeInputNeverGivesA5xxAndEvery4xxHasErrorAndMessage(Route route) {
+    @EnumSource(Endpoint.class)
+    void strangeInputNeverGivesA5xxAndEvery4xxHasErrorAndMessage(Endpoint route) {
         String body = validBody(route, user);
         for (String strange : List.of(
                 "{\"code\":{}}",
@@ -311,7 +311,7 @@ class RequestValidationIT extends RouteTest {
     // ---------------------------------------------------------------- helpers
 
     /** Brings {@code who} into the state the route needs and returns a body that would succeed. */
-    private String validBody(Route route, TestUser who) {
+    private String validBody(Endpoint route, TestUser who) {
         return switch (route) {
             case SETUP -> "{}";
             case CONFIRM -> codeBody(fixtures.pending(who));
@@ -325,7 +325,7 @@ class RequestValidationIT extends RouteTest {
     }
 
     /** Each event is refused as {@code 400 invalid_request}, and the refusals changed nothing. */
-    private void assertEachIsAnInvalidRequest(Route route, String validBody, List<APIGatewayV2HTTPEvent> events) {
+    private void assertEachIsAnInvalidRequest(Endpoint route, String validBody, List<APIGatewayV2HTTPEvent> events) {
         for (APIGatewayV2HTTPEvent event : events) {
             assertError(400, "invalid_request", api.invoke(route.key, event));
         }
@@ -333,22 +333,22 @@ class RequestValidationIT extends RouteTest {
     }
 
     /** The user's requests on {@code route} with these bodies as they are (Content-Type: application/json). */
-    private List<APIGatewayV2HTTPEvent> jsonBodies(Route route, List<String> bodies) {
+    private List<APIGatewayV2HTTPEvent> jsonBodies(Endpoint route, List<String> bodies) {
         return bodies.stream().map(body -> MfaApi.event(route.key, user.claims(), body, "application/json", false)).toList();
     }
 
     /** The user's requests on {@code route} with these bodies, marked as Base64 (isBase64Encoded). */
-    private List<APIGatewayV2HTTPEvent> base64Bodies(Route route, List<String> bodies) {
+    private List<APIGatewayV2HTTPEvent> base64Bodies(Endpoint route, List<String> bodies) {
         return bodies.stream().map(body -> MfaApi.event(route.key, user.claims(), body, "application/json", true)).toList();
     }
 
     /** The refusal changed nothing: the same valid request still succeeds. */
-    private void assertValidBodyStillWorks(Route route, String body) {
+    private void assertValidBodyStillWorks(Endpoint route, String body) {
         assertSuccess(route.success, api.call(route.key, user, body));
     }
 
     /** As {@code caller}, with {@code target}'s id in the body, the query string and the path. */
-    private static APIGatewayV2HTTPEvent impersonating(Route route, TestUser caller, TestUser target, String body) {
+    private static APIGatewayV2HTTPEvent impersonating(Endpoint route, TestUser caller, TestUser target, String body) {
         String ids = "\"userId\":\"" + target.sub() + "\",\"sub\":\"" + target.sub() + "\",\"user\":{\"sub\":\""
                 + target.sub() + "\"}";
         String withIds = body.equals("{}") ? "{" + ids + "}" : "{" + ids + "," + body.substring(1);
