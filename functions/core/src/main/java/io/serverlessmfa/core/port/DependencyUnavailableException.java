@@ -21,7 +21,7 @@ public final class DependencyUnavailableException extends RuntimeException {
     }
 
     /** Null when no dependency failed: contention on one enrollment, or an interrupted retry. */
-    private final transient Dependency dependency;
+    private final Dependency dependency;
 
     /** {@code dependency} failed. */
     public DependencyUnavailableException(Dependency dependency, String message, Throwable cause) {
