@@ -12,7 +12,7 @@ MVN := mvn -B -ntp
 
 # The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
 # the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
-LOCAL_ENV := MFA_TABLE_NAME=serverless-mfa-local MFA_KMS_KEY_ID=alias/serverless-mfa-local
+LOCAL_ENV := MFA_TABLE_NAME=serverless-mfa-local MFA_KMS_KEY_ID=alias/serverless-mfa-local MFA_TOKEN_AUDIENCE=mfa-portal-local
 run: $(VENV)/.installed
 	$(MVN) -q install -DskipTests
 	MOTO_PORT=$${MOTO_PORT:-4566} VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env $(LOCAL_ENV) \
@@ -71,7 +71,7 @@ bench: $(VENV)/.installed
 # jar for all functions, placed where the Java runtime looks for it.
 SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction RecoverFunction RecoveryCodesFunction \
   RemoveFunction EventsFunction AdminStatsFunction AdminUserFunction AdminResetFunction AdoptionReportFunction \
-  ReconcileFunction
+  ReconcileFunction DiscoveryFunction JwksFunction RotateSigningKeysFunction
 .PHONY: $(addprefix build-,$(SAM_FUNCTIONS))
 $(addprefix build-,$(SAM_FUNCTIONS)):
 	$(MVN) -q package -DskipTests

@@ -133,15 +133,17 @@ public final class LocalGateway {
         }
         String routeKey = match.get().routeKey();
         MfaFunction handler = routes.get(routeKey);
-        Optional<Map<String, String>> claims = tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (claims.isEmpty()) {
+        // A public route (Authorizer: NONE in template.yaml) has no authorizer and so no claims.
+        Optional<Map<String, String>> claims = handler.isPublic() ? Optional.empty()
+                : tokens.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (!handler.isPublic() && claims.isEmpty()) {
             return send(exchange, 401, "application/json", "{\"message\":\"Unauthorized\"}", Map.of());
         }
         byte[] body = readBody(exchange);
         if (body == null) {
             return send(exchange, 413, "application/json", "{\"message\":\"Request Entity Too Large\"}", Map.of());
         }
-        APIGatewayV2HTTPEvent event = event(exchange, routeKey, path, claims.get(), body);
+        APIGatewayV2HTTPEvent event = event(exchange, routeKey, path, claims, body);
         event.setPathParameters(match.get().pathParameters().isEmpty() ? null : match.get().pathParameters());
         APIGatewayV2HTTPResponse response = invoke(handler, event);
         byte[] responseBody = response.getBody() == null ? new byte[0]
@@ -256,7 +258,7 @@ public final class LocalGateway {
 
     /** A payload 2.0 event as API Gateway builds it after its JWT authorizer. */
     private static APIGatewayV2HTTPEvent event(HttpExchange exchange, String routeKey, String path,
-                                               Map<String, String> claims, byte[] body) {
+                                               Optional<Map<String, String>> claims, byte[] body) {
         Map<String, String> headers = new HashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         String text = utf8(body);
@@ -282,12 +284,20 @@ public final class LocalGateway {
                                 .withMethod(exchange.getRequestMethod()).withPath(path).withProtocol("HTTP/1.1")
                                 .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
                                 .withUserAgent(headers.get("user-agent")).build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        // API Gateway's own domain for the API; here the address the gateway listens on.
+                        .withDomainName(domainName(exchange))
+                        .withAuthorizer(claims.map(verified -> APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                                 .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                                        .withClaims(claims).withScopes(null).build())
-                                .build())
+                                        .withClaims(verified).withScopes(null).build())
+                                .build()).orElse(null))
                         .build())
                 .build();
+    }
+
+    /** {@code 127.0.0.1:<port>}: the gateway's own address, never the client's Host header. */
+    private static String domainName(HttpExchange exchange) {
+        InetSocketAddress local = exchange.getLocalAddress();
+        return local.getAddress().getHostAddress() + ":" + local.getPort();
     }
 
     private static String utf8(byte[] body) {

@@ -27,9 +27,11 @@ public final class SamTemplate {
 
     /**
      * One {@code AWS::Serverless::Function} with its {@code HttpApi} route and the IAM actions its
-     * inline policy statements allow.
+     * inline policy statements allow; {@code isPublic} when the route has no authorizer
+     * ({@code Auth: Authorizer: NONE}).
      */
-    public record Function(String logicalId, String handlerClass, String method, String path, Set<String> actions) {
+    public record Function(String logicalId, String handlerClass, String method, String path, Set<String> actions,
+                           boolean isPublic) {
 
         /** The route key as API Gateway writes it, e.g. {@code POST /mfa/setup}. */
         public String routeKey() {
@@ -112,9 +114,10 @@ public final class SamTemplate {
                 Map<String, Object> eventDefinition = (Map<String, Object>) event;
                 if ("HttpApi".equals(eventDefinition.get("Type"))) {
                     Map<String, Object> route = (Map<String, Object>) eventDefinition.get("Properties");
+                    Map<String, Object> auth = (Map<String, Object>) route.getOrDefault("Auth", Map.of());
                     functions.add(new Function(resource.getKey(), handler.split("::", 2)[0],
                             ((String) route.get("Method")).toUpperCase(java.util.Locale.ROOT), (String) route.get("Path"),
-                            Set.copyOf(actions)));
+                            Set.copyOf(actions), "NONE".equals(auth.get("Authorizer"))));
                 }
             }
         }

@@ -17,6 +17,10 @@ import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
+import io.serverlessmfa.core.token.MfaToken;
+import io.serverlessmfa.core.token.MfaTokenIssuer;
+import io.serverlessmfa.core.token.MfaTokenRequest;
+import io.serverlessmfa.core.token.MfaTokenSettings;
 import io.serverlessmfa.core.totp.SecretKeys;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpGenerator;
@@ -57,6 +61,7 @@ public class Ours {
 
     private final RequestOrigin origin = new RequestOrigin("203.0.113.7", "Mozilla/5.0 (benchmark)");
     private InMemoryStore store;
+    private static final MfaTokenRequest TOKEN_REQUEST = new MfaTokenRequest("https://bench.invalid", java.util.Optional.empty());
     private StartSetup startSetup;
     private ConfirmSetup confirmSetup;
     private VerifyCode verifyCode;
@@ -79,8 +84,10 @@ public class Ours {
         CodeCheck codes = new CodeCheck(attempts, cipher, verifier);
         startSetup = new StartSetup(attempts, cipher, new TotpSecretGenerator(random),
                 new QrCodeRenderer(Fixtures.OUR_PIXELS_PER_MODULE));
-        confirmSetup = new ConfirmSetup(codes, recoveryCodes);
-        verifyCode = new VerifyCode(codes);
+        MfaTokenIssuer tokens = new MfaTokenIssuer(new Es256Signer(random),
+                new MfaTokenSettings("bench", MfaTokenSettings.DEFAULT_LIFETIME), random);
+        confirmSetup = new ConfirmSetup(codes, recoveryCodes, tokens);
+        verifyCode = new VerifyCode(codes, tokens);
 
         byte[] secret = new TotpSecretGenerator(random).generate();
         EncryptedSecret encrypted = cipher.encrypt(Fixtures.USER_ID, secret);
@@ -101,7 +108,7 @@ public class Ours {
 
     private boolean replayRefused() {
         try {
-            verifyCode.verify(origin, Fixtures.USER_ID, code);
+            verifyCode.verify(origin, Fixtures.USER_ID, code, TOKEN_REQUEST);
             return false;
         } catch (MfaRejection expected) {
             return expected.reason() == MfaRejection.Reason.INVALID_CODE;
@@ -119,13 +126,13 @@ public class Ours {
     @Benchmark
     public List<RecoveryCode> confirm() {
         store.put(pending);
-        return confirmSetup.confirm(origin, Fixtures.USER_ID, code);
+        return confirmSetup.confirm(origin, Fixtures.USER_ID, code, TOKEN_REQUEST).recoveryCodes();
     }
 
-    /** POST /mfa/verify: read, "decrypt", TOTP check (3 steps) with replay protection, write. */
+    /** POST /mfa/verify: read, "decrypt", TOTP check (3 steps) with replay protection, write, ES256 token. */
     @Benchmark
-    public void verify() {
+    public MfaToken verify() {
         store.put(enabled);
-        verifyCode.verify(origin, Fixtures.USER_ID, code);
+        return verifyCode.verify(origin, Fixtures.USER_ID, code, TOKEN_REQUEST);
     }
 }

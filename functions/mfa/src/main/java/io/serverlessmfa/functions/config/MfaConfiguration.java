@@ -5,7 +5,9 @@ import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
 import io.serverlessmfa.core.totp.TotpSettings;
 import io.serverlessmfa.functions.crypto.DataKeyCaching;
+import io.serverlessmfa.core.token.MfaTokenSettings;
 import io.serverlessmfa.functions.metrics.EmfMetrics;
+import io.serverlessmfa.functions.token.KeySchedule;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -28,10 +30,13 @@ import java.util.OptionalLong;
  *                         (unset or 0: unknown, no ratio)
  * @param dataKeyCaching   {@code MFA_DATA_KEY_MAX_AGE_SECONDS} (0: off, a KMS call per secret),
  *                         {@code MFA_DATA_KEY_MAX_USES}, {@code MFA_DATA_KEY_CACHE_ENTRIES}
+ * @param tokens           {@code MFA_TOKEN_ISSUER}, {@code MFA_TOKEN_AUDIENCE}, {@code MFA_TOKEN_LIFETIME_SECONDS},
+ *                         {@code MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS}
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
                                Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
-                               Duration auditRetention, OptionalLong totalUsers, DataKeyCaching dataKeyCaching) {
+                               Duration auditRetention, OptionalLong totalUsers, DataKeyCaching dataKeyCaching,
+                               TokenConfiguration tokens) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -50,6 +55,10 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String DATA_KEY_MAX_AGE_SECONDS = "MFA_DATA_KEY_MAX_AGE_SECONDS";
     public static final String DATA_KEY_MAX_USES = "MFA_DATA_KEY_MAX_USES";
     public static final String DATA_KEY_CACHE_ENTRIES = "MFA_DATA_KEY_CACHE_ENTRIES";
+    public static final String TOKEN_ISSUER = "MFA_TOKEN_ISSUER";
+    public static final String TOKEN_AUDIENCE = "MFA_TOKEN_AUDIENCE";
+    public static final String TOKEN_LIFETIME_SECONDS = "MFA_TOKEN_LIFETIME_SECONDS";
+    public static final String SIGNING_KEY_PUBLISHED_AHEAD_SECONDS = "MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -97,7 +106,28 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         DataKeyCaching caching = maxAge == 0 ? DataKeyCaching.OFF
                 : new DataKeyCaching(Duration.ofSeconds(maxAge), maxUses, entries);
         return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays),
-                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching);
+                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching, tokens(env));
+    }
+
+    private static TokenConfiguration tokens(Reader env) {
+        Optional<String> issuer = env.optional(TOKEN_ISSUER).map(value -> {
+            URI uri = env.uri(TOKEN_ISSUER, value);
+            // OIDC Discovery §3: the issuer is a URL with no query or fragment; the discovery
+            // document is found by appending /.well-known/openid-configuration to it.
+            if (!(uri.getScheme().equals("https") || uri.getScheme().equals("http") && "127.0.0.1".equals(uri.getHost()))
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || value.endsWith("/")) {
+                throw new ConfigurationException(TOKEN_ISSUER + " must be an https URL (http only on 127.0.0.1) without query,"
+                        + " fragment or trailing slash, got '" + value + "'");
+            }
+            return value;
+        });
+        String audience = env.optional(TOKEN_AUDIENCE).orElse(TokenConfiguration.DEFAULT_AUDIENCE);
+        int lifetime = env.integer(TOKEN_LIFETIME_SECONDS, (int) MfaTokenSettings.DEFAULT_LIFETIME.toSeconds(),
+                (int) MfaTokenSettings.MIN_LIFETIME.toSeconds(), (int) MfaTokenSettings.MAX_LIFETIME.toSeconds());
+        int ahead = env.integer(SIGNING_KEY_PUBLISHED_AHEAD_SECONDS, (int) KeySchedule.DEFAULT_PUBLISHED_AHEAD.toSeconds(),
+                (int) KeySchedule.MIN_PUBLISHED_AHEAD.toSeconds(), 30 * 86_400);
+        return new TokenConfiguration(issuer, new MfaTokenSettings(audience, Duration.ofSeconds(lifetime)),
+                Duration.ofSeconds(ahead));
     }
 
     /** The KMS key, for the functions that encrypt or decrypt. */

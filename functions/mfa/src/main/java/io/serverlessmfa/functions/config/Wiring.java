@@ -10,6 +10,8 @@ import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.port.SecretDecryptor;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
+import io.serverlessmfa.core.token.MfaTokenIssuer;
+import io.serverlessmfa.core.token.StepUp;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
 import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
@@ -17,6 +19,10 @@ import io.serverlessmfa.functions.store.AdoptionCounters;
 import io.serverlessmfa.functions.store.AdoptionReconciliation;
 import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
+import io.serverlessmfa.functions.token.SigningKeyRing;
+import io.serverlessmfa.functions.token.SigningKeyRotation;
+import io.serverlessmfa.functions.token.SigningKeySealer;
+import io.serverlessmfa.functions.token.SigningKeyTable;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,6 +52,10 @@ public final class Wiring {
     private KmsClient kms;
     /** Every cipher handed out, so a restore can make them forget their data keys; guarded by {@code this}. */
     private final List<EnvelopeSecretCipher> ciphers = new ArrayList<>();
+    /** The container's token signing keys (one ring, so the private key is unsealed once); guarded by {@code this}. */
+    private SigningKeyRing signingKeys;
+    /** The public keys only, for a function that checks tokens but never signs; guarded by {@code this}. */
+    private SigningKeyRing publishedKeys;
 
     public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random) {
         this(configuration, clock, random, null, null);
@@ -112,49 +122,95 @@ public final class Wiring {
     }
 
     public synchronized EnrollmentStore store() {
-        if (dynamoDb == null) {
-            dynamoDb = AwsClients.dynamoDb(configuration);
-        }
-        return new DynamoDbEnrollmentStore(dynamoDb, configuration.tableName(), clock, random, configuration.auditRetention());
+        return new DynamoDbEnrollmentStore(dynamoDb(), configuration.tableName(), clock, random, configuration.auditRetention());
     }
 
     /** The audit trail's reader (its items are written by the store, in the state change's transaction). */
     public synchronized AuditTrail auditTrail() {
-        if (dynamoDb == null) {
-            dynamoDb = AwsClients.dynamoDb(configuration);
-        }
-        return new DynamoDbAuditTrail(dynamoDb, configuration.tableName());
+        return new DynamoDbAuditTrail(dynamoDb(), configuration.tableName());
     }
 
     /** The adoption counts' reader (the store keeps them, in each state change's transaction). */
     public synchronized AdoptionStatistics adoptionStatistics() {
-        if (dynamoDb == null) {
-            dynamoDb = AwsClients.dynamoDb(configuration);
-        }
-        return new AdoptionCounters(dynamoDb, configuration.tableName());
+        return new AdoptionCounters(dynamoDb(), configuration.tableName());
     }
 
     public synchronized AdoptionReconciliation reconciliation() {
-        if (dynamoDb == null) {
-            dynamoDb = AwsClients.dynamoDb(configuration);
-        }
-        return new AdoptionReconciliation(dynamoDb, configuration.tableName());
+        return new AdoptionReconciliation(dynamoDb(), configuration.tableName());
     }
 
     /** The secrets' cipher: one per function, so its data key cache lives as long as the container. */
     public synchronized EnvelopeSecretCipher cipher() {
         String keyId = configuration.requireKmsKeyId();
+        EnvelopeSecretCipher cipher = new EnvelopeSecretCipher(kms(), keyId, configuration.dataKeyCaching(), clock, random);
+        ciphers.add(cipher);
+        return cipher;
+    }
+
+    /** The one DynamoDB client, built at first use. */
+    private synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = AwsClients.dynamoDb(configuration);
+        }
+        return dynamoDb;
+    }
+
+    /** The one KMS client, built at first use: a function that never needs the key service never builds it. */
+    private synchronized KmsClient kms() {
         if (kms == null) {
             kms = AwsClients.kms(configuration);
         }
-        EnvelopeSecretCipher cipher = new EnvelopeSecretCipher(kms, keyId, configuration.dataKeyCaching(), clock, random);
-        ciphers.add(cipher);
-        return cipher;
+        return kms;
     }
 
     /** Whether a KMS client was built: a function that never touches a secret must not build one. */
     public synchronized boolean builtKmsClient() {
         return kms != null;
+    }
+
+    /** The token signing keys of a function that signs: unsealed with KMS, made if there is none yet. */
+    public synchronized SigningKeyRing signingKeys() {
+        if (signingKeys == null) {
+            signingKeys = new SigningKeyRing(signingKeyTable(), signingKeySealer(), rotation(), clock, random);
+        }
+        return signingKeys;
+    }
+
+    /** The published public keys, for checking tokens: no KMS client. */
+    public synchronized SigningKeyRing publishedKeys() {
+        if (publishedKeys == null) {
+            publishedKeys = new SigningKeyRing(signingKeyTable(), null, null, clock, random);
+        }
+        return publishedKeys;
+    }
+
+    /** SnapStart priming: one ES256 signature and its check with a throwaway key (no real key, no call). */
+    public void warmUpTokenSigning() {
+        SigningKeyRing.warmUp(random);
+    }
+
+    /** Makes the next signing key and deletes the expired ones (the rotation function). */
+    public synchronized SigningKeyRotation rotation() {
+        return new SigningKeyRotation(signingKeyTable(), signingKeySealer(), random, configuration.tokens().publishedAhead());
+    }
+
+    /** Issues the MFA tokens of confirm, verify and recover. */
+    public MfaTokenIssuer tokenIssuer() {
+        return new MfaTokenIssuer(signingKeys(), configuration.tokens().settings(), random);
+    }
+
+    /** The operator's step-up on the helpdesk's routes. */
+    public StepUp stepUp() {
+        return new StepUp(publishedKeys(), configuration.tokens().settings().audience(), clock);
+    }
+
+    private synchronized SigningKeyTable signingKeyTable() {
+        return new SigningKeyTable(dynamoDb(), configuration.tableName());
+    }
+
+    private synchronized SigningKeySealer signingKeySealer() {
+        String keyId = configuration.requireKmsKeyId();
+        return new SigningKeySealer(kms(), keyId);
     }
 
     public TotpVerifier verifier() {

@@ -29,10 +29,11 @@ public final class AdminResetHandler extends MfaFunction {
      * mfa_not_enabled. Not primed: the delete (see {@link Priming}).
      */
     private static Route route(Wiring wiring) {
+        Operators operators = new Operators(wiring);
         return Route.writing("admin-reset", "POST /admin/mfa/users/{userId}/reset",
                 store -> new ResetMfa(wiring.attempts(store)),
                 (reset, request) -> {
-                    String operator = Operators.requireOperator(request);
+                    String operator = operators.requireOperator(request);
                     EnrollmentStatus removed = reset.reset(request.origin(), operator, Operators.targetUser(request));
                     return ApiResponse.json(200, JsonObject.create().field("status", "NONE")
                             .field("removed", removed.name()).build()).withMetrics(MfaMetric.ADMIN_RESET);

@@ -29,11 +29,12 @@ public final class AdminStatsHandler extends MfaFunction {
 
     /** Primed: the whole route, which only reads: the counters (BatchGetItem) and the days (Query), then 200. */
     private static Route route(Wiring wiring) {
+        Operators operators = new Operators(wiring);
         AdoptionStatistics statistics = wiring.adoptionStatistics();
         Clock clock = wiring.clock();
         OptionalLong totalUsers = wiring.configuration().totalUsers();
         return Route.reading("admin-stats", "GET /admin/mfa/stats", request -> {
-            Operators.requireOperator(request);
+            operators.requireOperator(request);
             Instant now = clock.instant();
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             LocalDate from = today.minusDays(DAYS - 1);

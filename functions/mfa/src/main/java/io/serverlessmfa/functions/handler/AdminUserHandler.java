@@ -27,10 +27,11 @@ public final class AdminUserHandler extends MfaFunction {
 
     /** Primed: the whole route, which only reads, on the priming user: GetItem and Query, then 200 NONE with no events. */
     private static Route route(Wiring wiring) {
+        Operators operators = new Operators(wiring);
         HelpdeskLookup lookup = new HelpdeskLookup(wiring.store(), wiring.clock());
         AuditTrail trail = wiring.auditTrail();
         return Route.reading("admin-user", "GET /admin/mfa/users/{userId}", request -> {
-            Operators.requireOperator(request);
+            operators.requireOperator(request);
             String userId = Operators.targetUser(request);
             HelpdeskView view = lookup.lookup(userId);
             JsonObject body = JsonObject.create().field("userId", userId).field("status", view.status().name());

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.serverlessmfa.core.enrollment.MfaRejection;
 import io.serverlessmfa.core.port.DependencyUnavailableException;
+import io.serverlessmfa.core.token.StepUpRequiredException;
 import io.serverlessmfa.core.port.SecretIntegrityException;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
@@ -72,6 +73,11 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
     /** The route key this function serves, as template.yaml declares it (e.g. {@code POST /mfa/verify}). */
     public final String routeKey() {
         return route.key();
+    }
+
+    /** Whether the route is public: no JWT authorizer in front of it (template.yaml's {@code Authorizer: NONE}). */
+    public final boolean isPublic() {
+        return route.isOpen();
     }
 
     /** Lambda's entry point: the payload 2.0 event in, the response out. */
@@ -157,11 +163,14 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
     private ApiResponse respond(APIGatewayV2HTTPEvent event, String requestId, Function<ApiRequest, ApiResponse> path,
                                 RequestLog faults) {
         try {
-            return path.apply(ApiRequest.from(event));
+            return path.apply(route.request(event));
         } catch (UnauthorizedException unauthorized) {
             return ApiResponse.unauthorized();
         } catch (ForbiddenException forbidden) {
             return ApiResponse.error(403, "forbidden", "This needs an operator account (the mfa-admin group).");
+        } catch (StepUpRequiredException stale) {
+            return ApiResponse.error(403, "mfa_required",
+                    "Prove your own second factor first: send X-MFA-Token with an MFA token from the last 5 minutes.");
         } catch (InvalidRequestException invalid) {
             return ApiResponse.error(400, "invalid_request", invalid.getMessage());
         } catch (MfaRejection rejection) {

@@ -1,27 +1,41 @@
 package io.serverlessmfa.functions.handler;
 
+import io.serverlessmfa.core.token.StepUp;
+import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ForbiddenException;
 import io.serverlessmfa.functions.http.InvalidRequestException;
 
 /**
- * The operator routes' two checks. The JWT authorizer has already checked the token; being an
- * operator is a claim of that token (the {@code mfa-admin} group), so no other credential is
- * involved and the identity provider stays the one place where operators are named.
+ * The operator routes' checks (contract: "Helpdesk routes"). The JWT authorizer has already checked
+ * the sign-in token; being an operator is a claim of that token (the {@code mfa-admin} group), so
+ * the identity provider stays the one place where operators are named. On top of it the operator
+ * shows their own second factor: an MFA token of this service in {@code X-MFA-Token}, at most five
+ * minutes old ({@link StepUp}), so a stolen operator password alone reaches no one's MFA.
  */
 final class Operators {
 
     static final String GROUP = "mfa-admin";
+    static final String STEP_UP_HEADER = "X-MFA-Token";
     private static final int MAX_USER_ID = 128;
 
-    private Operators() {
+    private final StepUp stepUp;
+    private final io.serverlessmfa.functions.config.TokenConfiguration tokens;
+
+    Operators(Wiring wiring) {
+        this.stepUp = wiring.stepUp();
+        this.tokens = wiring.configuration().tokens();
     }
 
-    /** The operator's own id ({@code sub}), for the audit trail; 403 for anyone else. */
-    static String requireOperator(ApiRequest request) {
+    /**
+     * The operator's own id ({@code sub}), for the audit trail: 403 forbidden for anyone not in the
+     * group, then 403 mfa_required without a fresh step-up of their own.
+     */
+    String requireOperator(ApiRequest request) {
         if (!request.inGroup(GROUP)) {
             throw new ForbiddenException("not in " + GROUP);
         }
+        stepUp.require(MfaTokens.issuer(tokens, request), request.userId(), request.header(STEP_UP_HEADER));
         return request.userId();
     }
 

@@ -38,6 +38,8 @@ final class Priming {
     static final String RESERVED_PREFIX = "serverless-mfa:";
     /** The user every route is primed for. */
     static final String USER_ID = RESERVED_PREFIX + "snapstart-priming";
+    /** The priming request's domain (RFC 2606 §2: .invalid never resolves), from which a route may derive the token issuer. */
+    static final String DOMAIN_NAME = "snapstart-priming.invalid";
     /** The priming request's id, in place of Lambda's. */
     static final String REQUEST_ID = "snapstart-priming";
 
@@ -103,6 +105,16 @@ final class Priming {
         recoveryCodes.issue(1);
     }
 
+    /**
+     * One ES256 signature and its check with a throwaway key: the signing a route that issues MFA
+     * tokens does after its write, which the priming request never reaches. The real signing key
+     * is not unsealed before the snapshot: KMS is not called in priming, and a key in the snapshot
+     * would outlive its rotation in every environment restored from it.
+     */
+    static void signToken(Wiring wiring) {
+        wiring.warmUpTokenSigning();
+    }
+
     private static APIGatewayV2HTTPEvent event(String route, Map<String, String> claims, String body,
                                                Map<String, String> pathParameters) {
         String[] methodAndPath = route.split(" ", 2);
@@ -117,6 +129,7 @@ final class Priming {
                         .withRequestId(REQUEST_ID)
                         .withRouteKey(route)
                         .withStage("$default")
+                        .withDomainName(DOMAIN_NAME)
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(methodAndPath[0]).withPath(methodAndPath[1]).withProtocol("HTTP/1.1")
                                 .withUserAgent(REQUEST_ID).build())

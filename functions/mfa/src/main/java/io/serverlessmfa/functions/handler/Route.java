@@ -35,9 +35,10 @@ final class Route {
     private final Function<Supplier<EnrollmentStore>, Paths> paths;
     private final String primingBody;
     private final Runnable primingWarmUp;
+    private final boolean open;
 
     private Route(String name, String key, Function<Supplier<EnrollmentStore>, Paths> paths, String primingBody,
-                  Runnable primingWarmUp) {
+                  Runnable primingWarmUp, boolean open) {
         this.name = Objects.requireNonNull(name, "name");
         this.key = Objects.requireNonNull(key, "key");
         if (!key.matches("(GET|POST) /\\S*")) {
@@ -46,6 +47,7 @@ final class Route {
         this.paths = paths;
         this.primingBody = primingBody;
         this.primingWarmUp = primingWarmUp;
+        this.open = open;
     }
 
     /**
@@ -60,17 +62,25 @@ final class Route {
         return new Route(name, key, store -> {
             EnrollmentStore shared = store.get();
             return new Paths(over.apply(shared), over.apply(Priming.readOnly(shared)));
-        }, null, () -> { });
+        }, null, () -> { }, false);
     }
 
     /** A route that never writes: priming runs its whole live path, and it needs no enrollment store of its own. */
     static Route reading(String name, String key, Function<ApiRequest, ApiResponse> answer) {
-        return new Route(name, key, store -> new Paths(answer, answer), null, () -> { });
+        return new Route(name, key, store -> new Paths(answer, answer), null, () -> { }, false);
+    }
+
+    /**
+     * A public route (no JWT authorizer in template.yaml, e.g. the JWKS): no caller, no body;
+     * priming runs its whole live path, as for a reading route.
+     */
+    static Route open(String name, String key, Function<ApiRequest, ApiResponse> answer) {
+        return new Route(name, key, store -> new Paths(answer, answer), null, () -> { }, true);
     }
 
     /** The priming request's JSON body (none by default): well-formed, and matching no one's secret. */
     Route primedWithBody(String body) {
-        return new Route(name, key, paths, body, primingWarmUp);
+        return new Route(name, key, paths, body, primingWarmUp, open);
     }
 
     /**
@@ -82,7 +92,17 @@ final class Route {
         return new Route(name, key, paths, primingBody, () -> {
             before.run();
             warmUp.run();
-        });
+        }, open);
+    }
+
+    /** The request as the route reads it: a signed-in caller's, or, on a public route, anyone's. */
+    ApiRequest request(APIGatewayV2HTTPEvent event) {
+        return open ? ApiRequest.anonymous(event) : ApiRequest.from(event);
+    }
+
+    /** Whether the route is public (template.yaml gives it no authorizer). */
+    boolean isOpen() {
+        return open;
     }
 
     String name() {

@@ -3,6 +3,7 @@ package io.serverlessmfa.functions.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.token.Nonce;
 import io.serverlessmfa.core.totp.TotpCode;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -39,15 +40,17 @@ public final class ApiRequest {
     private final RequestOrigin origin;
     private final Map<String, String> query;
     private final Map<String, String> path;
+    private final APIGatewayV2HTTPEvent event;
 
     private ApiRequest(String userId, Map<String, String> claims, Map<String, JsonNode> body, RequestOrigin origin,
-                       Map<String, String> query, Map<String, String> path) {
+                       Map<String, String> query, Map<String, String> path, APIGatewayV2HTTPEvent event) {
         this.userId = userId;
         this.claims = claims;
         this.body = body;
         this.origin = origin;
         this.query = query;
         this.path = path;
+        this.event = event;
     }
 
     /**
@@ -64,7 +67,37 @@ public final class ApiRequest {
         APIGatewayV2HTTPEvent.RequestContext.Http http = context == null ? null : context.getHttp();
         RequestOrigin origin = http == null ? RequestOrigin.unknown() : new RequestOrigin(http.getSourceIp(), http.getUserAgent());
         return new ApiRequest(sub, claims, body(event), origin, nonNull(event.getQueryStringParameters()),
-                nonNull(event.getPathParameters()));
+                nonNull(event.getPathParameters()), event);
+    }
+
+    /**
+     * A request to a public route (the discovery document, the JWKS): no caller, no body. It has no
+     * user id; {@link #userId()} is empty.
+     */
+    public static ApiRequest anonymous(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent known = event == null ? new APIGatewayV2HTTPEvent() : event;
+        return new ApiRequest("", Map.of(), Map.of(), RequestOrigin.unknown(), nonNull(known.getQueryStringParameters()),
+                nonNull(known.getPathParameters()), known);
+    }
+
+    /** A request header, by name in any case (HTTP field names are case-insensitive, RFC 9110 §5.1). */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(header(event, name));
+    }
+
+    /**
+     * The domain name the request came in on, as API Gateway reports it ({@code requestContext.domainName}):
+     * the API's own host, or its custom domain. API Gateway routes by it, so a client cannot pick it.
+     */
+    public Optional<String> domainName() {
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        return Optional.ofNullable(context == null ? null : context.getDomainName()).filter(name -> !name.isBlank());
+    }
+
+    /** The optional {@code nonce} (contract: "MFA tokens"); anything but 1..128 of {@code [A-Za-z0-9._~-]} is 400. */
+    public Optional<Nonce> optionalNonce(String field) {
+        return optionalString(field).map(value -> Nonce.parse(value).orElseThrow(() -> new InvalidRequestException(
+                field + " must be 1 to " + Nonce.MAX_LENGTH + " characters of A-Z a-z 0-9 . _ ~ -")));
     }
 
     private static Map<String, String> nonNull(Map<String, String> map) {

@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * An HTTP answer in the contract's shape. Every response is JSON and carries
- * {@code Cache-Control: no-store}: most carry a secret or recovery code, and the others say
- * something about a user's security state that no cache should keep.
+ * {@code Cache-Control: no-store}: most carry a secret, a recovery code or an MFA token, and the
+ * others say something about a user's security state that no cache should keep. Only the public
+ * documents (the discovery document and the JWKS) replace it ({@link #withHeaders}).
  */
 public record ApiResponse(int statusCode, String body, Map<String, String> headers, String errorCode,
                           Set<MfaMetric> metrics) {
@@ -39,6 +40,13 @@ public record ApiResponse(int statusCode, String body, Map<String, String> heade
         all.addAll(metrics);
         all.addAll(List.of(more));
         return new ApiResponse(statusCode, body, headers, errorCode, all);
+    }
+
+    /** The same answer with {@code more} headers, which replace ones of the same name. */
+    public ApiResponse withHeaders(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putAll(more);
+        return new ApiResponse(statusCode, body, all, errorCode, metrics);
     }
 
     /** {@code {"error":"<code>","message":"<text for a person>"}}. */

@@ -29,8 +29,8 @@ public final class HttpApiPayload {
     }
 
     /**
-     * The event in {@code in}; fields this service never reads (cookies, stage variables, the
-     * domain) are left out.
+     * The event in {@code in}; fields this service never reads (cookies, stage variables) are left
+     * out. The domain name is read: the MFA tokens' issuer may be derived from it.
      *
      * @throws InvalidRequestException when the input is not a JSON object
      */
@@ -51,6 +51,7 @@ public final class HttpApiPayload {
                 .withRequestId(text(context.get("requestId")))
                 .withRouteKey(text(context.get("routeKey")))
                 .withStage(text(context.get("stage")))
+                .withDomainName(text(context.get("domainName")))
                 .withAccountId(text(context.get("accountId")))
                 .withApiId(text(context.get("apiId")));
         Map<String, JsonNode> http = object(context.get("http"));
