@@ -1,24 +1,21 @@
 package io.serverlessmfa.functions.handler;
 
+import io.serverlessmfa.core.token.PublishedKeys;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
-import io.serverlessmfa.functions.token.KeySchedule;
-import io.serverlessmfa.functions.token.SigningKey;
-import io.serverlessmfa.functions.token.SigningKeyRing;
 import java.time.Clock;
 import java.util.Map;
 
 /**
  * {@code GET /.well-known/jwks.json}, public: the MFA tokens' public keys (RFC 7517 §5), the next
- * key before it signs and retired ones until every token they signed has expired
- * ({@link KeySchedule}). Public keys only: the JWK is built from the public key, so no private
- * member can be in it. One Query every few minutes per container; no KMS.
+ * key before it signs and retired ones until every token they signed has expired. Public keys
+ * only: a {@link PublishedKeys.PublicKey} has no private member to write. One Query every few minutes per container; no KMS.
  */
 public final class JwksHandler extends MfaFunction {
 
     static final String PATH = "/.well-known/jwks.json";
-    static final String CACHE_CONTROL = "public, max-age=" + KeySchedule.JWKS_MAX_AGE.toSeconds();
+    static final String CACHE_CONTROL = "public, max-age=" + PublishedKeys.MAX_AGE.toSeconds();
 
     public JwksHandler() {
         this(Wiring.fromEnvironment(System.getenv()));
@@ -29,7 +26,7 @@ public final class JwksHandler extends MfaFunction {
     }
 
     private static Route route(Wiring wiring) {
-        SigningKeyRing keys = wiring.publishedKeys();
+        PublishedKeys keys = wiring.publishedKeys();
         Clock clock = wiring.clock();
         return Route.open("jwks", "GET " + PATH, request -> ApiResponse.json(200, JsonObject.create()
                         .array("keys", keys.published(clock.instant()), JwksHandler::writeKey)
@@ -38,7 +35,7 @@ public final class JwksHandler extends MfaFunction {
     }
 
     /** RFC 7518 §6.2.1: an EC public key; {@code use} and {@code alg} pin it to ES256 signatures. */
-    private static void writeKey(SigningKey key, JsonObject jwk) {
+    private static void writeKey(PublishedKeys.PublicKey key, JsonObject jwk) {
         jwk.field("kty", "EC").field("crv", "P-256").field("x", key.x()).field("y", key.y())
                 .field("kid", key.kid()).field("use", "sig").field("alg", "ES256");
     }

@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.token;
 
 import io.serverlessmfa.core.token.MfaTokenSettings;
+import io.serverlessmfa.core.token.PublishedKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -20,14 +21,12 @@ public final class KeySchedule {
     /**
      * A new key is in the JWKS this long before it signs: past every cache of the key set that
      * relying parties are known to keep (API Gateway's JWT authorizer keeps keys up to two hours;
-     * the JWKS says max-age {@link #JWKS_MAX_AGE}; containers re-read the keys every
+     * the JWKS says max-age {@link PublishedKeys#MAX_AGE}; containers re-read the keys every
      * {@link #REFRESH_INTERVAL}).
      */
     public static final Duration DEFAULT_PUBLISHED_AHEAD = Duration.ofHours(2).plusMinutes(15);
     /** The shortest lead that still lets every container and every JWKS cache see a key before it signs. */
     public static final Duration MIN_PUBLISHED_AHEAD = Duration.ofMinutes(15);
-    /** How long a relying party may cache the JWKS ({@code Cache-Control: public, max-age}). */
-    public static final Duration JWKS_MAX_AGE = Duration.ofMinutes(5);
     /** How old a container's view of the keys may get before it reads them again (one Query). */
     public static final Duration REFRESH_INTERVAL = Duration.ofMinutes(5);
     /**

@@ -64,10 +64,27 @@ public record SigningKey(String kid, ECPublicKey publicKey, Instant createdAt, I
         try {
             ECParameterSpec curve = Es256.curve();
             ECPoint point = new ECPoint(new BigInteger(1, BASE64URL_DECODER.decode(x)), new BigInteger(1, BASE64URL_DECODER.decode(y)));
+            if (!onCurve(point, curve)) {
+                // The JDK's key factory does not check this; a point off the curve is an invalid-curve
+                // attack's tool (SEC 1 v2 §3.2.2.1 public key validation).
+                throw new IllegalArgumentException("the point is not on P-256");
+            }
             return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, curve));
         } catch (GeneralSecurityException | IllegalArgumentException invalid) {
             throw new IllegalArgumentException("not a P-256 public key", invalid);
         }
+    }
+
+    /** y² = x³ + ax + b (mod p), with both coordinates in [0, p). */
+    private static boolean onCurve(ECPoint point, ECParameterSpec curve) {
+        BigInteger p = ((java.security.spec.ECFieldFp) curve.getCurve().getField()).getP();
+        BigInteger x = point.getAffineX();
+        BigInteger y = point.getAffineY();
+        if (x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger right = x.pow(3).add(curve.getCurve().getA().multiply(x)).add(curve.getCurve().getB()).mod(p);
+        return y.pow(2).mod(p).equals(right);
     }
 
     private static String coordinate(BigInteger value) {

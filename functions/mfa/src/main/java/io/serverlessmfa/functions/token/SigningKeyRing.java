@@ -3,6 +3,7 @@ package io.serverlessmfa.functions.token;
 import io.serverlessmfa.core.token.MfaTokenClaims;
 import io.serverlessmfa.core.token.MfaTokenSigner;
 import io.serverlessmfa.core.token.MfaTokenVerifier;
+import io.serverlessmfa.core.token.PublishedKeys;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * The current private key is unsealed once (one KMS Decrypt per container and key); signing then
  * makes no call at all. Verifying (the helpdesk's step-up) uses the public keys only. Thread-safe.
  */
-public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier {
+public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, PublishedKeys {
 
     /** An unknown kid makes the ring re-read the keys, at most this often (a key may be minutes old). */
     static final Duration UNKNOWN_KID_REREAD = Duration.ofSeconds(10);
@@ -100,9 +101,9 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier {
         return CompactJws.verify(compact, this::publishedKey);
     }
 
-    /** The keys for the JWKS at {@code now}. */
-    public synchronized List<SigningKey> published(Instant now) {
-        return schedule(now, false).publishedAt(now);
+    @Override
+    public synchronized List<PublicKey> published(Instant now) {
+        return schedule(now, false).publishedAt(now).stream().map(key -> new PublicKey(key.kid(), key.x(), key.y())).toList();
     }
 
     private synchronized Optional<ECPublicKey> publishedKey(String kid) {

@@ -46,7 +46,8 @@ public final class SigningKeyRotation {
         SigningKey created = create(now, signsFrom);
         List<String> deleted = new ArrayList<>();
         for (SigningKey key : schedule.keys()) {
-            if (now.isAfter(schedule.publishedUntil(key).plus(DELETE_AFTER_PUBLICATION))) {
+            Instant publishedUntil = schedule.publishedUntil(key);
+            if (!publishedUntil.equals(Instant.MAX) && now.isAfter(publishedUntil.plus(DELETE_AFTER_PUBLICATION))) {
                 table.delete(key.kid());
                 deleted.add(key.kid());
             }

@@ -135,8 +135,9 @@ class AdminIT {
         fixtures.enabled(user);
         TestUser notAnOperator = TestUser.random();
 
-        assertError(403, "forbidden", api.admin(route, notAnOperator, user.sub()));
-        assertError(403, "forbidden", api.admin(route, user, user.sub()));
+        // Even with a step-up of their own: the group decides first.
+        assertError(403, "forbidden", api.adminWithStepUp(route, notAnOperator, user.sub(), api.stepUpToken(notAnOperator)));
+        assertError(403, "forbidden", api.adminWithStepUp(route, user, user.sub(), null));
 
         assertEquals("ENABLED", api.status(user).text("status"));
     }

@@ -143,20 +143,35 @@ class DependencyUnavailableIT {
     }
 
     @Test
-    void statusAndRecoverWorkWithoutKms() {
+    void statusCancellingAndRecoveryCodesWorkWithoutKmsOnceTheSigningKeyIsUnsealed() {
         TestUser user = TestUser.random();
         Enabled mfa = enable(user);
         TestUser pendingUser = TestUser.random();
         assertEquals(201, healthy.setup(pendingUser).status());
-        MfaApi api = new MfaApi(wiring(emulator.dynamoDb(), productionKms(DEAD_ENDPOINT)));
+        MfaApi withoutKms = new MfaApi(wiring(emulator.dynamoDb(), productionKms(DEAD_ENDPOINT)));
 
-        ApiResult status = api.status(user);
+        ApiResult status = withoutKms.status(user);
         assertEquals(200, status.status(), status::toString);
         assertEquals("ENABLED", status.text("status"));
-        ApiResult recovered = api.recover(user, mfa.recoveryCode());
-        assertEquals(200, recovered.status(), recovered::toString);
+        // A new container unseals the token signing key with KMS first: without KMS it signs
+        // nothing, and the recovery code is not used up.
+        assertOutage("recover, a new container, KMS down", () -> withoutKms.recover(user, mfa.recoveryCode()), HANGING_LIMIT);
+        try (FaultProxy proxy = FaultProxy.start(emulator.endpoint())) {
+            MfaApi api = new MfaApi(wiring(emulator.dynamoDb(), productionKms(proxy.endpoint())));
+            TestUser earlier = TestUser.random();
+            assertEquals(200, api.recover(earlier, enable(earlier).recoveryCode()).status(), "the container unseals its key");
+            proxy.inject(FaultProxy.Fault.REFUSE, FaultProxy.Call::isKms);
+            ApiResult recovered = api.recover(user, mfa.recoveryCode());
+            assertEquals(200, recovered.status(), recovered::toString);
+            assertNotNull(recovered.text("mfaToken"));
+            recoveredWithoutKms(api, user, pendingUser, recovered, mfa.recoveryCode());
+        }
+    }
+
+    private static void recoveredWithoutKms(MfaApi api, TestUser user, TestUser pendingUser, ApiResult recovered,
+                                            String usedCode) {
         assertEquals(1, recovered.texts("recoveryCodes").size());
-        ApiResult wrongRecovery = api.recover(user, mfa.recoveryCode());
+        ApiResult wrongRecovery = api.recover(user, usedCode);
         assertEquals("invalid_recovery_code", wrongRecovery.error(), "a used recovery code is still refused");
         assertEquals("PENDING", api.status(pendingUser).text("status"));
         ApiResult cancelled = api.call("POST /mfa/remove", pendingUser, "{}");

@@ -25,18 +25,22 @@ class HandlerInitTest {
                 Arguments.of("setup", (Function<Wiring, ?>) SetupHandler::new, true),
                 Arguments.of("confirm", (Function<Wiring, ?>) ConfirmHandler::new, true),
                 Arguments.of("verify", (Function<Wiring, ?>) VerifyHandler::new, true),
-                Arguments.of("recover", (Function<Wiring, ?>) RecoverHandler::new, false),
+                // The MFA token signing key is sealed under KMS: recover unseals it, once per container.
+                Arguments.of("recover", (Function<Wiring, ?>) RecoverHandler::new, true),
                 Arguments.of("recovery-codes", (Function<Wiring, ?>) RecoveryCodesHandler::new, true),
                 Arguments.of("remove", (Function<Wiring, ?>) RemoveHandler::new, true),
                 Arguments.of("events", (Function<Wiring, ?>) EventsHandler::new, false),
                 Arguments.of("admin stats", (Function<Wiring, ?>) AdminStatsHandler::new, false),
                 Arguments.of("admin user", (Function<Wiring, ?>) AdminUserHandler::new, false),
-                Arguments.of("admin reset", (Function<Wiring, ?>) AdminResetHandler::new, false));
+                Arguments.of("admin reset", (Function<Wiring, ?>) AdminResetHandler::new, false),
+                // Public keys only: the JWKS and the step-up never unseal anything.
+                Arguments.of("jwks", (Function<Wiring, ?>) JwksHandler::new, false),
+                Arguments.of("discovery", (Function<Wiring, ?>) DiscoveryHandler::new, false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("handlers")
-    void aFunctionBuildsAKmsClientOnlyIfItsRouteTouchesASecret(String name, Function<Wiring, ?> handler,
+    void aFunctionBuildsAKmsClientOnlyIfItsRouteTouchesASecretOrTheSigningKey(String name, Function<Wiring, ?> handler,
                                                                  boolean needsKms) {
         Wiring wiring = new Wiring(MfaConfiguration.fromEnvironment(Map.of(MfaConfiguration.TABLE_NAME, "t",
                 MfaConfiguration.KMS_KEY_ID, "alias/k", MfaConfiguration.REGION, "eu-west-1")), Clock.systemUTC(),

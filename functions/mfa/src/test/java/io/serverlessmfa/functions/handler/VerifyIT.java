@@ -1,5 +1,7 @@
 package io.serverlessmfa.functions.handler;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertError;
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertLocked;
 import static io.serverlessmfa.functions.testing.ContractAssertions.assertSuccess;
@@ -20,13 +22,18 @@ class VerifyIT extends RouteTest {
 
     private static final String VERIFY = "POST /mfa/verify";
 
+    private static List<String> fieldNames(ApiResult result) {
+        return List.copyOf(result.json().asObject().keySet());
+    }
+
     @Test
     void theCurrentCodeIsVerified() {
         MfaFixtures.Enabled enabled = fixtures.enabled(user);
 
         ApiResult verified = assertSuccess(200, api.verify(user, api.codeFor(enabled.secret())));
 
-        assertEquals("{\"verified\":true}", verified.body());
+        assertEquals(List.of("verified", "mfaToken", "mfaTokenExpiresAt"), fieldNames(verified));
+        assertTrue(verified.json().asObject().get("verified").asBoolean());
     }
 
     @Test

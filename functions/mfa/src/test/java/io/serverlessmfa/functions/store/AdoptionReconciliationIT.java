@@ -174,7 +174,9 @@ class AdoptionReconciliationIT {
             }
             case 10 -> {
                 route = "admin reset";
-                result = api.admin("POST /admin/mfa/users/{userId}/reset", operator, user.sub());
+                // The operator's step-up over the healthy API: the fault is for the reset alone.
+                result = api.adminWithStepUp("POST /admin/mfa/users/{userId}/reset", operator, user.sub(),
+                        healthy.stepUpToken(operator));
             }
             default -> {
                 // Time passes: a step, or past a pending setup's 10 minutes or a 5-minute lock.

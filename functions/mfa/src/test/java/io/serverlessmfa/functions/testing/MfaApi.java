@@ -11,6 +11,8 @@ import io.serverlessmfa.functions.handler.AdminResetHandler;
 import io.serverlessmfa.functions.handler.AdminStatsHandler;
 import io.serverlessmfa.functions.handler.AdminUserHandler;
 import io.serverlessmfa.functions.handler.ConfirmHandler;
+import io.serverlessmfa.functions.handler.DiscoveryHandler;
+import io.serverlessmfa.functions.handler.JwksHandler;
 import io.serverlessmfa.functions.handler.EventsHandler;
 import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.handler.RecoverHandler;
@@ -36,6 +38,16 @@ public final class MfaApi {
     private final Clock clock;
     private final TotpSettings totp;
     private final Map<String, MfaFunction> routes = new HashMap<>();
+    /** Each operator's authenticator secret and latest step-up (see {@link #admin}). */
+    private final Map<String, String> operatorSecrets = new HashMap<>();
+    private final Map<String, StepUp> stepUps = new HashMap<>();
+
+    /** The domain API Gateway reports for the API in these events; the tokens' issuer is derived from it. */
+    public static final String DOMAIN_NAME = "mfa.example.test";
+    public static final String ISSUER = "https://" + DOMAIN_NAME;
+
+    private record StepUp(String token, Instant at) {
+    }
 
     public MfaApi(Wiring wiring) {
         this.clock = wiring.clock();
@@ -51,6 +63,8 @@ public final class MfaApi {
         routes.put("GET /admin/mfa/stats", new AdminStatsHandler(wiring));
         routes.put("GET /admin/mfa/users/{userId}", new AdminUserHandler(wiring));
         routes.put("POST /admin/mfa/users/{userId}/reset", new AdminResetHandler(wiring));
+        routes.put("GET /.well-known/openid-configuration", new DiscoveryHandler(wiring));
+        routes.put("GET /.well-known/jwks.json", new JwksHandler(wiring));
     }
 
     /** What Lambda's runtime does before it takes a SnapStart snapshot: every handler's beforeCheckpoint hook. */
@@ -111,13 +125,47 @@ public final class MfaApi {
         return invoke("GET /mfa/events", event);
     }
 
-    /** An operator route with its {@code userId} path parameter ({@code null}: none). */
+    /**
+     * An operator route with its {@code userId} path parameter ({@code null}: none), stepped up as
+     * the portal does it: the operator's own MFA (turned on at the first call, as setup + confirm),
+     * and an MFA token from the last four minutes in {@code X-MFA-Token}, renewed with a current code.
+     */
     public ApiResult admin(String route, TestUser operator, String userId) {
+        return adminWithStepUp(route, operator, userId, stepUpToken(operator));
+    }
+
+    /** An operator route with {@code mfaToken} as the step-up ({@code null}: no X-MFA-Token header). */
+    public ApiResult adminWithStepUp(String route, TestUser operator, String userId, String mfaToken) {
         APIGatewayV2HTTPEvent event = event(route, operator.claims(), null, null, false);
         if (userId != null) {
             event.setPathParameters(Map.of("userId", userId));
         }
+        if (mfaToken != null) {
+            event.getHeaders().put("x-mfa-token", mfaToken);
+        }
         return invoke(route, event);
+    }
+
+    /** {@code user}'s step-up token: MFA turned on at the first call, a fresh verify when the last is four minutes old. */
+    public String stepUpToken(TestUser user) {
+        StepUp last = stepUps.get(user.sub());
+        if (last != null && clock.instant().isBefore(last.at().plus(Duration.ofMinutes(4)))) {
+            return last.token();
+        }
+        String secret = operatorSecrets.get(user.sub());
+        ApiResult proof;
+        if (secret == null) {
+            secret = setup(user).text("secret");
+            operatorSecrets.put(user.sub(), secret);
+            proof = confirm(user, codeFor(secret));
+        } else {
+            proof = verify(user, codeFor(secret));
+        }
+        if (proof.status() != 200) {
+            throw new IllegalStateException("the operator's step-up failed: " + proof);
+        }
+        stepUps.put(user.sub(), new StepUp(proof.text("mfaToken"), clock.instant()));
+        return proof.text("mfaToken");
     }
 
     /** Any route with a raw JSON body (Content-Type: application/json). */
@@ -147,6 +195,7 @@ public final class MfaApi {
                 .withRequestId("it-" + System.nanoTime())
                 .withRouteKey(route)
                 .withStage("$default")
+                .withDomainName(DOMAIN_NAME)
                 .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                         .withMethod(methodAndPath[0]).withPath(methodAndPath[1])
                         .withProtocol("HTTP/1.1").withSourceIp("127.0.0.1").withUserAgent("integration-test").build());
