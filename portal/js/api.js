@@ -123,10 +123,14 @@ function tooManyAttempts(seconds) {
 
 export const OPERATOR_GROUP = 'mfa-admin';
 
-/** The token's claims, read only to decide what to show: the server checks every request. */
-function tokenClaims() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  const part = token ? token.split('.')[1] : '';
+/**
+ * The claims of a compact JWS or JWT (its middle part, base64url JSON), or null. Decoded, never
+ * verified: the page uses them only to decide what to show and say. The server checks the sign-in
+ * token on every request, and the services that accept an MFA token check its signature against
+ * the published keys (/.well-known/jwks.json).
+ */
+export function decodeTokenClaims(token) {
+  const part = typeof token === 'string' ? token.split('.')[1] : '';
   if (!part) return null;
   try {
     const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
@@ -137,6 +141,11 @@ function tokenClaims() {
   } catch (e) {
     return null;
   }
+}
+
+/** The sign-in token's claims (see decodeTokenClaims). */
+function tokenClaims() {
+  return decodeTokenClaims(sessionStorage.getItem(TOKEN_KEY));
 }
 
 export function claimsOperator() {

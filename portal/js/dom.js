@@ -23,6 +23,10 @@ export const el = {
   reloadStatus: $('reload-status'),
   notice: $('mfa-notice'),
 
+  proofPanel: $('mfa-proof'),
+  proofUntil: $('proof-until'),
+  proofClaims: $('proof-claims'),
+
   recoveryPanel: $('recovery-codes'),
   recoveryTitle: $('recovery-title'),
   recoveryIntro: $('recovery-intro'),

@@ -6,6 +6,7 @@ import { MSG, OPERATOR_GROUP, TOKEN_KEY, USER_KEY, api, claimsOperator, messageF
 import { clearActivity, refreshActivity } from './activity.js';
 import { CODE_INPUTS, clearMessages, el, onSubmit, setText } from './dom.js';
 import { loadStats, resetOperator } from './helpdesk.js';
+import { forgetProof } from './proof.js';
 import { hideRecoveryPanel } from './recovery.js';
 import { closeRemove } from './remove.js';
 import { clearSetupDetails } from './setup.js';
@@ -38,6 +39,7 @@ function resetUserState() {
   state.statusSeq += 1;
   clearExpiryTimer();
   hideRecoveryPanel();
+  forgetProof();
   closeRemove();
   clearSetupDetails();
   CODE_INPUTS.forEach((input) => { input.value = ''; });
