@@ -17,6 +17,7 @@ export const MSG = {
   serverError: 'Something went wrong on the server. Try again in a few seconds.',
   invalidRequest: 'The server could not accept that. Check what you entered and try again.',
   notOperator: 'Your account is not an operator.',
+  stepUpRequired: 'Confirm it’s you first: enter the code your authenticator app shows now.',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -51,8 +52,9 @@ function parseRetryAfter(value) {
   return Math.max(0, Math.round((date - Date.now()) / 1000));
 }
 
-export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+/** @param {Object<string, string>} [extraHeaders] e.g. the helpdesk's X-MFA-Token */
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token && (path.startsWith('/mfa') || path.startsWith('/admin/'))) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers, cache: 'no-store', credentials: 'same-origin' };
@@ -102,6 +104,7 @@ export function messageFor(err) {
     case 'invalid_request': return err.serverMessage || MSG.invalidRequest;
     case 'service_unavailable': return MSG.unavailable;
     case 'forbidden': return MSG.notOperator;
+    case 'mfa_required': return MSG.stepUpRequired;
     default:
       if (err.status === 403) return MSG.notOperator;
       if (err.status === 503) return MSG.unavailable;
