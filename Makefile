@@ -11,12 +11,14 @@ MVN := mvn -B -ntp
 .PHONY: run test lint invoke verify-tools fuzz bench report clean
 
 # The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
-# the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
+# the gateway on 127.0.0.1:3000 (GATEWAY_PORT) with the routes of template.yaml. Ctrl-C stops both.
+GATEWAY_PORT ?= 3000
 LOCAL_ENV := MFA_TABLE_NAME=serverless-mfa-local MFA_KMS_KEY_ID=alias/serverless-mfa-local MFA_TOKEN_AUDIENCE=mfa-portal-local
 run: $(VENV)/.installed
 	$(MVN) -q install -DskipTests
 	MOTO_PORT=$${MOTO_PORT:-4566} VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env $(LOCAL_ENV) \
-	  $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.LocalGateway
+	  $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.LocalGateway \
+	  -Dexec.args=$(GATEWAY_PORT)
 
 test: lint verify-tools
 	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh $(MVN) verify -Dmfa.requireTools=true

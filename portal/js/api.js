@@ -17,6 +17,7 @@ export const MSG = {
   serverError: 'Something went wrong on the server. Try again in a few seconds.',
   invalidRequest: 'The server could not accept that. Check what you entered and try again.',
   notOperator: 'Your account is not an operator.',
+  stepUpRequired: 'Confirm it’s you first: enter the code your authenticator app shows now.',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -51,8 +52,9 @@ function parseRetryAfter(value) {
   return Math.max(0, Math.round((date - Date.now()) / 1000));
 }
 
-export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+/** @param {Object<string, string>} [extraHeaders] e.g. the helpdesk's X-MFA-Token */
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token && (path.startsWith('/mfa') || path.startsWith('/admin/'))) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers, cache: 'no-store', credentials: 'same-origin' };
@@ -102,6 +104,7 @@ export function messageFor(err) {
     case 'invalid_request': return err.serverMessage || MSG.invalidRequest;
     case 'service_unavailable': return MSG.unavailable;
     case 'forbidden': return MSG.notOperator;
+    case 'mfa_required': return MSG.stepUpRequired;
     default:
       if (err.status === 403) return MSG.notOperator;
       if (err.status === 503) return MSG.unavailable;
@@ -123,10 +126,14 @@ function tooManyAttempts(seconds) {
 
 export const OPERATOR_GROUP = 'mfa-admin';
 
-/** The token's claims, read only to decide what to show: the server checks every request. */
-function tokenClaims() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  const part = token ? token.split('.')[1] : '';
+/**
+ * The claims of a compact JWS or JWT (its middle part, base64url JSON), or null. Decoded, never
+ * verified: the page uses them only to decide what to show and say. The server checks the sign-in
+ * token on every request, and the services that accept an MFA token check its signature against
+ * the published keys (/.well-known/jwks.json).
+ */
+export function decodeTokenClaims(token) {
+  const part = typeof token === 'string' ? token.split('.')[1] : '';
   if (!part) return null;
   try {
     const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
@@ -137,6 +144,11 @@ function tokenClaims() {
   } catch (e) {
     return null;
   }
+}
+
+/** The sign-in token's claims (see decodeTokenClaims). */
+function tokenClaims() {
+  return decodeTokenClaims(sessionStorage.getItem(TOKEN_KEY));
 }
 
 export function claimsOperator() {

@@ -23,6 +23,10 @@ export const el = {
   reloadStatus: $('reload-status'),
   notice: $('mfa-notice'),
 
+  proofPanel: $('mfa-proof'),
+  proofUntil: $('proof-until'),
+  proofClaims: $('proof-claims'),
+
   recoveryPanel: $('recovery-codes'),
   recoveryTitle: $('recovery-title'),
   recoveryIntro: $('recovery-intro'),
@@ -87,7 +91,13 @@ export const el = {
 
   operatorCard: $('operator-card'),
   operatorError: $('operator-error'),
+  stepUpForm: $('step-up-form'),
+  stepUpIntro: $('step-up-intro'),
+  stepUpCode: $('step-up-code'),
+  stepUp: $('step-up'),
+  stepUpError: $('step-up-error'),
   operatorBody: $('operator-body'),
+  stepUpUntil: $('step-up-until'),
   statsAt: $('stats-at'),
   refreshStats: $('refresh-stats'),
   statEnabled: $('stat-enabled'),
@@ -125,10 +135,11 @@ export const el = {
 const MESSAGE_ELEMENTS = [
   el.sessionMessage, el.signInError, el.statusError, el.notice, el.recoveryCopyStatus,
   el.setupError, el.copyKeyStatus, el.confirmError, el.verifyResult, el.verifyError,
-  el.recoverError, el.regenerateError, el.removeError,
+  el.recoverError, el.regenerateError, el.removeError, el.stepUpError,
 ];
 
-export const CODE_INPUTS = [el.confirmCode, el.verifyCode, el.recoverCode, el.regenerateCode, el.removeCode];
+export const CODE_INPUTS = [el.confirmCode, el.verifyCode, el.recoverCode, el.regenerateCode, el.removeCode,
+  el.stepUpCode];
 
 export function setText(node, text) {
   node.textContent = text || '';

@@ -12,6 +12,12 @@ export function parseTime(iso) {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** The ISO time of a token's NumericDate (seconds since 1970, RFC 7519), or '' for none. */
+export function isoFromEpochSeconds(seconds) {
+  const d = new Date(Number(seconds) * 1000);
+  return seconds === null || seconds === undefined || Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
 /** HH:MM in the user's local time. */
 export function formatTime(iso) {
   const d = parseTime(iso);

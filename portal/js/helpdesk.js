@@ -1,11 +1,14 @@
-// The helpdesk, for operators (the mfa-admin group): the figures and the adoption charts (GET
-// /admin/mfa/stats), a user looked up by ID (GET /admin/mfa/users/{userId}) and that user's MFA
-// reset in two steps (POST /admin/mfa/users/{userId}/reset).
+// The helpdesk, for operators (the mfa-admin group): first the operator's own second factor ("Confirm
+// it's you", POST /mfa/verify), then the figures and the adoption charts (GET /admin/mfa/stats), a
+// user looked up by ID (GET /admin/mfa/users/{userId}) and that user's MFA reset in two steps (POST
+// /admin/mfa/users/{userId}/reset). Every /admin/ call carries the step-up's MFA token in
+// X-MFA-Token; when the server answers 403 mfa_required (the proof is over 5 minutes old), the
+// page asks for a code again.
 
-import { ApiError, MSG, TOKEN_KEY, api, messageFor, ownUserId } from './api.js';
+import { ApiError, MSG, TOKEN_KEY, api, claimsOperator, decodeTokenClaims, messageFor, ownUserId } from './api.js';
 import { refreshActivity } from './activity.js';
 import { adoptionSeries, clearCharts, dailyOf, redrawOnResize, renderCharts } from './charts.js';
-import { el, onSubmit, setText, withBusy } from './dom.js';
+import { el, onSubmit, setText, takeRequiredValue, withBusy } from './dom.js';
 import { eventItem } from './events.js';
 import { formatCount, formatDate, formatTime, formatWhen, parseDay, shortDay } from './format.js';
 import { sessionExpired } from './signin.js';
@@ -17,15 +20,32 @@ let stats = null;         // last GET /admin/mfa/stats body
 let statsSeq = 0;         // drops answers of older requests for the figures
 let lookupSeq = 0;        // drops answers of older lookups
 let lookedUpUser = null;  // the user ID the lookup result shows
+let stepUpToken = '';     // the operator's MFA token: in memory only, never stored or logged
+let stepUpSeq = 0;        // drops a step-up answer that comes after sign-out
+
+const STEP_UP_MAX_AGE_SECONDS = 300; // the contract: the token's auth_time at most 5 minutes old
+const STEP_UP_TEXT = {
+  first: 'The helpdesk changes other people’s MFA, so it asks for your own second factor first. Enter the code your authenticator app shows now; it counts for 5 minutes.',
+  again: 'Please confirm again: your last confirmation is more than 5 minutes old, so the server refused the request. Nothing was changed. Enter the code your authenticator app shows now.',
+  mfaNotEnabled: 'Operators must turn MFA on first: set up an authenticator app under “Multi-factor authentication”, then confirm with a code from it here.',
+};
 
 function operatorShown() {
   return !el.operatorCard.hidden && !el.operatorBody.hidden;
 }
 
-/** The server said 403: this account is no operator (whatever its token seemed to say). */
+/** The server said 403 forbidden: this account is no operator (whatever its token seemed to say). */
 function showNotOperator() {
+  el.stepUpForm.hidden = true;
   el.operatorBody.hidden = true;
   setText(el.operatorError, MSG.notOperator);
+}
+
+/** The card for a token that claims the group; nothing of the helpdesk shows before the step-up. */
+export function showHelpdesk() {
+  el.operatorCard.hidden = !claimsOperator();
+  setText(el.operatorError, '');
+  askForStepUp(STEP_UP_TEXT.first);
 }
 
 export function resetOperator() {
@@ -33,10 +53,13 @@ export function resetOperator() {
   statsSeq += 1;
   lookupSeq += 1;
   lookedUpUser = null;
+  stepUpToken = '';
+  stepUpSeq += 1;
   el.operatorCard.hidden = true;
-  el.operatorBody.hidden = false;
-  [el.operatorError, el.statsError, el.statsAt, el.statsNote, el.lookupError,
-    el.resetResult, el.resetError].forEach((node) => setText(node, ''));
+  el.stepUpForm.hidden = true;
+  el.operatorBody.hidden = true;
+  [el.operatorError, el.stepUpIntro, el.stepUpError, el.stepUpUntil, el.statsError, el.statsAt, el.statsNote,
+    el.lookupError, el.resetResult, el.resetError].forEach((node) => setText(node, ''));
   [el.statEnabled, el.statPending, el.statAdoption].forEach((node) => setText(node, '–'));
   clearCharts();
   el.statsTableBody.textContent = '';
@@ -46,10 +69,78 @@ export function resetOperator() {
   closeReset();
 }
 
-/** An expired session or a non-operator ends any operator request the same way; true when it did. */
+// The operator's step-up
+
+/** No proof (yet, or any more): the helpdesk hides what it shows and asks for a code. */
+function askForStepUp(intro) {
+  stepUpToken = '';
+  el.operatorBody.hidden = true;
+  el.stepUpForm.hidden = false;
+  setText(el.stepUpIntro, intro);
+  setText(el.stepUpUntil, '');
+}
+
+/** The server takes the proof until the token's exp, and at most 5 minutes after its auth_time. */
+function stepUpEndsAt(answer) {
+  const claims = decodeTokenClaims(answer.mfaToken) || {};
+  const ends = [Date.parse(answer.mfaTokenExpiresAt), (Number(claims.auth_time) + STEP_UP_MAX_AGE_SECONDS) * 1000]
+    .filter(Number.isFinite);
+  return ends.length ? new Date(Math.min(...ends)).toISOString() : '';
+}
+
+function acceptStepUp(answer) {
+  stepUpToken = answer.mfaToken;
+  el.stepUpForm.hidden = true;
+  el.operatorBody.hidden = false;
+  setText(el.stepUpUntil, `You confirmed it’s you until ${formatTime(stepUpEndsAt(answer))}; after that the helpdesk asks for a code again.`);
+  el.lookupUser.focus({ preventScroll: true });
+  loadStats();
+  if (lookedUpUser) lookupUser(lookedUpUser, { keepMessages: true });
+}
+
+function refuseStepUp(err) {
+  if (err instanceof ApiError && err.kind === 'unauthorized') {
+    sessionExpired();
+    return;
+  }
+  const operatorHasNoMfa = err instanceof ApiError && err.code === 'mfa_not_enabled';
+  setText(el.stepUpError, operatorHasNoMfa ? STEP_UP_TEXT.mfaNotEnabled : messageFor(err));
+  if (!operatorHasNoMfa) refreshActivity(); // wrong codes count towards a lock
+  el.stepUpCode.focus();
+}
+
+async function confirmItsYou() {
+  setText(el.stepUpError, '');
+  const code = takeRequiredValue(el.stepUpCode, el.stepUpError, 'Enter the code from your authenticator app.');
+  if (!code) return;
+  const seq = ++stepUpSeq;
+  try {
+    const answer = await api('POST', '/mfa/verify', { code });
+    if (seq !== stepUpSeq) return;
+    if (typeof answer.mfaToken === 'string' && answer.mfaToken) acceptStepUp(answer);
+    else setText(el.stepUpError, MSG.serverError);
+  } catch (err) {
+    if (seq === stepUpSeq) refuseStepUp(err);
+  }
+}
+
+/** Every /admin/ call: the sign-in token (api) and the operator's step-up proof. */
+function adminApi(method, path) {
+  return api(method, path, undefined, { 'X-MFA-Token': stepUpToken });
+}
+
+/**
+ * An expired session, a non-operator or a missing or stale step-up ends any operator request;
+ * true when it did.
+ */
 function operatorRequestEnded(err) {
   if (err instanceof ApiError && err.kind === 'unauthorized') {
     sessionExpired();
+    return true;
+  }
+  if (err instanceof ApiError && err.code === 'mfa_required') {
+    askForStepUp(STEP_UP_TEXT.again);
+    el.stepUpCode.focus();
     return true;
   }
   if (err instanceof ApiError && err.status === 403) {
@@ -60,10 +151,10 @@ function operatorRequestEnded(err) {
 }
 
 export async function loadStats() {
-  if (el.operatorCard.hidden || !sessionStorage.getItem(TOKEN_KEY)) return;
+  if (el.operatorCard.hidden || !sessionStorage.getItem(TOKEN_KEY) || !stepUpToken) return;
   const seq = ++statsSeq;
   try {
-    const data = await api('GET', '/admin/mfa/stats');
+    const data = await adminApi('GET', '/admin/mfa/stats');
     if (seq !== statsSeq) return;
     setText(el.statsError, '');
     stats = data;
@@ -130,7 +221,7 @@ async function lookupUser(userId, options = {}) {
     closeReset();
   }
   try {
-    const data = await api('GET', `/admin/mfa/users/${encodeURIComponent(userId)}`);
+    const data = await adminApi('GET', `/admin/mfa/users/${encodeURIComponent(userId)}`);
     if (seq !== lookupSeq) return;
     renderLookup(data, userId);
     if (options.focus) el.lookupResult.focus({ preventScroll: true });
@@ -206,7 +297,7 @@ async function resetMfa() {
   setText(el.resetResult, '');
   setText(el.resetError, '');
   try {
-    const data = await api('POST', `/admin/mfa/users/${encodeURIComponent(userId)}/reset`);
+    const data = await adminApi('POST', `/admin/mfa/users/${encodeURIComponent(userId)}/reset`);
     closeReset();
     setText(el.resetResult, data.removed === 'PENDING'
       ? `Done: the setup ${userId} had started is cancelled. MFA is off for them.`
@@ -219,15 +310,8 @@ async function resetMfa() {
       refreshActivity();
     }
   } catch (err) {
-    if (err instanceof ApiError && err.kind === 'unauthorized') {
-      sessionExpired();
-      return;
-    }
     closeReset();
-    if (err instanceof ApiError && err.status === 403) {
-      showNotOperator();
-      return;
-    }
+    if (operatorRequestEnded(err)) return;
     if (err instanceof ApiError && (err.status === 409 || err.code === 'mfa_not_enabled')) {
       setText(el.resetError, NOTHING_TO_RESET);
       await lookupUser(userId, { keepMessages: true });
@@ -247,6 +331,7 @@ export function refreshOperatorView() {
 }
 
 export function wireHelpdesk() {
+  onSubmit(el.stepUpForm, el.stepUp, confirmItsYou);
   onSubmit(el.lookupForm, el.lookup, submitLookup);
   el.refreshStats.addEventListener('click', () => withBusy(el.refreshStats, loadStats));
   el.resetUser.addEventListener('click', () => {

@@ -6,6 +6,7 @@ import { USER_KEY, api } from './api.js';
 import { afterChange } from './activity.js';
 import { clearMessages, copyText, el, onSubmit, setText, takeRequiredValue } from './dom.js';
 import { pad2 } from './format.js';
+import { showProof } from './proof.js';
 import { refreshStatus, reportError } from './status.js';
 
 const TEXT = {
@@ -106,6 +107,7 @@ async function useRecoveryCode() {
   try {
     const data = await api('POST', '/mfa/recover', { recoveryCode });
     showRecoveryPanel(data.recoveryCodes, 'recover');
+    showProof(data);
     refreshStatus({ keepMessages: true });
   } catch (err) {
     await reportError(err, el.recoverError);

@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { afterChange } from './activity.js';
 import { clearMessages, el, isShown, onSubmit, setText, takeRequiredValue } from './dom.js';
+import { forgetProof } from './proof.js';
 import { hideRecoveryPanel } from './recovery.js';
 import { refreshStatus, renderStatus, reportError, state } from './status.js';
 
@@ -35,6 +36,7 @@ async function removeMfa() {
   try {
     await api('POST', '/mfa/remove', removeBody(value));
     hideRecoveryPanel();
+    forgetProof();
     closeRemove();
     state.statusSeq += 1;
     renderStatus({ status: 'NONE' });

@@ -5,6 +5,7 @@ import { USER_KEY, api } from './api.js';
 import { afterChange } from './activity.js';
 import { clearMessages, copyText, el, isShown, onSubmit, setText, takeRequiredValue, withBusy } from './dom.js';
 import { formatTime } from './format.js';
+import { showProof } from './proof.js';
 import { showRecoveryPanel } from './recovery.js';
 import { refreshStatus, renderStatus, reportError, state } from './status.js';
 
@@ -111,6 +112,7 @@ async function confirmSetup() {
       recoveryCodesRemaining: Array.isArray(data.recoveryCodes) ? data.recoveryCodes.length : undefined });
     setText(el.notice, 'MFA is on.');
     showRecoveryPanel(data.recoveryCodes, 'confirm');
+    showProof(data);
     refreshStatus({ keepMessages: true });
   } catch (err) {
     await reportError(err, el.confirmError, el.setupError);

@@ -2,10 +2,11 @@
 // of the two cards shows, and forgetting everything about the user on sign-out or an expired
 // session.
 
-import { MSG, OPERATOR_GROUP, TOKEN_KEY, USER_KEY, api, claimsOperator, messageFor } from './api.js';
+import { MSG, OPERATOR_GROUP, TOKEN_KEY, USER_KEY, api, messageFor } from './api.js';
 import { clearActivity, refreshActivity } from './activity.js';
 import { CODE_INPUTS, clearMessages, el, onSubmit, setText } from './dom.js';
-import { loadStats, resetOperator } from './helpdesk.js';
+import { loadStats, resetOperator, showHelpdesk } from './helpdesk.js';
+import { forgetProof } from './proof.js';
 import { hideRecoveryPanel } from './recovery.js';
 import { closeRemove } from './remove.js';
 import { clearSetupDetails } from './setup.js';
@@ -26,9 +27,7 @@ export function showApp() {
   el.signInCard.hidden = true;
   el.mfaCard.hidden = false;
   // The card only shows for a token that claims the group; the server decides on every request.
-  el.operatorCard.hidden = !claimsOperator();
-  el.operatorBody.hidden = false;
-  setText(el.operatorError, '');
+  showHelpdesk();
 }
 
 /** Forgets everything the page holds about the signed-in user. */
@@ -38,6 +37,7 @@ function resetUserState() {
   state.statusSeq += 1;
   clearExpiryTimer();
   hideRecoveryPanel();
+  forgetProof();
   closeRemove();
   clearSetupDetails();
   CODE_INPUTS.forEach((input) => { input.value = ''; });

@@ -3,6 +3,7 @@
 import { MSG, api } from './api.js';
 import { afterChange } from './activity.js';
 import { clearMessages, el, onSubmit, setText, takeRequiredValue } from './dom.js';
+import { showProof } from './proof.js';
 import { reportError } from './status.js';
 
 async function verifyCode() {
@@ -13,6 +14,7 @@ async function verifyCode() {
     const data = await api('POST', '/mfa/verify', { code });
     if (data.verified === true) {
       setText(el.verifyResult, 'Code accepted');
+      showProof(data);
     } else {
       setText(el.verifyError, MSG.invalidCode);
       afterChange(); // wrong codes count towards a lock

@@ -1,9 +1,14 @@
-// The portal's whole MFA flow in headless Chromium against `make run` (http://127.0.0.1:3000):
-// sign in, set up, read the QR code off the page with a real QR reader (zbarimg), compute the code
-// with oathtool like an authenticator app, confirm, see the recovery code, verify, use the recovery
-// code, remove, with the "Recent security activity" list following each step. Then the helpdesk: an
-// operator (mfa-admin) sees the figures and the adoption chart, looks up a user whose MFA is on,
-// resets it in two steps, and that user then finds MFA off and the reset in their activity.
+// The portal's whole MFA flow in headless Chromium against `make run` (http://127.0.0.1:3000, or
+// PORTAL_URL): sign in, set up, read the QR code off the page with a real QR reader (zbarimg),
+// compute the code with oathtool like an authenticator app, confirm, see the recovery code, verify,
+// use the recovery code, remove, with the "Recent security activity" list following each step, and
+// after confirm, verify and recover the proof of the second factor (the MFA token's claims, in
+// words, checked against the token the server sent). Then the helpdesk: an operator (mfa-admin)
+// sees nothing of it before confirming it's them with their own code ("operators must turn MFA on
+// first", a wrong code refused), turns MFA on, steps up, sees the figures and the adoption chart,
+// looks up a user whose MFA is on, resets it in two steps, is asked for a code again when the
+// server refuses the proof (403 mfa_required), and that user then finds MFA off and the reset in
+// their activity. MFA tokens never reach the console or the page's storage.
 // A screenshot of each step goes to target/browser/.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -20,15 +25,24 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 let shot = 0;
 const check = (condition, message) => { if (!condition) throw new Error(message); };
 
+// Waits for the next 30-second step: the server takes a code once per step and user (replay).
+const nextStepAfter = async (step) => { while (stepOf(Date.now()) <= step) await sleep(500); };
+// The claims of a compact JWS (no signature check: the test compares what the page says with them).
+const claimsOf = (jws) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8'));
+const localTime = (iso) => { const d = new Date(iso); return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`; };
+
 // A plain API client, for the user the operator resets (set up like any client would). Tokens,
 // secrets and codes stay in variables: never printed.
-const apiCall = async (method, path, token, body) => {
+const apiAnswer = async (method, path, token, body) => {
   const headers = { Accept: 'application/json', 'User-Agent': 'portal-flow-test/1.0' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await response.json().catch(() => ({}));
-  check(response.ok, `${method} ${path}: HTTP ${response.status} ${data.error ?? ''}`);
+  return { status: response.status, data: await response.json().catch(() => ({})) };
+};
+const apiCall = async (method, path, token, body) => {
+  const { status, data } = await apiAnswer(method, path, token, body);
+  check(status >= 200 && status < 300, `${method} ${path}: HTTP ${status} ${data.error ?? ''}`);
   return data;
 };
 const enableMfaThroughApi = async (username) => {
@@ -50,17 +64,52 @@ try {
     const page = await browser.newPage({ viewport });
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    // Console errors fail the test too, but for the two failed loads Chromium logs as errors that
-    // are expected here: the favicon the portal does not have, and the wrong code the flow submits.
-    const expectedFailedLoads = [`${base}/favicon.ico`, `${base}/mfa/verify`];
+    // Console errors fail the test too, but for the failed loads Chromium logs as errors that are
+    // expected here: the favicon the portal does not have, the wrong codes the flow submits, and
+    // the helpdesk call the server refuses for want of a fresh step-up.
+    const expectedFailedLoads = [`${base}/favicon.ico`, `${base}/mfa/verify`, `${base}/admin/mfa/stats`];
     const consoleErrors = [];
+    const consoleTexts = [];
     page.on('console', (message) => {
+      consoleTexts.push(message.text());
       if (message.type() !== 'error') return;
       const url = message.location().url;
       if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())
         && expectedFailedLoads.includes(url)) return;
       consoleErrors.push(`${message.text()}${url ? ` (${url})` : ''}`);
     });
+    // Every MFA token the server hands the page (confirm, verify, recover), to check what the page
+    // says about it and that it never reaches the console or storage.
+    const mfaTokens = [];
+    page.on('response', async (response) => {
+      if (!/\/mfa\/(confirm|verify|recover)$/.test(response.url()) || response.status() !== 200) return;
+      const answer = await response.json().catch(() => ({}));
+      if (answer.mfaToken) mfaTokens.push(answer);
+    });
+    const mfaAnswerAfter = async (count) => {
+      for (let i = 0; i < 100 && mfaTokens.length <= count; i++) await sleep(50);
+      check(mfaTokens.length > count, 'the server sent an MFA token');
+      return mfaTokens[mfaTokens.length - 1];
+    };
+    const adminRequests = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/admin/')) adminRequests.push(request.url());
+    });
+    const proofShows = async (answer, how) => {
+      const claims = claimsOf(answer.mfaToken);
+      await page.locator('#proof-claims [data-testid="proof-id"]').filter({ hasText: claims.jti }).waitFor();
+      await page.locator('#proof-until').filter({ hasText: `Second factor proven until ${localTime(answer.mfaTokenExpiresAt)}` }).waitFor();
+      const says = async (testid) => (await page.textContent(`#proof-claims [data-testid="${testid}"]`)).trim();
+      check(await says('proof-who') === claims.sub, 'the proof says who');
+      check(await says('proof-how') === how, `the proof says how: ${await says('proof-how')}`);
+      check(/^Today, \d\d:\d\d$/.test(await says('proof-when')), `the proof says when: ${await says('proof-when')}`);
+      check(await says('proof-audience') === claims.aud, 'the proof says for which audience');
+      check(await says('proof-id') === claims.jti && claims.jti.length >= 22, 'the proof shows the token id');
+      const nonceShown = await page.locator('#proof-claims [data-testid="proof-nonce"]').count() === 1;
+      check(nonceShown === (claims.nonce !== undefined), 'the proof shows the nonce exactly when the token has one');
+      if (nonceShown) check(await says('proof-nonce') === claims.nonce, 'the proof shows the nonce');
+      return claims;
+    };
     const activity = (type) => page.locator(`#security-activity-list [data-testid="activity-item"][data-type="${type}"]`);
     const noSideways = async (where) => {
       const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
@@ -93,8 +142,11 @@ try {
 
     const confirmStep = stepOf(Date.now());
     await page.fill('#confirm-code', oathtool(secret));
+    let tokensBefore = mfaTokens.length;
     await page.click('#confirm');
     await page.locator('#recovery-codes').waitFor({ state: 'visible' });
+    const confirmClaims = await proofShows(await mfaAnswerAfter(tokensBefore), 'with your authenticator app');
+    check(confirmClaims.sub === username && confirmClaims.amr.includes('otp'), 'confirm proves the app, for this user');
     const firstCode = (await page.textContent('#recovery-code-list')).trim();
     check(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){5}$/.test(firstCode), 'one recovery code is shown');
     check(/shown only once/.test(await page.textContent('#recovery-codes')), 'the page warns the code is shown once');
@@ -111,10 +163,17 @@ try {
     await page.locator('#mfa-status').filter({ hasText: 'On since' }).waitFor();
 
     // The confirming code counts as used (replay): wait for the next time step, as a user would.
-    while (stepOf(Date.now()) <= confirmStep) await sleep(500);
+    await nextStepAfter(confirmStep);
+    // The portal sends no nonce; a relying party may. This one request carries one, to see it shown.
+    const nonce = `nonce-${viewport.width}.browser_test~1`;
+    await page.route('**/mfa/verify', (route) =>
+      route.continue({ postData: JSON.stringify({ ...JSON.parse(route.request().postData()), nonce }) }), { times: 1 });
     await page.fill('#verify-code', oathtool(secret));
+    tokensBefore = mfaTokens.length;
     await page.click('#verify');
     await page.locator('#verify-result').filter({ hasText: 'Code accepted' }).waitFor();
+    const verifyClaims = await proofShows(await mfaAnswerAfter(tokensBefore), 'with your authenticator app');
+    check(verifyClaims.nonce === nonce && verifyClaims.jti !== confirmClaims.jti, 'verify proves anew, with the nonce');
     await screenshot('verified');
 
     await page.fill('#verify-code', '000000');
@@ -123,10 +182,13 @@ try {
     await screenshot('wrong-code');
 
     await page.fill('#recover-code', firstCode.toLowerCase());
+    tokensBefore = mfaTokens.length;
     await page.click('#recover');
     await page.locator('#recovery-codes').waitFor({ state: 'visible' });
     const secondCode = (await page.textContent('#recovery-code-list')).trim();
     check(secondCode !== firstCode && /^[A-Z2-7]{4}(-[A-Z2-7]{4}){5}$/.test(secondCode), 'a new recovery code replaces the used one');
+    const recoverClaims = await proofShows(await mfaAnswerAfter(tokensBefore), 'with a recovery code');
+    check(!recoverClaims.amr.includes('otp'), 'a recovery code does not prove the app');
     await screenshot('recovered');
     await page.click('#recovery-saved');
 
@@ -136,6 +198,7 @@ try {
     await page.fill('#remove-code', secondCode);
     await page.click('#remove-confirm');
     await page.locator('#mfa-status').filter({ hasText: 'Off' }).waitFor();
+    check(await page.locator('#mfa-proof').isHidden(), 'with MFA off, no proof is shown');
     await activity('MFA_REMOVED').filter({ hasText: 'MFA turned off' }).waitFor();
     await activity('RECOVERY_CODE_USED').waitFor();
     await noSideways('on the MFA card');
@@ -148,10 +211,51 @@ try {
 
     await page.click('#sign-out');
     await page.locator('#sign-in-card').waitFor();
-    await page.fill('#username', `operator-${Date.now()}@example.com`);
+    const operator = `operator-${Date.now()}@example.com`;
+    await page.fill('#username', operator);
     await page.check('#operator');
+    adminRequests.length = 0;
     await page.click('#sign-in');
     await page.locator('#operator-card').waitFor();
+    await page.locator('#mfa-status').filter({ hasText: 'Off' }).waitFor();
+
+    // Nothing of the helpdesk before the operator's own second factor: the page asks first, and
+    // the server refuses the sign-in token alone.
+    await page.locator('#step-up-form').filter({ hasText: 'Confirm it’s you' }).waitFor();
+    check(await page.locator('#operator-body').isHidden(), 'the helpdesk hides its data before the step-up');
+    const operatorToken = await page.evaluate(() => sessionStorage.getItem('mfaPortal.token'));
+    const withoutStepUp = await apiAnswer('GET', '/admin/mfa/stats', operatorToken);
+    check(withoutStepUp.status === 403 && withoutStepUp.data.error === 'mfa_required', 'the server wants the step-up too');
+    await page.fill('#step-up-code', '123456');
+    await page.click('#step-up');
+    await page.locator('#step-up-error').filter({ hasText: 'Operators must turn MFA on first' }).waitFor();
+    await screenshot('operator-without-mfa');
+
+    // The operator turns MFA on (the key typed in, as "Cannot scan?" offers), then steps up.
+    await page.click('#setup');
+    await page.locator('#manual-key').waitFor({ state: 'visible' });
+    const operatorSecret = (await page.textContent('#manual-key')).replace(/\s+/g, '');
+    const operatorConfirmStep = stepOf(Date.now());
+    await page.fill('#confirm-code', oathtool(operatorSecret));
+    await page.click('#confirm');
+    await page.locator('#recovery-codes').waitFor({ state: 'visible' });
+    await page.click('#recovery-saved');
+    await page.locator('#mfa-status').filter({ hasText: 'On since' }).waitFor();
+    check(await page.locator('#operator-body').isHidden() && (await page.textContent('#step-up-error')) === '',
+      'turning MFA on clears the message and still shows no helpdesk data');
+    await page.fill('#step-up-code', '000000');
+    await page.click('#step-up');
+    await page.locator('#step-up-error').filter({ hasText: /not right/ }).waitFor();
+    check(await page.locator('#operator-body').isHidden(), 'a wrong code shows no helpdesk data');
+    check(adminRequests.length === 0, `no helpdesk request before the step-up: ${adminRequests.join(', ')}`);
+    await screenshot('operator-step-up-refused');
+    await nextStepAfter(operatorConfirmStep);
+    const stepUpStep = stepOf(Date.now());
+    await page.fill('#step-up-code', oathtool(operatorSecret));
+    await page.click('#step-up');
+    await page.locator('#operator-body').waitFor({ state: 'visible' });
+    check(await page.locator('#step-up-form').isHidden(), 'the step-up form goes once it worked');
+    check(/^You confirmed it’s you until \d\d:\d\d/.test(await page.textContent('#step-up-until')), 'the helpdesk says until when');
     await page.waitForFunction(() => /^\d[\d,]*$/.test(document.querySelector('#stat-enabled').textContent.trim()));
     check(Number((await page.textContent('#stat-enabled')).replace(/,/g, '')) >= 1, 'the figures count the user with MFA on');
     check(/^(\d+(\.\d)?%|—)$/.test((await page.textContent('#stat-adoption')).trim()), 'adoption is a percentage or "—"');
@@ -186,6 +290,25 @@ try {
     await page.locator('#stat-enabled').filter({ hasText: new RegExp(`^${enabledBefore - 1}$`) }).waitFor();
     await screenshot('operator-reset');
 
+    // The proof only counts for 5 minutes. The server refuses a stale proof the way it refuses a
+    // missing one (403 mfa_required), and 5 minutes are too long to wait here: one request goes
+    // without the header, and the page must ask for a code again.
+    await page.route('**/admin/mfa/stats', (route) => {
+      const headers = { ...route.request().headers() };
+      delete headers['x-mfa-token'];
+      return route.continue({ headers });
+    }, { times: 1 });
+    await page.click('#refresh-stats');
+    await page.locator('#step-up-intro').filter({ hasText: 'Please confirm again' }).waitFor();
+    check(await page.locator('#operator-body').isHidden(), 'a refused proof hides the helpdesk data');
+    await screenshot('operator-step-up-again');
+    await nextStepAfter(stepUpStep);
+    await page.fill('#step-up-code', oathtool(operatorSecret));
+    await page.click('#step-up');
+    await page.locator('#operator-body').waitFor({ state: 'visible' });
+    await page.locator('#lookup-status[data-status="NONE"]').waitFor();
+    await page.locator('#stat-enabled').filter({ hasText: new RegExp(`^${enabledBefore - 1}$`) }).waitFor();
+
     await page.click('#sign-out');
     await page.locator('#sign-in-card').waitFor();
     check(!(await page.isChecked('#operator')), 'signing out clears the operator box');
@@ -195,6 +318,9 @@ try {
     check(await page.locator('#operator-card').isHidden(), 'the reset user sees no operator card');
     await activity('ADMIN_RESET').filter({ hasText: 'Removed by the helpdesk' }).waitFor();
     await screenshot('after-helpdesk-reset');
+    const storage = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
+    check(mfaTokens.length > 0 && mfaTokens.every(({ mfaToken }) => !storage.includes(mfaToken)
+      && !consoleTexts.some((text) => text.includes(mfaToken))), 'no MFA token in storage or in the console');
     check(pageErrors.length === 0, `no script errors: ${pageErrors.join('; ')}`);
     check(consoleErrors.length === 0, `no console errors: ${consoleErrors.join('; ')}`);
     await page.close();
