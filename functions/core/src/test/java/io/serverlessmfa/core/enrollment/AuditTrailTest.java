@@ -30,7 +30,7 @@ class AuditTrailTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.verify(ALICE, f.currentCode(enabled.secret()));
         f.clock.advance(Duration.ofSeconds(30));
-        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCodes().get(0));
+        f.recover(ALICE, enabled.recoveryCodes().get(0));
         f.clock.advance(Duration.ofSeconds(30));
         f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
         f.clock.advance(Duration.ofSeconds(30));
@@ -81,7 +81,7 @@ class AuditTrailTest {
         f.clock.advance(f.policy.pendingLifetime().minusSeconds(15));
         assertEquals(1, f.store.pendingCount(f.clock.instant()), "Bob's setup expired by time alone");
 
-        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
+        f.confirm(ALICE, f.currentCode(secret));
         assertEquals(0, f.store.pendingCount(f.clock.instant()));
         assertEquals(1, f.store.enabledCount());
     }

@@ -49,12 +49,12 @@ class ConcurrentUpdateTest {
         String secret = f.setup(ALICE).secret();
         f.store.failNextWrite(conflict());
 
-        List<RecoveryCode> codes = f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
+        List<RecoveryCode> codes = f.confirm(ALICE, f.currentCode(secret)).recoveryCodes();
 
         Enrollment.Enabled stored = f.storedEnabled(ALICE);
         assertEquals(2, stored.version());
         assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, codes.get(0)));
+        assertDoesNotThrow(() -> f.recover(ALICE, codes.get(0)));
     }
 
     @Test
@@ -62,12 +62,12 @@ class ConcurrentUpdateTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.store.failNextWrite(conflict());
 
-        RecoveryCode replacement = f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
+        RecoveryCode replacement = f.recover(ALICE, enabled.recoveryCode()).replacement();
 
         assertTrue(f.hasher.matches(replacement, f.storedEnabled(ALICE).recoveryCodes().get(0)));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, replacement));
+                rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
+        assertDoesNotThrow(() -> f.recover(ALICE, replacement));
     }
 
     @Test
@@ -128,13 +128,13 @@ class ConcurrentUpdateTest {
     void twoConcurrentRecoveriesWithTheSameCodeCannotBothSucceed() {
         Fixture.Enabled enabled = f.enable(ALICE);
         AtomicReference<RecoveryCode> winner = new AtomicReference<>();
-        f.store.beforeNextWrite(() -> winner.set(f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
+        f.store.beforeNextWrite(() -> winner.set(f.recover(ALICE, enabled.recoveryCode()).replacement()));
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
 
         assertTrue(f.hasher.matches(winner.get(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, winner.get()));
+        assertDoesNotThrow(() -> f.recover(ALICE, winner.get()));
     }
 
     @Test
@@ -167,10 +167,10 @@ class ConcurrentUpdateTest {
         f.store.beforeNextWrite(() -> second.set(f.setup(ALICE).secret()));
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(first))));
+                rejection(() -> f.confirm(ALICE, f.currentCode(first))));
 
         assertEquals(EnrollmentStatus.PENDING, f.stored(ALICE).status());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(second.get())));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(second.get())));
     }
 
     @Test
@@ -188,7 +188,7 @@ class ConcurrentUpdateTest {
     void aConfirmationDuringARestartedSetupMakesTheRestartFail() {
         String secret = f.setup(ALICE).secret();
         // The competing confirmation commits between the setup's encryption and its write.
-        f.store.beforeNextWrite(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
+        f.store.beforeNextWrite(() -> f.confirm(ALICE, f.currentCode(secret)));
 
         assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED, rejection(() -> f.setup(ALICE)));
 

@@ -3,6 +3,8 @@ package io.serverlessmfa.core.enrollment;
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
 import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.START;
+import static io.serverlessmfa.core.enrollment.Fixture.TOKEN_AUDIENCE;
+import static io.serverlessmfa.core.enrollment.Fixture.TOKEN_ISSUER;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -13,10 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.token.AuthenticationMethod;
+import io.serverlessmfa.core.token.MfaTokenClaims;
+import io.serverlessmfa.core.token.MfaTokenRequest;
+import io.serverlessmfa.core.token.MfaTokenSettings;
+import io.serverlessmfa.core.token.Nonce;
 import io.serverlessmfa.core.totp.TotpCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.HashSet;
@@ -30,7 +38,7 @@ class ConfirmSetupTest {
     @Test
     void confirmWithoutSetupIsRejectedAsNoPendingSetup() {
         assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, new TotpCode("123456"))));
+                rejection(() -> f.confirm(ALICE, new TotpCode("123456"))));
 
         assertTrue(f.maybeStored(ALICE).isEmpty());
     }
@@ -42,7 +50,7 @@ class ConfirmSetupTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret))));
+                rejection(() -> f.confirm(ALICE, f.currentCode(secret))));
 
         assertEquals(before, f.stored(ALICE), "nothing counted, nothing enabled");
     }
@@ -52,7 +60,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         f.clock.advance(Duration.ofMinutes(10).minusSeconds(1));
 
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(secret)));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
     }
 
@@ -62,7 +70,7 @@ class ConfirmSetupTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(enabled.secret()))));
+                rejection(() -> f.confirm(ALICE, f.currentCode(enabled.secret()))));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -72,7 +80,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
+                rejection(() -> f.confirm(ALICE, f.wrongCode(secret))));
 
         Enrollment stored = f.stored(ALICE);
         assertEquals(EnrollmentStatus.PENDING, stored.status());
@@ -81,7 +89,7 @@ class ConfirmSetupTest {
         assertEquals(Optional.empty(), stored.lockout().lockEnd());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
+                rejection(() -> f.confirm(ALICE, f.wrongCode(secret))));
         assertEquals(2, f.stored(ALICE).lockout().failedAttempts());
     }
 
@@ -90,7 +98,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         long step = f.currentStep();
 
-        List<RecoveryCode> codes = f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
+        List<RecoveryCode> codes = f.confirm(ALICE, f.currentCode(secret)).recoveryCodes();
 
         assertEquals(1, codes.size());
         Enrollment.Enabled stored = f.storedEnabled(ALICE);
@@ -108,7 +116,7 @@ class ConfirmSetupTest {
         Fixture three = Fixture.withRecoveryCodeCount(3);
         String secret = three.setup(ALICE).secret();
 
-        List<RecoveryCode> codes = three.confirmSetup.confirm(ORIGIN, ALICE, three.currentCode(secret));
+        List<RecoveryCode> codes = three.confirm(ALICE, three.currentCode(secret)).recoveryCodes();
 
         assertEquals(3, codes.size());
         assertEquals(3, new HashSet<>(codes).size());
@@ -123,7 +131,7 @@ class ConfirmSetupTest {
     void confirmStoresRecoveryCodesOnlyAsSaltedHashes() throws Exception {
         Fixture three = Fixture.withRecoveryCodeCount(3);
         String secret = three.setup(ALICE).secret();
-        List<RecoveryCode> codes = three.confirmSetup.confirm(ORIGIN, ALICE, three.currentCode(secret));
+        List<RecoveryCode> codes = three.confirm(ALICE, three.currentCode(secret)).recoveryCodes();
 
         Enrollment.Enabled stored = three.storedEnabled(ALICE);
         for (RecoveryCode code : codes) {
@@ -145,7 +153,7 @@ class ConfirmSetupTest {
     void confirmingCodeCannotBeUsedAgainToVerify() {
         String secret = f.setup(ALICE).secret();
         TotpCode code = f.currentCode(secret);
-        f.confirmSetup.confirm(ORIGIN, ALICE, code);
+        f.confirm(ALICE, code);
 
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
 
@@ -157,7 +165,7 @@ class ConfirmSetupTest {
     @Test
     void codeFromTheNextStepVerifiesAfterConfirm() {
         String secret = f.setup(ALICE).secret();
-        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
+        f.confirm(ALICE, f.currentCode(secret));
 
         f.nextStep();
 
@@ -169,7 +177,7 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         long step = f.currentStep();
 
-        f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, -1));
+        f.confirm(ALICE, f.codeAtOffset(secret, -1));
 
         assertEquals(OptionalLong.of(step - 1), f.stored(ALICE).authenticator().lastAcceptedStep());
     }
@@ -179,14 +187,14 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, 2))));
+                rejection(() -> f.confirm(ALICE, f.codeAtOffset(secret, 2))));
         assertEquals(EnrollmentStatus.PENDING, f.stored(ALICE).status());
     }
 
     @Test
     void confirmWithTheNextStepsCodeMakesTheCurrentStepAReplay() {
         String secret = f.setup(ALICE).secret();
-        f.confirmSetup.confirm(ORIGIN, ALICE, f.codeAtOffset(secret, 1));
+        f.confirm(ALICE, f.codeAtOffset(secret, 1));
 
         assertEquals(OptionalLong.of(f.currentStep() + 1), f.stored(ALICE).authenticator().lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
@@ -196,11 +204,11 @@ class ConfirmSetupTest {
     void confirmAfterFailuresResetsTheCount() {
         String secret = f.setup(ALICE).secret();
         for (int i = 0; i < 3; i++) {
-            rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret)));
+            rejection(() -> f.confirm(ALICE, f.wrongCode(secret)));
         }
         assertEquals(3, f.stored(ALICE).lockout().failedAttempts());
 
-        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
+        f.confirm(ALICE, f.currentCode(secret));
 
         assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
     }
@@ -210,8 +218,82 @@ class ConfirmSetupTest {
         String secret = f.setup(ALICE).secret();
         byte[] before = f.stored(ALICE).authenticator().secret().ciphertext();
 
-        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret));
+        f.confirm(ALICE, f.currentCode(secret));
 
         assertArrayEquals(before, f.stored(ALICE).authenticator().secret().ciphertext());
+    }
+
+    // ---- the MFA token ------------------------------------------------------------------------
+
+    @Test
+    void confirmingEarnsATokenForTheUserProvenWithOtpNow() {
+        String secret = f.setup(ALICE).secret();
+        f.clock.advance(Duration.ofSeconds(42));
+        Instant now = f.clock.instant();
+
+        ConfirmSetup.Confirmed confirmed = f.confirm(ALICE, f.currentCode(secret));
+
+        assertEquals(1, f.tokenSigner.signedCount(), "exactly one token signed");
+        MfaTokenClaims claims = f.tokenSigner.lastSigned();
+        assertEquals(ALICE, claims.subject());
+        assertEquals(List.of(AuthenticationMethod.ONE_TIME_PASSWORD), claims.methods());
+        assertEquals(now, claims.authenticatedAt());
+        assertEquals(now, claims.issuedAt());
+        assertEquals(now.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
+        assertEquals(TOKEN_ISSUER, claims.issuer());
+        assertEquals(TOKEN_AUDIENCE, claims.audience());
+        assertEquals(Optional.empty(), claims.nonce());
+        assertEquals(claims.expiresAt(), confirmed.token().expiresAt());
+        assertTrue(confirmed.token().compact().endsWith(claims.tokenId()), "the token returned is the one signed");
+        assertEquals(1, confirmed.recoveryCodes().size(), "the recovery codes come with the token");
+    }
+
+    @Test
+    void confirmingEchoesTheRequestsNonce() {
+        String secret = f.setup(ALICE).secret();
+        Nonce nonce = new Nonce("confirm.nonce~1");
+
+        f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret), new MfaTokenRequest(TOKEN_ISSUER, Optional.of(nonce)));
+
+        assertEquals(Optional.of(nonce), f.tokenSigner.lastSigned().nonce());
+    }
+
+    @Test
+    void aWrongConfirmingCodeEarnsNoToken() {
+        String secret = f.setup(ALICE).secret();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.confirm(ALICE, f.wrongCode(secret))));
+
+        assertEquals(0, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void aLockedSetupEarnsNoTokenEvenWithTheRightCode() {
+        String secret = f.setup(ALICE).secret();
+        for (int i = 0; i < f.policy.lockout().maxFailures(); i++) {
+            rejection(() -> f.confirm(ALICE, f.wrongCode(secret)));
+        }
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, rejection(() -> f.confirm(ALICE, f.currentCode(secret))));
+
+        assertEquals(0, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void withoutASetupThereIsNoToken() {
+        assertEquals(MfaRejection.Reason.NO_PENDING_SETUP, rejection(() -> f.confirm(ALICE, new TotpCode("123456"))));
+
+        assertEquals(0, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void confirmingWhenAlreadyEnabledEarnsNoToken() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.MFA_ALREADY_ENABLED,
+                rejection(() -> f.confirm(ALICE, f.currentCode(enabled.secret()))));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
     }
 }

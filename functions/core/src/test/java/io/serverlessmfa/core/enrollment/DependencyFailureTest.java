@@ -48,7 +48,9 @@ class DependencyFailureTest {
 
     /** Which call of which dependency fails, once. */
     enum Fault {
-        ENCRYPT(Dependency.KEY_SERVICE), DECRYPT(Dependency.KEY_SERVICE), READ(Dependency.STORE), WRITE(Dependency.STORE);
+        ENCRYPT(Dependency.KEY_SERVICE), DECRYPT(Dependency.KEY_SERVICE), READ(Dependency.STORE), WRITE(Dependency.STORE),
+        /** The token signing key cannot be had (its unsealing, or reading the key store). */
+        SIGNING_KEY(Dependency.KEY_SERVICE);
 
         /** The dependency whose call fails. */
         final Dependency dependency;
@@ -63,6 +65,7 @@ class DependencyFailureTest {
                 case DECRYPT -> f.cipher.failNextDecrypt(outage);
                 case READ -> f.store.failNextRead(outage);
                 case WRITE -> f.store.failNextWrite(outage);
+                case SIGNING_KEY -> f.tokenSigner.failNextPrepare(outage);
             }
         }
     }
@@ -81,10 +84,12 @@ class DependencyFailureTest {
 
     static Stream<Arguments> outages() {
         Step setup = (f, given) -> f.setup(ALICE);
-        Step confirm = (f, given) -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(given.secret()));
+        Step confirm = (f, given) -> f.confirm(ALICE, f.currentCode(given.secret()));
         Step verify = (f, given) -> f.verify(ALICE, f.currentCode(given.secret()));
         Step verifyWrong = (f, given) -> f.verify(ALICE, f.wrongCode(given.secret()));
-        Step recover = (f, given) -> f.recoverAccess.recover(ORIGIN, ALICE, given.recoveryCode());
+        Step recover = (f, given) -> f.recover(ALICE, given.recoveryCode());
+        Step recoverWrong = (f, given) -> f.recover(ALICE, f.unknownRecoveryCode());
+        Step confirmWrong = (f, given) -> f.confirm(ALICE, f.wrongCode(given.secret()));
         Step regenerate = (f, given) -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(given.secret()));
         Step remove = (f, given) -> f.remove(ALICE, f.currentCode(given.secret()));
         Step stillEnabled = (f, given) ->
@@ -119,6 +124,19 @@ class DependencyFailureTest {
                 // recover
                 outage("store outage on recover keeps the recovery code", Start.ENABLED, Fault.WRITE, recover,
                         (f, given) -> assertDoesNotThrow(() -> recover.run(f, given))),
+                // the token's signing key: prepared before anything is checked or written
+                outage("signing key outage on confirm leaves the setup pending and the code unused", Start.PENDING,
+                        Fault.SIGNING_KEY, confirm, (f, given) -> assertDoesNotThrow(() -> confirm.run(f, given))),
+                outage("signing key outage on a wrong confirming code counts no failure", Start.PENDING,
+                        Fault.SIGNING_KEY, confirmWrong, NOTHING_MORE),
+                outage("signing key outage on verify does not consume the code", Start.ENABLED, Fault.SIGNING_KEY, verify,
+                        (f, given) -> assertDoesNotThrow(() -> verify.run(f, given))),
+                outage("signing key outage on a wrong code counts no failure", Start.ENABLED, Fault.SIGNING_KEY,
+                        verifyWrong, NOTHING_MORE),
+                outage("signing key outage on recover keeps the recovery code", Start.ENABLED, Fault.SIGNING_KEY, recover,
+                        (f, given) -> assertDoesNotThrow(() -> recover.run(f, given))),
+                outage("signing key outage on a wrong recovery code counts no failure", Start.ENABLED, Fault.SIGNING_KEY,
+                        recoverWrong, NOTHING_MORE),
                 // regenerate
                 outage("key service outage on regenerate keeps the old codes", Start.ENABLED, Fault.DECRYPT, regenerate,
                         NOTHING_MORE),
@@ -139,6 +157,7 @@ class DependencyFailureTest {
         Given given = start.arrange(f);
         Optional<Enrollment> before = f.maybeStored(ALICE);
         int writes = f.store.committedWrites();
+        int tokens = f.tokenSigner.signedCount();
         DependencyUnavailableException outage = new DependencyUnavailableException(fault.dependency,
                 "injected " + fault, null);
         fault.inject(f, outage);
@@ -147,6 +166,7 @@ class DependencyFailureTest {
 
         assertEquals(before, f.maybeStored(ALICE));
         assertEquals(writes, f.store.committedWrites(), "nothing was written");
+        assertEquals(tokens, f.tokenSigner.signedCount(), "no token was signed");
         afterwards.run(f, given);
     }
 
@@ -155,7 +175,7 @@ class DependencyFailureTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         int decrypts = f.cipher.decryptCalls();
 
-        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
+        f.recover(ALICE, enabled.recoveryCode());
 
         assertEquals(decrypts, f.cipher.decryptCalls());
     }
@@ -166,10 +186,10 @@ class DependencyFailureTest {
         f.store.failNextWrites(2, storeOutage());
         RecoveryCode code = enabled.recoveryCode();
 
-        assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ORIGIN, ALICE, code));
+        assertThrows(DependencyUnavailableException.class, () -> f.recover(ALICE, code));
 
         // Only one of the two injected failures was consumed: no silent retry of an outage.
-        assertThrows(DependencyUnavailableException.class, () -> f.recoverAccess.recover(ORIGIN, ALICE, code));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, code));
+        assertThrows(DependencyUnavailableException.class, () -> f.recover(ALICE, code));
+        assertDoesNotThrow(() -> f.recover(ALICE, code));
     }
 }

@@ -9,6 +9,11 @@ import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
+import io.serverlessmfa.core.token.MfaToken;
+import io.serverlessmfa.core.token.MfaTokenIssuer;
+import io.serverlessmfa.core.token.MfaTokenRequest;
+import io.serverlessmfa.core.token.MfaTokenSettings;
+import io.serverlessmfa.core.token.RecordingTokenSigner;
 import io.serverlessmfa.core.totp.SecretKeys;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpGenerator;
@@ -24,7 +29,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.function.Executable;
 
-/** The enrollment use cases wired to in-memory doubles, a hand-moved clock and seeded randomness. */
+/**
+ * The enrollment use cases wired to in-memory doubles, a hand-moved clock, seeded randomness and a
+ * token signer that records what it signed.
+ */
 final class Fixture {
 
     static final String ISSUER = "Example Corp";
@@ -38,6 +46,12 @@ final class Fixture {
     static final RequestOrigin ORIGIN = new RequestOrigin("192.0.2.10", "JUnit");
     static final Duration PERIOD = Duration.ofSeconds(30);
     static final int QR_PIXELS_PER_MODULE = 4;
+    /** The MFA tokens' {@code iss}: the URL the requests reached. */
+    static final String TOKEN_ISSUER = "https://mfa.example.com";
+    /** The MFA tokens' {@code aud}. */
+    static final String TOKEN_AUDIENCE = "example-portal";
+    /** A request for a token without a nonce. */
+    static final MfaTokenRequest NO_NONCE = new MfaTokenRequest(TOKEN_ISSUER, Optional.empty());
 
     final MfaPolicy policy;
     final MutableClock clock = new MutableClock(START);
@@ -48,6 +62,8 @@ final class Fixture {
     final RecoveryCodeHasher hasher;
     final RecoveryCodeIssuer recoveryCodeIssuer;
     final Attempts attempts;
+    final RecordingTokenSigner tokenSigner = new RecordingTokenSigner();
+    final MfaTokenIssuer tokenIssuer;
 
     final GetStatus getStatus;
     final StartSetup startSetup;
@@ -77,11 +93,13 @@ final class Fixture {
         this.getStatus = new GetStatus(store, clock);
         this.attempts = new Attempts(store, policy, clock);
         CodeCheck codes = new CodeCheck(attempts, cipher, verifier);
+        this.tokenIssuer = new MfaTokenIssuer(tokenSigner,
+                new MfaTokenSettings(TOKEN_AUDIENCE, MfaTokenSettings.DEFAULT_LIFETIME), seeded(4));
         this.startSetup = new StartSetup(attempts, cipher, new TotpSecretGenerator(seeded(1)),
                 new QrCodeRenderer(QR_PIXELS_PER_MODULE));
-        this.confirmSetup = new ConfirmSetup(codes, recoveryCodeIssuer);
-        this.verifyCode = new VerifyCode(codes);
-        this.recoverAccess = new RecoverAccess(attempts, recoveryCodeIssuer);
+        this.confirmSetup = new ConfirmSetup(codes, recoveryCodeIssuer, tokenIssuer);
+        this.verifyCode = new VerifyCode(codes, tokenIssuer);
+        this.recoverAccess = new RecoverAccess(attempts, recoveryCodeIssuer, tokenIssuer);
         this.regenerateRecoveryCodes = new RegenerateRecoveryCodes(codes, recoveryCodeIssuer);
         this.removeMfa = new RemoveMfa(codes, recoveryCodeIssuer);
     }
@@ -112,7 +130,7 @@ final class Fixture {
     Enabled enable(String userId) {
         String secret = setup(userId).secret();
         long step = totp.timeStep(clock.instant());
-        List<RecoveryCode> codes = confirmSetup.confirm(ORIGIN, userId, currentCode(secret));
+        List<RecoveryCode> codes = confirm(userId, currentCode(secret)).recoveryCodes();
         nextStep();
         return new Enabled(secret, codes, step);
     }
@@ -121,8 +139,16 @@ final class Fixture {
         clock.advance(PERIOD);
     }
 
-    void verify(String userId, TotpCode code) {
-        verifyCode.verify(ORIGIN, userId, code);
+    MfaToken verify(String userId, TotpCode code) {
+        return verifyCode.verify(ORIGIN, userId, code, NO_NONCE);
+    }
+
+    ConfirmSetup.Confirmed confirm(String userId, TotpCode code) {
+        return confirmSetup.confirm(ORIGIN, userId, code, NO_NONCE);
+    }
+
+    RecoverAccess.Recovered recover(String userId, RecoveryCode code) {
+        return recoverAccess.recover(ORIGIN, userId, code, NO_NONCE);
     }
 
     void remove(String userId, TotpCode code) {

@@ -23,7 +23,7 @@ class HelpdeskLookupTest {
     @Test
     void aPendingSetupShowsItsExpiryAndItsFailures() {
         SetupStarted started = f.setup(ALICE);
-        Fixture.rejection(() -> f.confirmSetup.confirm(Fixture.ORIGIN, ALICE, f.wrongCode(started.secret())));
+        Fixture.rejection(() -> f.confirm(ALICE, f.wrongCode(started.secret())));
 
         assertEquals(new HelpdeskView.PendingSetup(started.expiresAt(), new Throttling(1, Optional.empty())),
                 lookup.lookup(ALICE));

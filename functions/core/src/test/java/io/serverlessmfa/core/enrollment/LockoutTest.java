@@ -33,7 +33,7 @@ class LockoutTest {
     private Instant failFiveTimesAcrossRoutes() {
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
         assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.remove(ALICE, f.wrongCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.remove(ALICE, f.unknownRecoveryCode())));
@@ -74,7 +74,7 @@ class LockoutTest {
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                 rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                 rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()))));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
@@ -96,7 +96,7 @@ class LockoutTest {
             assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
                     rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
             assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                    rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
+                    rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
         }
 
         assertEquals(locked, f.stored(ALICE), "the failure count and the lock end do not change");
@@ -160,7 +160,7 @@ class LockoutTest {
     void aRecoveryCodeSuccessResetsTheFailureCount() {
         failTimes(4);
 
-        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
+        f.recover(ALICE, enabled.recoveryCode());
         assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
 
         failTimes(4);
@@ -193,16 +193,16 @@ class LockoutTest {
         String secret = g.setup(ALICE).secret();
         for (int i = 0; i < 5; i++) {
             assertEquals(MfaRejection.Reason.INVALID_CODE,
-                    rejection(() -> g.confirmSetup.confirm(ORIGIN, ALICE, g.wrongCode(secret))));
+                    rejection(() -> g.confirm(ALICE, g.wrongCode(secret))));
         }
 
-        MfaRejection refusal = rejected(() -> g.confirmSetup.confirm(ORIGIN, ALICE, g.currentCode(secret)));
+        MfaRejection refusal = rejected(() -> g.confirm(ALICE, g.currentCode(secret)));
 
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
         assertEquals(Optional.of(LOCK), refusal.retryAfter());
         assertEquals(EnrollmentStatus.PENDING, g.stored(ALICE).status());
         g.clock.advance(LOCK);
-        assertDoesNotThrow(() -> g.confirmSetup.confirm(ORIGIN, ALICE, g.currentCode(secret)));
+        assertDoesNotThrow(() -> g.confirm(ALICE, g.currentCode(secret)));
     }
 
     @Test

@@ -2,18 +2,28 @@ package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
 import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
+import static io.serverlessmfa.core.enrollment.Fixture.TOKEN_AUDIENCE;
+import static io.serverlessmfa.core.enrollment.Fixture.TOKEN_ISSUER;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.token.AuthenticationMethod;
+import io.serverlessmfa.core.token.MfaTokenClaims;
+import io.serverlessmfa.core.token.MfaTokenRequest;
+import io.serverlessmfa.core.token.MfaTokenSettings;
+import io.serverlessmfa.core.token.Nonce;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RecoverAccessTest {
@@ -23,7 +33,7 @@ class RecoverAccessTest {
     @Test
     void recoverWithoutEnrollmentIsRejectedAsNotEnabled() {
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
     }
 
     @Test
@@ -32,7 +42,7 @@ class RecoverAccessTest {
         Enrollment before = f.stored(ALICE);
 
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
 
         assertEquals(before, f.stored(ALICE));
     }
@@ -43,7 +53,7 @@ class RecoverAccessTest {
         Enrollment.Enabled before = f.storedEnabled(ALICE);
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, f.unknownRecoveryCode())));
+                rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
 
         Enrollment.Enabled after = f.storedEnabled(ALICE);
         assertEquals(1, after.lockout().failedAttempts());
@@ -55,7 +65,7 @@ class RecoverAccessTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         RecoveryCode used = enabled.recoveryCode();
 
-        RecoveryCode replacement = f.recoverAccess.recover(ORIGIN, ALICE, used);
+        RecoveryCode replacement = f.recover(ALICE, used).replacement();
 
         assertNotEquals(used, replacement);
         Enrollment.Enabled stored = f.storedEnabled(ALICE);
@@ -67,10 +77,10 @@ class RecoverAccessTest {
     @Test
     void aUsedRecoveryCodeNoLongerWorks() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
+        f.recover(ALICE, enabled.recoveryCode());
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.remove(ALICE, enabled.recoveryCode())));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
@@ -79,9 +89,9 @@ class RecoverAccessTest {
     @Test
     void theReplacementCodeWorks() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        RecoveryCode second = f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
+        RecoveryCode second = f.recover(ALICE, enabled.recoveryCode()).replacement();
 
-        RecoveryCode third = f.recoverAccess.recover(ORIGIN, ALICE, second);
+        RecoveryCode third = f.recover(ALICE, second).replacement();
 
         assertNotEquals(second, third);
         assertEquals(1, f.getStatus.status(ALICE).recoveryCodesRemaining());
@@ -94,7 +104,7 @@ class RecoverAccessTest {
         List<RecoveryCode> codes = enabled.recoveryCodes();
         List<HashedRecoveryCode> before = three.storedEnabled(ALICE).recoveryCodes();
 
-        RecoveryCode replacement = three.recoverAccess.recover(ORIGIN, ALICE, codes.get(1));
+        RecoveryCode replacement = three.recover(ALICE, codes.get(1)).replacement();
 
         List<HashedRecoveryCode> after = three.storedEnabled(ALICE).recoveryCodes();
         assertEquals(3, after.size());
@@ -105,10 +115,10 @@ class RecoverAccessTest {
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> three.recoverAccess.recover(ORIGIN, ALICE, codes.get(1))));
-        assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, codes.get(0)));
-        assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, codes.get(2)));
-        assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, replacement));
+                rejection(() -> three.recover(ALICE, codes.get(1))));
+        assertDoesNotThrow(() -> three.recover(ALICE, codes.get(0)));
+        assertDoesNotThrow(() -> three.recover(ALICE, codes.get(2)));
+        assertDoesNotThrow(() -> three.recover(ALICE, replacement));
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
     }
 
@@ -119,7 +129,7 @@ class RecoverAccessTest {
 
         RecoveryCode parsed = RecoveryCode.parse(typed).orElseThrow();
 
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, parsed));
+        assertDoesNotThrow(() -> f.recover(ALICE, parsed));
     }
 
     @Test
@@ -128,7 +138,7 @@ class RecoverAccessTest {
         f.verify(ALICE, f.currentCode(enabled.secret()));
         OptionalLong step = f.stored(ALICE).authenticator().lastAcceptedStep();
 
-        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode());
+        f.recover(ALICE, enabled.recoveryCode());
 
         assertEquals(step, f.stored(ALICE).authenticator().lastAcceptedStep());
         assertEquals(MfaRejection.Reason.INVALID_CODE,
@@ -143,8 +153,8 @@ class RecoverAccessTest {
         f.enable(Fixture.BOB);
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, Fixture.BOB, alice.recoveryCode())));
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, alice.recoveryCode()));
+                rejection(() -> f.recover(Fixture.BOB, alice.recoveryCode())));
+        assertDoesNotThrow(() -> f.recover(ALICE, alice.recoveryCode()));
     }
 
     @Test
@@ -152,6 +162,90 @@ class RecoverAccessTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         f.clock.advance(Duration.ofDays(400));
 
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recover(ALICE, enabled.recoveryCode()));
+    }
+
+    // ---- the MFA token ------------------------------------------------------------------------
+
+    @Test
+    void aRecoveryCodeEarnsATokenForTheUserProvenWithRecNotOtp() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.clock.advance(Duration.ofHours(3));
+        Instant now = f.clock.instant();
+        int signedBefore = f.tokenSigner.signedCount();
+
+        RecoverAccess.Recovered recovered = f.recover(ALICE, enabled.recoveryCode());
+
+        assertEquals(signedBefore + 1, f.tokenSigner.signedCount(), "exactly one token signed");
+        MfaTokenClaims claims = f.tokenSigner.lastSigned();
+        assertEquals(ALICE, claims.subject());
+        assertEquals(List.of(AuthenticationMethod.RECOVERY_CODE), claims.methods());
+        assertFalse(claims.provedWith(AuthenticationMethod.ONE_TIME_PASSWORD));
+        assertEquals(now, claims.authenticatedAt());
+        assertEquals(now, claims.issuedAt());
+        assertEquals(now.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
+        assertEquals(TOKEN_ISSUER, claims.issuer());
+        assertEquals(TOKEN_AUDIENCE, claims.audience());
+        assertEquals(Optional.empty(), claims.nonce());
+        assertEquals(claims.expiresAt(), recovered.token().expiresAt());
+        assertTrue(recovered.token().compact().endsWith(claims.tokenId()), "the token returned is the one signed");
+        assertTrue(f.hasher.matches(recovered.replacement(), f.storedEnabled(ALICE).recoveryCodes().get(0)),
+                "the replacement comes with the token");
+    }
+
+    @Test
+    void recoveringEchoesTheRequestsNonce() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Nonce nonce = new Nonce("x".repeat(Nonce.MAX_LENGTH));
+
+        f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode(), new MfaTokenRequest(TOKEN_ISSUER, Optional.of(nonce)));
+
+        assertEquals(Optional.of(nonce), f.tokenSigner.lastSigned().nonce());
+    }
+
+    @Test
+    void aWrongRecoveryCodeEarnsNoToken() {
+        f.enable(ALICE);
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void aUsedRecoveryCodeEarnsNoSecondToken() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.recover(ALICE, enabled.recoveryCode());
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
+                rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void aLockedUserEarnsNoTokenEvenWithTheRightRecoveryCode() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        for (int i = 0; i < f.policy.lockout().maxFailures(); i++) {
+            rejection(() -> f.recover(ALICE, f.unknownRecoveryCode()));
+        }
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void withoutMfaARecoveryCodeEarnsNoToken() {
+        f.setup(ALICE);
+
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.recover(ALICE, f.unknownRecoveryCode())));
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.recover(Fixture.BOB, f.unknownRecoveryCode())));
+
+        assertEquals(0, f.tokenSigner.signedCount());
     }
 }

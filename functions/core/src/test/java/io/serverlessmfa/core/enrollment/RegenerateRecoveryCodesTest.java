@@ -47,7 +47,7 @@ class RegenerateRecoveryCodesTest {
 
         assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
         assertEquals(before.recoveryCodes(), f.storedEnabled(ALICE).recoveryCodes());
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recover(ALICE, enabled.recoveryCode()));
     }
 
     @Test
@@ -64,10 +64,10 @@ class RegenerateRecoveryCodesTest {
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
         for (RecoveryCode old : enabled.recoveryCodes()) {
             assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
-                    rejection(() -> three.recoverAccess.recover(ORIGIN, ALICE, old)));
+                    rejection(() -> three.recover(ALICE, old)));
         }
         for (RecoveryCode code : fresh) {
-            assertDoesNotThrow(() -> three.recoverAccess.recover(ORIGIN, ALICE, code));
+            assertDoesNotThrow(() -> three.recover(ALICE, code));
         }
     }
 
@@ -105,7 +105,7 @@ class RegenerateRecoveryCodesTest {
                 rejection(() -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, code)));
 
         assertEquals(before.recoveryCodes(), f.storedEnabled(ALICE).recoveryCodes());
-        assertDoesNotThrow(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode()));
+        assertDoesNotThrow(() -> f.recover(ALICE, enabled.recoveryCode()));
     }
 
     @Test

@@ -40,7 +40,7 @@ class RemoveMfaTest {
         assertTrue(f.maybeStored(ALICE).isEmpty());
         assertEquals(EnrollmentStatus.NONE, f.getStatus.status(ALICE).status());
         assertEquals(MfaRejection.Reason.NO_PENDING_SETUP,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret))));
+                rejection(() -> f.confirm(ALICE, f.currentCode(secret))));
     }
 
     @Test
@@ -103,7 +103,7 @@ class RemoveMfaTest {
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
                 rejection(() -> f.verify(ALICE, f.codeAtOffset(enabled.secret(), 1))));
         assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED,
-                rejection(() -> f.recoverAccess.recover(ORIGIN, ALICE, enabled.recoveryCode())));
+                rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
     }
 
     @Test
@@ -130,7 +130,7 @@ class RemoveMfaTest {
         assertTrue(stored.version() > removedVersion, "version " + stored.version());
         assertEquals(0, stored.lockout().failedAttempts());
         assertEquals(OptionalLong.empty(), stored.authenticator().lastAcceptedStep());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(secret)));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(secret)));
     }
 
     @Test

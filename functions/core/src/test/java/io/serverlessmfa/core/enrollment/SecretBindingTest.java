@@ -51,7 +51,7 @@ class SecretBindingTest {
         f.store.put(withAlicesCiphertext(f.stored(BOB)));
 
         assertThrows(SecretIntegrityException.class,
-                () -> f.confirmSetup.confirm(ORIGIN, BOB, f.currentCode(alice.secret())));
+                () -> f.confirm(BOB, f.currentCode(alice.secret())));
 
         assertEquals(EnrollmentStatus.PENDING, f.stored(BOB).status());
     }

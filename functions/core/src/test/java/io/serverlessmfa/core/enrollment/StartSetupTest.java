@@ -126,10 +126,10 @@ class StartSetupTest {
         assertEquals(second.expiresAt(), stored.expiresAt());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(first.secret()))));
+                rejection(() -> f.confirm(ALICE, f.currentCode(first.secret()))));
         assertEquals(1, f.stored(ALICE).lockout().failedAttempts());
 
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(second.secret())));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(second.secret())));
         assertEquals(EnrollmentStatus.ENABLED, f.stored(ALICE).status());
     }
 
@@ -142,7 +142,7 @@ class StartSetupTest {
 
         assertEquals(EnrollmentStatus.PENDING, f.getStatus.status(ALICE).status());
         assertEquals(START.plus(Duration.ofMinutes(21)), again.expiresAt());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(again.secret())));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(again.secret())));
     }
 
     @Test
@@ -151,20 +151,20 @@ class StartSetupTest {
         String secret = f.setup(ALICE).secret();
         for (int i = 0; i < 4; i++) {
             assertEquals(MfaRejection.Reason.INVALID_CODE,
-                    rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(secret))));
+                    rejection(() -> f.confirm(ALICE, f.wrongCode(secret))));
         }
 
         String restarted = f.setup(ALICE).secret();
         assertEquals(4, f.stored(ALICE).lockout().failedAttempts());
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.wrongCode(restarted))));
+                rejection(() -> f.confirm(ALICE, f.wrongCode(restarted))));
         assertEquals(Optional.of(START.plus(Duration.ofMinutes(5))), f.stored(ALICE).lockout().lockEnd());
 
         String duringLock = f.setup(ALICE).secret();
         assertEquals(Optional.of(START.plus(Duration.ofMinutes(5))), f.stored(ALICE).lockout().lockEnd());
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(duringLock))));
+                rejection(() -> f.confirm(ALICE, f.currentCode(duringLock))));
     }
 
     @Test
@@ -196,7 +196,7 @@ class StartSetupTest {
 
         assertEquals(0, f.store.reads());
         assertEquals(2, f.stored(ALICE).version(), "replaced the pending setup the refusal returned");
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(again.secret())));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(again.secret())));
     }
 
     @Test
@@ -221,7 +221,7 @@ class StartSetupTest {
 
         assertEquals(1, f.store.reads());
         assertEquals(2, f.stored(ALICE).version());
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(again.secret())));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(again.secret())));
     }
 
     @Test
@@ -237,8 +237,8 @@ class StartSetupTest {
         assertEquals(1, f.store.reads(), "the second loss is decided on a read");
         assertEquals(3, f.stored(ALICE).version(), "first setup, the competing one, then ours");
         assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(competing.get()))));
-        assertDoesNotThrow(() -> f.confirmSetup.confirm(ORIGIN, ALICE, f.currentCode(ours.secret())));
+                rejection(() -> f.confirm(ALICE, f.currentCode(competing.get()))));
+        assertDoesNotThrow(() -> f.confirm(ALICE, f.currentCode(ours.secret())));
     }
 
     @Test
@@ -262,7 +262,7 @@ class StartSetupTest {
         SetupStarted started = f.setup(ALICE);
         TotpCode code = f.currentCode(started.secret());
 
-        assertEquals(1, f.confirmSetup.confirm(ORIGIN, ALICE, code).size());
+        assertEquals(1, f.confirm(ALICE, code).recoveryCodes().size());
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

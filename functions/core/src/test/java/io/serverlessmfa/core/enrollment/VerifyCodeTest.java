@@ -1,14 +1,27 @@
 package io.serverlessmfa.core.enrollment;
 
 import static io.serverlessmfa.core.enrollment.Fixture.ALICE;
+import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
+import static io.serverlessmfa.core.enrollment.Fixture.TOKEN_AUDIENCE;
+import static io.serverlessmfa.core.enrollment.Fixture.TOKEN_ISSUER;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.token.AuthenticationMethod;
+import io.serverlessmfa.core.token.MfaToken;
+import io.serverlessmfa.core.token.MfaTokenClaims;
+import io.serverlessmfa.core.token.MfaTokenRequest;
+import io.serverlessmfa.core.token.MfaTokenSettings;
+import io.serverlessmfa.core.token.Nonce;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpSettings;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -166,5 +179,115 @@ class VerifyCodeTest {
 
         assertEquals(MfaRejection.Reason.INVALID_CODE,
                 rejection(() -> f.verify(Fixture.BOB, f.currentCode(alice.secret()))));
+    }
+
+    // ---- the MFA token ------------------------------------------------------------------------
+
+    @Test
+    void anAcceptedCodeEarnsATokenForTheUserProvenWithOtpNow() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        f.clock.advance(Duration.ofSeconds(7)); // not on a step boundary
+        Instant now = f.clock.instant();
+        int signedBefore = f.tokenSigner.signedCount();
+
+        MfaToken token = f.verify(ALICE, f.currentCode(enabled.secret()));
+
+        assertEquals(signedBefore + 1, f.tokenSigner.signedCount(), "exactly one token signed");
+        MfaTokenClaims claims = f.tokenSigner.lastSigned();
+        assertEquals(ALICE, claims.subject());
+        assertEquals(List.of(AuthenticationMethod.ONE_TIME_PASSWORD), claims.methods());
+        assertEquals(now, claims.authenticatedAt());
+        assertEquals(now, claims.issuedAt());
+        assertEquals(now.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
+        assertEquals(TOKEN_ISSUER, claims.issuer());
+        assertEquals(TOKEN_AUDIENCE, claims.audience());
+        assertEquals(Optional.empty(), claims.nonce());
+        assertEquals(claims.expiresAt(), token.expiresAt());
+        assertTrue(token.compact().endsWith(claims.tokenId()), "the token returned is the one signed");
+    }
+
+    @Test
+    void theTokenEchoesTheRequestsNonce() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        Nonce nonce = new Nonce("n-0S6_WzA2Mj");
+
+        f.verifyCode.verify(ORIGIN, ALICE, f.currentCode(enabled.secret()), new MfaTokenRequest(TOKEN_ISSUER, Optional.of(nonce)));
+
+        assertEquals(Optional.of(nonce), f.tokenSigner.lastSigned().nonce());
+    }
+
+    @Test
+    void theTokenNamesTheIssuerTheRequestReached() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+
+        f.verifyCode.verify(ORIGIN, ALICE, f.currentCode(enabled.secret()),
+                new MfaTokenRequest("http://127.0.0.1:3000", Optional.empty()));
+
+        assertEquals("http://127.0.0.1:3000", f.tokenSigner.lastSigned().issuer());
+    }
+
+    @Test
+    void eachSignInEarnsItsOwnToken() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        MfaToken first = f.verify(ALICE, f.currentCode(enabled.secret()));
+        String firstId = f.tokenSigner.lastSigned().tokenId();
+        f.nextStep();
+
+        MfaToken second = f.verify(ALICE, f.currentCode(enabled.secret()));
+
+        assertNotEquals(first.compact(), second.compact());
+        assertNotEquals(firstId, f.tokenSigner.lastSigned().tokenId());
+    }
+
+    @Test
+    void aWrongCodeEarnsNoToken() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void aReplayedCodeEarnsNoSecondToken() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        TotpCode code = f.currentCode(enabled.secret());
+        f.verify(ALICE, code);
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, code)));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void aLockedUserEarnsNoTokenEvenWithTheRightCode() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        for (int i = 0; i < f.policy.lockout().maxFailures(); i++) {
+            rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+        }
+        int signedBefore = f.tokenSigner.signedCount();
+
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
+                rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))));
+
+        assertEquals(signedBefore, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void withoutMfaThereIsNoToken() {
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.verify(ALICE, new TotpCode("123456"))));
+
+        assertEquals(0, f.tokenSigner.signedCount());
+    }
+
+    @Test
+    void aPendingSetupEarnsNoTokenOnVerify() {
+        String secret = f.setup(ALICE).secret();
+
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> f.verify(ALICE, f.currentCode(secret))));
+
+        assertEquals(0, f.tokenSigner.signedCount());
     }
 }
