@@ -53,6 +53,12 @@ class LocalGatewayIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        return send(method, path, token, body, null);
+    }
+
+    /** With the operator's step-up in {@code X-MFA-Token} ({@code null}: none). */
+    private static HttpResponse<String> send(String method, String path, String token, String body, String mfaToken)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -60,6 +66,9 @@ class LocalGatewayIT {
         }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (mfaToken != null) {
+            request.header("X-MFA-Token", mfaToken);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -79,14 +88,17 @@ class LocalGatewayIT {
                 "{\"username\":\"helpdesk@example.com\",\"groups\":[\"mfa-admin\"]}");
         String operator = JsonNode.parser().parse(operatorToken.body()).field("token").orElseThrow().asString();
 
+        assertEquals(403, send("GET", "/admin/mfa/stats", operator, null).statusCode(), "no step-up yet");
+        String stepUp = stepUp(operator);
+
         HttpResponse<String> view = send("GET", "/admin/mfa/users/" + java.net.URLEncoder.encode(user,
-                java.nio.charset.StandardCharsets.UTF_8), operator, null);
+                java.nio.charset.StandardCharsets.UTF_8), operator, null, stepUp);
         assertEquals(200, view.statusCode(), view.body());
         assertEquals("PENDING", JsonNode.parser().parse(view.body()).field("status").orElseThrow().asString());
         assertEquals(user, JsonNode.parser().parse(view.body()).field("userId").orElseThrow().asString(),
                 "the path parameter arrives decoded, as API Gateway passes it");
-        assertEquals(200, send("GET", "/admin/mfa/stats", operator, null).statusCode());
-        assertEquals(403, send("GET", "/admin/mfa/stats", userToken, null).statusCode());
+        assertEquals(200, send("GET", "/admin/mfa/stats", operator, null, stepUp).statusCode());
+        assertEquals(403, send("GET", "/admin/mfa/stats", userToken, null, stepUp).statusCode());
         assertEquals(403, send("POST", "/admin/mfa/users/x/reset", userToken, null).statusCode());
     }
 
@@ -101,6 +113,32 @@ class LocalGatewayIT {
                 .field("status").orElseThrow().asString());
     }
 
+    /** The operator's own MFA turned on (setup, confirm), as the portal does it: the confirm's MFA token. */
+    private static String stepUp(String operator) throws Exception {
+        HttpResponse<String> setup = send("POST", "/mfa/setup", operator, null);
+        String secret = JsonNode.parser().parse(setup.body()).field("secret").orElseThrow().asString();
+        String code = new io.serverlessmfa.core.totp.TotpGenerator(io.serverlessmfa.core.enrollment.MfaPolicy
+                .defaults("Serverless MFA").totp()).generate(io.serverlessmfa.core.totp.SecretKeys.forTotp(
+                io.serverlessmfa.core.secret.Base32.decode(secret), io.serverlessmfa.core.totp.HmacAlgorithm.SHA1),
+                java.time.Instant.now()).digits();
+        HttpResponse<String> confirmed = send("POST", "/mfa/confirm", operator, "{\"code\":\"" + code + "\"}");
+        assertEquals(200, confirmed.statusCode(), confirmed.body());
+        return JsonNode.parser().parse(confirmed.body()).field("mfaToken").orElseThrow().asString();
+    }
+
+    @Test
+    void thePublicDocumentsNeedNoTokenAndNameThisGatewayAsTheIssuer() throws Exception {
+        HttpResponse<String> discovery = send("GET", "/.well-known/openid-configuration", null, null);
+        assertEquals(200, discovery.statusCode(), discovery.body());
+        String issuer = "http://127.0.0.1:" + gateway.port();
+        assertEquals(issuer, JsonNode.parser().parse(discovery.body()).field("issuer").orElseThrow().asString());
+        assertEquals(issuer + "/.well-known/jwks.json",
+                JsonNode.parser().parse(discovery.body()).field("jwks_uri").orElseThrow().asString());
+        HttpResponse<String> jwks = send("GET", "/.well-known/jwks.json", "not-a-jwt", null);
+        assertEquals(200, jwks.statusCode(), "a token, even a bad one, changes nothing on a public route");
+        assertTrue(jwks.headers().firstValue("Cache-Control").orElseThrow().startsWith("public, max-age="));
+    }
+
     @Test
     void everyMfaRouteRefusesAMissingMalformedTamperedOrForeignToken() throws Exception {
         String token = token("alice@example.com");
@@ -110,6 +148,9 @@ class LocalGatewayIT {
                         .replace("alice", "mallory").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String foreign = new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()).issue("alice@example.com", java.util.List.of());
         for (SamTemplate.Function route : SamTemplate.load(RepositoryFiles.template()).functions()) {
+            if (route.isPublic()) {
+                continue; // the discovery document and the JWKS: see thePublicDocumentsNeedNoToken...
+            }
             for (String bad : new String[] {null, "not-a-jwt", parts[0] + "." + forgedPayload + "." + parts[2], foreign}) {
                 String path = route.path().replaceAll("\\{[^}]+}", "some-user");
                 HttpResponse<String> response = send(route.method(), path, bad, route.method().equals("GET") ? null : "{}");

@@ -33,33 +33,73 @@ class SamTemplateTest {
     /** Every route of the API (docs/api.md), and the audit trail's. */
     private static final Set<String> CONTRACT_ROUTES = Set.of("GET /mfa", "POST /mfa/setup", "POST /mfa/confirm",
             "POST /mfa/verify", "POST /mfa/recover", "POST /mfa/recovery-codes", "POST /mfa/remove", "GET /mfa/events",
-            "GET /admin/mfa/stats", "GET /admin/mfa/users/{userId}", "POST /admin/mfa/users/{userId}/reset");
+            "GET /admin/mfa/stats", "GET /admin/mfa/users/{userId}", "POST /admin/mfa/users/{userId}/reset",
+            "GET /.well-known/openid-configuration", "GET /.well-known/jwks.json");
 
     /**
      * Least privilege, per function: exactly what its code calls. A state change is one
      * TransactWriteItems, which IAM checks as the PutItem and UpdateItem it contains (the
-     * enrollment, the audit event, the adoption counters). Status and recover never touch KMS;
-     * only setup encrypts.
+     * enrollment, the audit event, the adoption counters). Status never touches KMS; setup encrypts
+     * secrets. The functions that issue MFA tokens read the signing keys (Query), unseal the current
+     * one (Decrypt) and, on a fresh deployment, make the first (Encrypt, PutItem); the helpdesk's
+     * step-up and the JWKS read the public keys (Query). The conditions (the key's purpose, the
+     * SIGNING_KEYS partition) are checked by {@link #theSigningKeyStatementsAreBoundToTheirPurposeAndPartition}.
      */
     private static final Map<String, Set<String>> ACTIONS = Map.ofEntries(
             Map.entry("StatusFunction", Set.of("dynamodb:GetItem")),
             Map.entry("SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:GenerateDataKey",
                     "kms:Encrypt")),
-            Map.entry("ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt")),
-            Map.entry("VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt")),
-            Map.entry("RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem")),
+            Map.entry("ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt",
+                    "kms:Encrypt", "dynamodb:Query")),
+            Map.entry("VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
+                    "dynamodb:Query")),
+            Map.entry("RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
+                    "dynamodb:Query")),
             Map.entry("RecoveryCodesFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt")),
             Map.entry("RemoveFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt")),
             Map.entry("EventsFunction", Set.of("dynamodb:Query")),
             Map.entry("AdminStatsFunction", Set.of("dynamodb:BatchGetItem", "dynamodb:Query")),
             Map.entry("AdminUserFunction", Set.of("dynamodb:GetItem", "dynamodb:Query")),
-            Map.entry("AdminResetFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")));
+            Map.entry("AdminResetFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                    "dynamodb:Query")),
+            Map.entry("DiscoveryFunction", Set.of()),
+            Map.entry("JwksFunction", Set.of("dynamodb:Query")));
 
     private static SamTemplate template;
 
     @BeforeAll
     static void load() throws IOException {
         template = SamTemplate.load(RepositoryFiles.template());
+    }
+
+    /**
+     * Every statement that serves only the signing keys says so: a KMS statement that allows
+     * Encrypt to a function that does not seal secrets is bound to the signing key's encryption
+     * context, and a DynamoDB statement added for the keys is bound to their partition.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSigningKeyStatementsAreBoundToTheirPurposeAndPartition() {
+        for (String logicalId : List.of("ConfirmFunction", "VerifyFunction", "RecoverFunction", "RotateSigningKeysFunction",
+                "JwksFunction", "AdminResetFunction")) {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) template.resources().get(logicalId))
+                    .get("Properties");
+            List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>)
+                    ((List<Object>) properties.get("Policies")).get(0)).get("Statement");
+            long bound = statements.stream().filter(statement -> {
+                String condition = String.valueOf(statement.get("Condition"));
+                return condition.contains("kms:EncryptionContext:purpose=mfa-token-signing-key")
+                        || condition.contains("dynamodb:LeadingKeys=[SIGNING_KEYS]");
+            }).count();
+            assertTrue(bound >= 1, logicalId + " has no statement bound to the signing keys: " + statements);
+            for (Map<String, Object> statement : statements) {
+                String actions = String.valueOf(statement.get("Action"));
+                if (actions.contains("kms:Encrypt") && !logicalId.equals("SetupFunction")) {
+                    assertTrue(String.valueOf(statement.get("Condition")).contains("mfa-token-signing-key"),
+                            logicalId + " may Encrypt only the signing key: " + statement);
+                }
+            }
+        }
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +21,6 @@ import java.util.Optional;
  * makes no call at all. Verifying (the helpdesk's step-up) uses the public keys only. Thread-safe.
  */
 public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, PublishedKeys {
-
-    /** An unknown kid makes the ring re-read the keys, at most this often (a key may be minutes old). */
-    static final Duration UNKNOWN_KID_REREAD = Duration.ofSeconds(10);
 
     private final SigningKeyTable table;
     private final SigningKeySealer sealer;
@@ -106,10 +102,16 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
         return schedule(now, false).publishedAt(now).stream().map(key -> new PublicKey(key.kid(), key.x(), key.y())).toList();
     }
 
+    /**
+     * The published key {@code kid} names. An unknown kid makes the ring read the keys again: the
+     * key may be younger than this container's view (the first key of a fresh deployment, made by
+     * another function a moment ago). Only an operator reaches this (the group is checked first),
+     * so an unknown kid costs at most one Query per operator request.
+     */
     private synchronized Optional<ECPublicKey> publishedKey(String kid) {
         Instant now = clock.instant();
         Optional<ECPublicKey> key = find(schedule(now, false).publishedAt(now), kid);
-        if (key.isEmpty() && readAt.plus(UNKNOWN_KID_REREAD).isBefore(now)) {
+        if (key.isEmpty()) {
             key = find(schedule(now, true).publishedAt(now), kid);
         }
         return key;
@@ -119,9 +121,13 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
         return keys.stream().filter(key -> key.kid().equals(kid)).map(SigningKey::publicKey).findFirst();
     }
 
-    /** The schedule, read again when forced or older than the refresh interval. Caller holds the lock. */
+    /**
+     * The schedule, read again when forced, older than the refresh interval, or empty: until the
+     * first key exists (a fresh deployment), every use reads again, so the key another function
+     * just made is seen at once. Caller holds the lock.
+     */
     private KeySchedule schedule(Instant now, boolean force) {
-        if (force || schedule == null || !now.isBefore(readAt.plus(KeySchedule.REFRESH_INTERVAL))) {
+        if (force || schedule == null || schedule.isEmpty() || !now.isBefore(readAt.plus(KeySchedule.REFRESH_INTERVAL))) {
             List<SigningKeyTable.StoredKey> stored = table.load();
             Map<String, byte[]> sealedByKid = new HashMap<>();
             stored.forEach(key -> sealedByKid.put(key.key().kid(), key.sealedPrivateKey()));

@@ -95,6 +95,19 @@ class SigningKeyRingIT {
     }
 
     @Test
+    void aContainerThatFoundNoKeySeesTheFirstKeyAnotherContainerMadeAtOnce() {
+        SigningKeyRing jwks = verifier();
+        SigningKeyRing stepUp = verifier();
+        assertEquals(List.of(), jwks.published(clock.instant()));
+        assertTrue(stepUp.verifiedClaims("not.a.token").isEmpty());
+
+        String first = sign(container());
+
+        assertEquals(List.of(kidOf(first)), jwks.published(clock.instant()).stream().map(PublishedKeys.PublicKey::kid).toList());
+        assertTrue(stepUp.verifiedClaims(first).isPresent());
+    }
+
+    @Test
     void aWarmContainerSignsWithoutAnyAwsCallAndUnsealsItsKeyOnce() {
         rotation.rotate(clock.instant());
         SigningKeyRing ring = container();
