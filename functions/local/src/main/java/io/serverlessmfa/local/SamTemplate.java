@@ -49,11 +49,19 @@ public final class SamTemplate {
     private final List<Function> functions;
     private final Map<String, Object> resources;
     private final Map<String, Object> globals;
+    private final Map<String, Object> parameters;
 
-    private SamTemplate(List<Function> functions, Map<String, Object> resources, Map<String, Object> globals) {
+    private SamTemplate(List<Function> functions, Map<String, Object> resources, Map<String, Object> globals,
+                        Map<String, Object> parameters) {
         this.functions = List.copyOf(functions);
         this.resources = resources;
         this.globals = globals;
+        this.parameters = parameters;
+    }
+
+    /** The {@code Parameters} section as parsed: each parameter's Type, Default, AllowedPattern, ... */
+    public Map<String, Object> parameters() {
+        return parameters;
     }
 
     /**
@@ -76,7 +84,9 @@ public final class SamTemplate {
             Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
             @SuppressWarnings("unchecked")
             Map<String, Object> globals = (Map<String, Object>) root.getOrDefault("Globals", Map.of());
-            return new SamTemplate(functions(root), resources, globals);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parameters = (Map<String, Object>) root.getOrDefault("Parameters", Map.of());
+            return new SamTemplate(functions(root), resources, globals, parameters);
         }
     }
 

@@ -442,6 +442,32 @@ class IndependentRelyingPartyIT {
         }
     }
 
+    @Test
+    void theExampleTemplatesFunctionGivenTheDiscoveryDocumentsIssuerAcceptsTheTokens() throws Exception {
+        // docs/examples/relying-party-template.yaml deployed against this service: MfaTokenIssuer is the
+        // discovery document's issuer, MfaTokenAudience the service's MFA_TOKEN_AUDIENCE, MfaMaxAgeSeconds its
+        // default; its function's environment is what MfaTokenCheck is built from.
+        try (Service service = new Service(Map.of())) {
+            User grace = service.signIn("grace@example.com", false);
+            String nonce = MfaTokenCheck.newNonce();
+            String token = grace.enable(nonce);
+            String discoveredIssuer = JSONObjectUtils.getString(JSONObjectUtils.parse(
+                    service.send("GET", "/.well-known/openid-configuration", Map.of(), null).body()), "issuer");
+            assertEquals(SignedJWT.parse(token).getJWTClaimsSet().getIssuer(), discoveredIssuer);
+
+            SamTemplate example = RelyingPartyTemplateTest.example();
+            Map<String, String> parameters = Map.of("MfaTokenIssuer", discoveredIssuer, "MfaTokenAudience", AUDIENCE,
+                    "MfaMaxAgeSeconds", ((Map<?, ?>) example.parameters().get("MfaMaxAgeSeconds")).get("Default").toString());
+            Map<String, String> environment = new HashMap<>();
+            RelyingPartyTemplateTest.environment(example).forEach((name, parameter) -> environment.put(name, parameters.get(parameter)));
+            MfaTokenCheck check = MfaTokenCheck.fromDiscovery(environment.get("MFA_TOKEN_ISSUER"), environment.get("MFA_TOKEN_AUDIENCE"),
+                    Duration.ofSeconds(Long.parseLong(environment.get("MFA_MAX_AGE_SECONDS"))), service.clock);
+            assertEquals(grace.id, check.verify(token, grace.id, nonce).userId());
+            service.clock.advance(Duration.ofSeconds(301));
+            assertRefused("auth_time is more than PT5M ago", check, token, grace.id, nonce);
+        }
+    }
+
     /** Counts the key set's fetches of one relying party. */
     private static final class CountingRetriever implements ResourceRetriever {
 
