@@ -42,7 +42,7 @@ invoke: $(VENV)/.installed
 	  -Dexec.args="$(FUNCTION) $(EVENT)"
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml docs/examples/relying-party-template.yaml
 
 # Fuzzes the API against openapi.yaml (the HTTP contract as OpenAPI) with Schemathesis on the local
 # stack: over 10,000 requests, with a valid token and without one; no 5xx, every response as

@@ -42,7 +42,9 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * that works like the HttpApi JWT authorizer (401 {"message":"Unauthorized"} for a missing,
  * malformed, tampered or expired token); each handler is built the way Lambda builds it and gets a
  * payload 2.0 event. Also serves the local development issuer ({@code POST /dev/token}) and the
- * portal page at {@code /}. One log line per request: method, path, status, milliseconds.
+ * portal page at {@code /}. With origins in {@value Cors#ALLOWED_ORIGINS}, CORS as API Gateway does
+ * it for template.yaml's {@code CorsConfiguration} ({@link Cors}). One log line per request: method,
+ * path, status, milliseconds.
  */
 public final class LocalGateway {
 
@@ -63,13 +65,20 @@ public final class LocalGateway {
     private final Map<String, MfaFunction> routes;
     private final DevelopmentTokens tokens;
     private final Path portal;
+    private final Cors cors;
     private HttpServer server;
 
+    /** Without CORS, as the API is deployed when {@code CorsAllowedOrigins} is empty. */
     public LocalGateway(Map<String, MfaFunction> routes,
                         DevelopmentTokens tokens, Path portal) {
+        this(routes, tokens, portal, Cors.none());
+    }
+
+    public LocalGateway(Map<String, MfaFunction> routes, DevelopmentTokens tokens, Path portal, Cors cors) {
         this.routes = Map.copyOf(routes);
         this.tokens = tokens;
         this.portal = portal;
+        this.cors = cors;
     }
 
     public static void main(String[] arguments) throws Exception {
@@ -78,15 +87,18 @@ public final class LocalGateway {
         LocalResources.ensure(AwsClients.dynamoDb(configuration), AwsClients.kms(configuration),
                 configuration.tableName(), configuration.requireKmsKeyId());
         Map<String, MfaFunction> routes = new HashMap<>();
-        for (SamTemplate.Function function : SamTemplate.load(Path.of("template.yaml")).functions()) {
+        SamTemplate template = SamTemplate.load(Path.of("template.yaml"));
+        for (SamTemplate.Function function : template.functions()) {
             routes.put(function.routeKey(), InvokeFunction.newHandler(function.handlerClass()));
         }
+        Cors cors = Cors.of(template, System.getenv(Cors.ALLOWED_ORIGINS));
         LocalGateway gateway = new LocalGateway(routes, new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()),
-                Path.of("portal"));
+                Path.of("portal"), cors);
         gateway.start(new InetSocketAddress("127.0.0.1", port));
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop));
         System.out.println("Serverless MFA on http://127.0.0.1:" + port + "/  (routes from template.yaml: "
-                + routes.keySet().stream().sorted().toList() + "; Ctrl-C stops)");
+                + routes.keySet().stream().sorted().toList() + "; CORS origins: "
+                + (cors.enabled() ? cors.allowedOrigins().stream().sorted().toList() : "none") + "; Ctrl-C stops)");
     }
 
     public void start(InetSocketAddress address) throws IOException {
@@ -112,15 +124,35 @@ public final class LocalGateway {
         String path = exchange.getRequestURI().getRawPath();
         int status;
         try {
-            status = route(exchange, method, path);
+            String origin = exchange.getRequestHeaders().getFirst("Origin");
+            if (cors.isPreflight(method, origin, exchange.getRequestHeaders().getFirst("Access-Control-Request-Method"))) {
+                status = preflight(exchange, origin);
+            } else {
+                cors.responseHeaders(origin).forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+                status = route(exchange, method, path);
+            }
         } catch (RuntimeException failure) {
             status = send(exchange, 500, "application/json", JsonObject.create().field("message", "Internal Server Error").build(), Map.of());
             System.out.println("gateway fault: " + failure.getClass().getName());
         } finally {
             exchange.close();
         }
+        log(method, path, status, started);
+    }
+
+    private static void log(String method, String path, int status, long started) {
         // Never the body, the query string or a header: codes and tokens travel there.
         System.out.printf("%s %s %d %dms%n", method, path, status, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * API Gateway's own answer to a preflight, for any path: 204, with the CORS headers for an allowed
+     * origin and none for another one (the browser then refuses the call it asked about).
+     */
+    private int preflight(HttpExchange exchange, String origin) throws IOException {
+        cors.preflightHeaders(origin).forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        exchange.sendResponseHeaders(204, -1);
+        return 204;
     }
 
     private int route(HttpExchange exchange, String method, String path) throws IOException {

@@ -39,14 +39,29 @@ public final class SamTemplate {
         }
     }
 
+    /**
+     * The HTTP API's CORS settings ({@code CorsConfiguration} of {@code MfaApi}); the origins are a
+     * parameter of the deployment, so they are not here.
+     */
+    public record CorsConfiguration(List<String> allowHeaders, List<String> allowMethods, int maxAgeSeconds) {
+    }
+
     private final List<Function> functions;
     private final Map<String, Object> resources;
     private final Map<String, Object> globals;
+    private final Map<String, Object> parameters;
 
-    private SamTemplate(List<Function> functions, Map<String, Object> resources, Map<String, Object> globals) {
+    private SamTemplate(List<Function> functions, Map<String, Object> resources, Map<String, Object> globals,
+                        Map<String, Object> parameters) {
         this.functions = List.copyOf(functions);
         this.resources = resources;
         this.globals = globals;
+        this.parameters = parameters;
+    }
+
+    /** The {@code Parameters} section as parsed: each parameter's Type, Default, AllowedPattern, ... */
+    public Map<String, Object> parameters() {
+        return parameters;
     }
 
     /**
@@ -69,12 +84,32 @@ public final class SamTemplate {
             Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
             @SuppressWarnings("unchecked")
             Map<String, Object> globals = (Map<String, Object>) root.getOrDefault("Globals", Map.of());
-            return new SamTemplate(functions(root), resources, globals);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parameters = (Map<String, Object>) root.getOrDefault("Parameters", Map.of());
+            return new SamTemplate(functions(root), resources, globals, parameters);
         }
     }
 
     public List<Function> functions() {
         return functions;
+    }
+
+    /**
+     * {@code MfaApi}'s CORS settings. The template sets them under {@code !If [HasCorsOrigins, {...},
+     * !Ref AWS::NoValue]} (no CORS without an origin), read here as the list of the three.
+     */
+    @SuppressWarnings("unchecked")
+    public CorsConfiguration corsConfiguration() {
+        Map<String, Object> api = (Map<String, Object>) ((Map<String, Object>) resources.get("MfaApi")).get("Properties");
+        Object configuration = api.get("CorsConfiguration");
+        if (configuration instanceof List<?> condition) {
+            configuration = condition.stream().filter(Map.class::isInstance).findFirst().orElse(null);
+        }
+        if (!(configuration instanceof Map<?, ?> settings)) {
+            throw new IllegalStateException("template.yaml: MfaApi has no CorsConfiguration");
+        }
+        return new CorsConfiguration(List.copyOf((List<String>) settings.get("AllowHeaders")),
+                List.copyOf((List<String>) settings.get("AllowMethods")), ((Number) settings.get("MaxAge")).intValue());
     }
 
     public Function function(String logicalId) {

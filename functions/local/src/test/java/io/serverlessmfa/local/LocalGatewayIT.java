@@ -169,6 +169,22 @@ class LocalGatewayIT {
     }
 
     @Test
+    void withoutCorsOriginsThereIsNoPreflightAnswerAndNoCorsHeader() throws Exception {
+        // As API Gateway without a CorsConfiguration (template.yaml's default): no OPTIONS route at all.
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/mfa"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://portal.example.com")
+                .header("Access-Control-Request-Method", "GET").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, preflight.statusCode());
+        HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/mfa"))
+                .header("Origin", "https://portal.example.com").header("Authorization", "Bearer " + token("alice@example.com"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, status.statusCode());
+        for (HttpResponse<String> answer : java.util.List.of(preflight, status)) {
+            assertTrue(answer.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), answer.toString());
+        }
+    }
+
+    @Test
     void thePortalPageIsServedAtTheRoot() throws Exception {
         HttpResponse<String> page = send("GET", "/", null, null);
         assertEquals(200, page.statusCode());
