@@ -234,17 +234,7 @@ class ConfirmSetupTest {
         ConfirmSetup.Confirmed confirmed = f.confirm(ALICE, f.currentCode(secret));
 
         assertEquals(1, f.tokenSigner.signedCount(), "exactly one token signed");
-        MfaTokenClaims claims = f.tokenSigner.lastSigned();
-        assertEquals(ALICE, claims.subject());
-        assertEquals(List.of(AuthenticationMethod.ONE_TIME_PASSWORD), claims.methods());
-        assertEquals(now, claims.authenticatedAt());
-        assertEquals(now, claims.issuedAt());
-        assertEquals(now.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
-        assertEquals(TOKEN_ISSUER, claims.issuer());
-        assertEquals(TOKEN_AUDIENCE, claims.audience());
-        assertEquals(Optional.empty(), claims.nonce());
-        assertEquals(claims.expiresAt(), confirmed.token().expiresAt());
-        assertTrue(confirmed.token().compact().endsWith(claims.tokenId()), "the token returned is the one signed");
+        f.assertLastTokenProves(ALICE, AuthenticationMethod.ONE_TIME_PASSWORD, now, confirmed.token());
         assertEquals(1, confirmed.recoveryCodes().size(), "the recovery codes come with the token");
     }
 

@@ -1,6 +1,8 @@
 package io.serverlessmfa.core.enrollment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.qr.QrCodeRenderer;
@@ -9,7 +11,9 @@ import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
+import io.serverlessmfa.core.token.AuthenticationMethod;
 import io.serverlessmfa.core.token.MfaToken;
+import io.serverlessmfa.core.token.MfaTokenClaims;
 import io.serverlessmfa.core.token.MfaTokenIssuer;
 import io.serverlessmfa.core.token.MfaTokenRequest;
 import io.serverlessmfa.core.token.MfaTokenSettings;
@@ -232,5 +236,25 @@ final class Fixture {
 
     static MfaRejection rejected(Executable request) {
         return assertThrows(MfaRejection.class, request);
+    }
+
+    /**
+     * The last token signed is {@code token}: it proves that {@code user} passed the second factor
+     * with {@code method} at {@code at}, for this issuer and audience, for the default lifetime,
+     * with no nonce.
+     */
+    MfaTokenClaims assertLastTokenProves(String user, AuthenticationMethod method, Instant at, MfaToken token) {
+        MfaTokenClaims claims = tokenSigner.lastSigned();
+        assertEquals(user, claims.subject());
+        assertEquals(List.of(method), claims.methods());
+        assertEquals(at, claims.authenticatedAt());
+        assertEquals(at, claims.issuedAt());
+        assertEquals(at.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
+        assertEquals(TOKEN_ISSUER, claims.issuer());
+        assertEquals(TOKEN_AUDIENCE, claims.audience());
+        assertEquals(Optional.empty(), claims.nonce());
+        assertEquals(claims.expiresAt(), token.expiresAt());
+        assertTrue(token.compact().endsWith(claims.tokenId()), "the token returned is the one signed");
+        return claims;
     }
 }

@@ -177,18 +177,8 @@ class RecoverAccessTest {
         RecoverAccess.Recovered recovered = f.recover(ALICE, enabled.recoveryCode());
 
         assertEquals(signedBefore + 1, f.tokenSigner.signedCount(), "exactly one token signed");
-        MfaTokenClaims claims = f.tokenSigner.lastSigned();
-        assertEquals(ALICE, claims.subject());
-        assertEquals(List.of(AuthenticationMethod.RECOVERY_CODE), claims.methods());
+        MfaTokenClaims claims = f.assertLastTokenProves(ALICE, AuthenticationMethod.RECOVERY_CODE, now, recovered.token());
         assertFalse(claims.provedWith(AuthenticationMethod.ONE_TIME_PASSWORD));
-        assertEquals(now, claims.authenticatedAt());
-        assertEquals(now, claims.issuedAt());
-        assertEquals(now.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
-        assertEquals(TOKEN_ISSUER, claims.issuer());
-        assertEquals(TOKEN_AUDIENCE, claims.audience());
-        assertEquals(Optional.empty(), claims.nonce());
-        assertEquals(claims.expiresAt(), recovered.token().expiresAt());
-        assertTrue(recovered.token().compact().endsWith(claims.tokenId()), "the token returned is the one signed");
         assertTrue(f.hasher.matches(recovered.replacement(), f.storedEnabled(ALICE).recoveryCodes().get(0)),
                 "the replacement comes with the token");
     }

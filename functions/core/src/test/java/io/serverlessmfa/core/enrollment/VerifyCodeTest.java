@@ -193,17 +193,7 @@ class VerifyCodeTest {
         MfaToken token = f.verify(ALICE, f.currentCode(enabled.secret()));
 
         assertEquals(signedBefore + 1, f.tokenSigner.signedCount(), "exactly one token signed");
-        MfaTokenClaims claims = f.tokenSigner.lastSigned();
-        assertEquals(ALICE, claims.subject());
-        assertEquals(List.of(AuthenticationMethod.ONE_TIME_PASSWORD), claims.methods());
-        assertEquals(now, claims.authenticatedAt());
-        assertEquals(now, claims.issuedAt());
-        assertEquals(now.plus(MfaTokenSettings.DEFAULT_LIFETIME), claims.expiresAt());
-        assertEquals(TOKEN_ISSUER, claims.issuer());
-        assertEquals(TOKEN_AUDIENCE, claims.audience());
-        assertEquals(Optional.empty(), claims.nonce());
-        assertEquals(claims.expiresAt(), token.expiresAt());
-        assertTrue(token.compact().endsWith(claims.tokenId()), "the token returned is the one signed");
+        f.assertLastTokenProves(ALICE, AuthenticationMethod.ONE_TIME_PASSWORD, now, token);
     }
 
     @Test
