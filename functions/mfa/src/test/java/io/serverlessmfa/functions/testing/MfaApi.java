@@ -11,7 +11,9 @@ import io.serverlessmfa.functions.handler.AdminResetHandler;
 import io.serverlessmfa.functions.handler.AdminStatsHandler;
 import io.serverlessmfa.functions.handler.AdminUserHandler;
 import io.serverlessmfa.functions.handler.ConfirmHandler;
+import io.serverlessmfa.functions.handler.DiscoveryHandler;
 import io.serverlessmfa.functions.handler.EventsHandler;
+import io.serverlessmfa.functions.handler.JwksHandler;
 import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.handler.RecoverHandler;
 import io.serverlessmfa.functions.handler.RecoveryCodesHandler;
@@ -28,10 +30,18 @@ import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * The seven handlers behind their routes, invoked in-process with API Gateway HTTP API (payload
- * 2.0) events exactly as Lambda would, over the emulator. Also plays the authenticator app.
+ * The handlers behind their routes, invoked in-process with API Gateway HTTP API (payload 2.0)
+ * events exactly as Lambda would, over the emulator. Also plays the authenticator app.
  */
 public final class MfaApi {
+
+    /**
+     * The API's own host, as API Gateway puts it in every event ({@code requestContext.domainName});
+     * the MFA tokens' issuer is derived from it when {@code MFA_TOKEN_ISSUER} is unset.
+     */
+    public static final String DOMAIN_NAME = "mfa-it.execute-api.us-east-1.amazonaws.com";
+    /** The operator's step-up header of the helpdesk's routes. */
+    public static final String STEP_UP_HEADER = "x-mfa-token";
 
     private final Clock clock;
     private final TotpSettings totp;
@@ -51,6 +61,8 @@ public final class MfaApi {
         routes.put("GET /admin/mfa/stats", new AdminStatsHandler(wiring));
         routes.put("GET /admin/mfa/users/{userId}", new AdminUserHandler(wiring));
         routes.put("POST /admin/mfa/users/{userId}/reset", new AdminResetHandler(wiring));
+        routes.put("GET /.well-known/openid-configuration", new DiscoveryHandler(wiring));
+        routes.put("GET /.well-known/jwks.json", new JwksHandler(wiring));
     }
 
     /** What Lambda's runtime does before it takes a SnapStart snapshot: every handler's beforeCheckpoint hook. */
@@ -111,12 +123,30 @@ public final class MfaApi {
         return invoke("GET /mfa/events", event);
     }
 
-    /** An operator route with its {@code userId} path parameter ({@code null}: none). */
+    /** An operator route with its {@code userId} path parameter ({@code null}: none), without a step-up. */
     public ApiResult admin(String route, TestUser operator, String userId) {
+        return admin(route, operator, userId, null);
+    }
+
+    /**
+     * An operator route with its {@code userId} path parameter ({@code null}: none) and the
+     * operator's MFA token in {@code X-MFA-Token} ({@code null}: no header).
+     */
+    public ApiResult admin(String route, TestUser operator, String userId, String mfaToken) {
         APIGatewayV2HTTPEvent event = event(route, operator.claims(), null, null, false);
         if (userId != null) {
             event.setPathParameters(Map.of("userId", userId));
         }
+        if (mfaToken != null) {
+            event.getHeaders().put(STEP_UP_HEADER, mfaToken);
+        }
+        return invoke(route, event);
+    }
+
+    /** A public route ({@code GET /.well-known/...}): no authorizer, so no claims and no bearer token. */
+    public ApiResult anonymous(String route) {
+        APIGatewayV2HTTPEvent event = event(route, null, null, null, false);
+        event.getHeaders().remove("authorization");
         return invoke(route, event);
     }
 
@@ -147,6 +177,7 @@ public final class MfaApi {
                 .withRequestId("it-" + System.nanoTime())
                 .withRouteKey(route)
                 .withStage("$default")
+                .withDomainName(DOMAIN_NAME)
                 .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                         .withMethod(methodAndPath[0]).withPath(methodAndPath[1])
                         .withProtocol("HTTP/1.1").withSourceIp("127.0.0.1").withUserAgent("integration-test").build());
