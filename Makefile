@@ -11,9 +11,10 @@ MVN := mvn -B -ntp
 .PHONY: run test lint invoke verify-tools fuzz bench report clean
 
 # The local stack. Moto listens on 127.0.0.1:4566 (events/env.json points `sam local invoke` at it),
-# the gateway on 127.0.0.1:3000 (GATEWAY_PORT) with the routes of template.yaml. Ctrl-C stops both.
-GATEWAY_PORT ?= 3000
+# the gateway on 127.0.0.1:3000 with the routes of template.yaml. Ctrl-C stops both.
+# GATEWAY_PORT moves the gateway (make run GATEWAY_PORT=3100: http://127.0.0.1:3100, and the MFA tokens' local issuer with it).
 LOCAL_ENV := MFA_TABLE_NAME=serverless-mfa-local MFA_KMS_KEY_ID=alias/serverless-mfa-local MFA_TOKEN_AUDIENCE=mfa-portal-local
+GATEWAY_PORT ?= 3000
 run: $(VENV)/.installed
 	$(MVN) -q install -DskipTests
 	MOTO_PORT=$${MOTO_PORT:-4566} VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env $(LOCAL_ENV) \
@@ -45,8 +46,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml docs/examples/relying-party-template.yaml
 
 # Fuzzes the API against openapi.yaml (the HTTP contract as OpenAPI) with Schemathesis on the local
-# stack: over 10,000 requests, with a valid token and without one; no 5xx, every response as
-# declared. Starts and stops `make run` itself (port 3000 must be free). Reports: target/fuzz/.
+# stack: over 10,000 requests, with a valid token and without one, and the helpdesk's routes with and
+# without the operator's step-up; no 5xx, every response as declared. Starts and stops `make run`
+# itself (on FUZZ_PORT, default 3000, which must be free). Reports: target/fuzz/.
 fuzz: $(VENV)/.installed
 	tools/fuzz.sh
 

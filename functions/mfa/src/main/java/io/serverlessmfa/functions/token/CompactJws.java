@@ -70,14 +70,26 @@ final class CompactJws {
         if (parts.length != 3) {
             return Optional.empty();
         }
+        String kid;
         try {
             Map<String, JsonNode> header = object(parts[0]);
             if (!text(header, "alg").equals(Es256.ALGORITHM) || header.containsKey("crit")) {
                 return Optional.empty();
             }
-            Optional<ECPublicKey> key = keys.apply(text(header, "kid"));
+            kid = text(header, "kid");
+        } catch (RuntimeException malformed) {
+            // Not base64url, not JSON, no kid: not a token of ours.
+            return Optional.empty();
+        }
+        // Outside the catch: a key store that cannot be read (DynamoDB down) says nothing about the
+        // token, so its DependencyUnavailableException goes on to become a 503, never a refusal.
+        Optional<ECPublicKey> key = keys.apply(kid);
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
             byte[] signingInput = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-            if (key.isEmpty() || !Es256.verify(key.get(), signingInput, BASE64URL_DECODER.decode(parts[2]))) {
+            if (!Es256.verify(key.get(), signingInput, BASE64URL_DECODER.decode(parts[2]))) {
                 return Optional.empty();
             }
             return Optional.of(claims(object(parts[1])));

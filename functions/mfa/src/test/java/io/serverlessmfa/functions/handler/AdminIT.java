@@ -136,8 +136,8 @@ class AdminIT {
         TestUser notAnOperator = TestUser.random();
 
         // Even with a step-up of their own: the group decides first.
-        assertError(403, "forbidden", api.adminWithStepUp(route, notAnOperator, user.sub(), api.stepUpToken(notAnOperator)));
-        assertError(403, "forbidden", api.adminWithStepUp(route, user, user.sub(), null));
+        assertError(403, "forbidden", api.admin(route, notAnOperator, user.sub(), api.stepUpToken(notAnOperator)));
+        assertError(403, "forbidden", api.admin(route, user, user.sub(), null));
 
         assertEquals("ENABLED", api.status(user).text("status"));
     }

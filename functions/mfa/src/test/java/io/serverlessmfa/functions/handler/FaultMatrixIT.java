@@ -64,7 +64,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
  *       does not, the spent code is refused, the failure was counted).</li>
  * </ul>
  * A fault injected once must end in the second outcome, a lasting one in the first, and either
- * well inside the 15 s Lambda timeout of template.yaml.
+ * well inside the 15 s Lambda timeout of template.yaml. An outage never carries an MFA token, and
+ * where the operation spends a proof (a code, a recovery code, the operator's step-up) that proof
+ * still works afterwards, through the healthy handlers: the outage spent nothing.
+ *
+ * <p>The handlers under fault are a cold container (a {@link Wiring} of their own): the MFA token's
+ * signing key is not in hand yet, so confirm, verify and recover first read the signing keys'
+ * partition (Query) and unseal the current private key (KMS Decrypt), or, on a table with no key
+ * yet, make the first one (KMS Encrypt and PutItem, then the Query again); the JWKS reads the
+ * partition; the helpdesk's routes read it to check the operator's X-MFA-Token. Every one of those
+ * calls is a failure point of its scenario, found by running it without faults.
  */
 class FaultMatrixIT {
 
@@ -149,6 +158,7 @@ class FaultMatrixIT {
         try (Harness harness = new Harness()) {
             Start start = scenario.prepare().apply(harness);
             Map<String, AttributeValue> before = harness.raw.get(start.user().sub());
+            List<Map<String, AttributeValue>> keysBefore = harness.raw.signingKeys();
             harness.proxy.inject(fault, call -> call.operation().equals(point.operation())
                     && (persistence == Persistence.ONCE ? call.occurrence() == point.occurrence()
                     : call.occurrence() >= point.occurrence()));
@@ -157,6 +167,7 @@ class FaultMatrixIT {
             ApiResult result = scenario.operation().apply(new Run(harness.faulty, start, harness.fixtures));
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             Map<String, AttributeValue> after = harness.raw.get(start.user().sub());
+            Outcome outcome = new Outcome(harness, start, result, before, after, keysBefore, harness.raw.signingKeys());
 
             RUNS.computeIfAbsent(scenario.name(), name -> new AtomicInteger()).incrementAndGet();
             INJECTED.computeIfAbsent(scenario.name(), name -> new AtomicInteger()).addAndGet(harness.proxy.injected());
@@ -169,10 +180,11 @@ class FaultMatrixIT {
                 if (persistence == Persistence.FROM_THEN_ON) {
                     assertOutage(cell, result);
                     assertEquals(before, after, cell + ": the stored item is exactly what it was before");
+                    scenario.afterOutage().check(outcome, cell);
                 } else {
                     assertEquals(scenario.success(), result.status(), cell + ": the SDK's retry absorbs one fault");
                     assertEnabledIsComplete(cell, after);
-                    scenario.after().check(new Outcome(harness, start, result, before, after), cell);
+                    scenario.after().check(outcome, cell);
                 }
                 return () -> { };
             } catch (AssertionError failed) {
@@ -193,6 +205,8 @@ class FaultMatrixIT {
         String retryAfter = result.header("Retry-After");
         assertNotNull(retryAfter, cell + ": a 503 carries Retry-After");
         assertTrue(retryAfter.matches("[1-9][0-9]*"), cell + ": Retry-After in whole seconds");
+        assertFalse(result.json().field("mfaToken").isPresent() || result.body().contains("eyJ"),
+                cell + ": an outage issues no MFA token");
     }
 
     /** Never enabled without its secret and recovery hashes, whatever failed. */
@@ -235,8 +249,15 @@ class FaultMatrixIT {
         }
     }
 
-    /** The user and what the preparation gave them. */
-    record Start(TestUser user, String secret, String recoveryCode) {
+    /**
+     * The user and what the preparation gave them; on a helpdesk route, the operator acting on that
+     * user and the MFA token of the operator's step-up.
+     */
+    record Start(TestUser user, String secret, String recoveryCode, TestUser operator, String mfaToken) {
+
+        Start(TestUser user, String secret, String recoveryCode) {
+            this(user, secret, recoveryCode, null, null);
+        }
     }
 
     record Run(MfaApi api, Start start, MfaFixtures fixtures) {
@@ -247,7 +268,8 @@ class FaultMatrixIT {
     }
 
     record Outcome(Harness harness, Start start, ApiResult result, Map<String, AttributeValue> before,
-                   Map<String, AttributeValue> after) {
+                   Map<String, AttributeValue> after, List<Map<String, AttributeValue>> keysBefore,
+                   List<Map<String, AttributeValue>> keysAfter) {
 
         MfaApi healthy() {
             return harness.healthy;
@@ -267,9 +289,22 @@ class FaultMatrixIT {
         void check(Outcome outcome, String cell);
     }
 
-    /** One operation from one starting state, its success status and what its success promises. */
+    /**
+     * One operation from one starting state, its success status, what its success promises, and
+     * what must still hold after a lasting outage besides the unchanged item (by default nothing more).
+     */
     record Scenario(String name, Function<Harness, Start> prepare, Function<Run, ApiResult> operation, int success,
-                    AfterCheck after) {
+                    AfterCheck after, AfterCheck afterOutage) {
+
+        Scenario(String name, Function<Harness, Start> prepare, Function<Run, ApiResult> operation, int success,
+                 AfterCheck after) {
+            this(name, prepare, operation, success, after, (outcome, cell) -> { });
+        }
+
+        /** This scenario, checking also {@code check} after a lasting outage. */
+        Scenario afterOutage(AfterCheck check) {
+            return new Scenario(name, prepare, operation, success, after, check);
+        }
 
         @Override
         public String toString() {
@@ -289,6 +324,35 @@ class FaultMatrixIT {
             TestUser user = TestUser.random();
             MfaFixtures.Enabled enabled = harness.fixtures.enabled(user);
             return new Start(user, enabled.secret(), enabled.recoveryCode());
+        }
+
+        /** Pending, on a stack in use: another user's confirm has already made the first signing key. */
+        static Start pendingWithSigningKey(Harness harness) {
+            enabled(harness);
+            assertFalse(harness.raw.signingKeys().isEmpty(), "a signing key exists");
+            return pending(harness);
+        }
+
+        /** Enabled, on a stack upgraded from before MFA tokens: users have MFA, no signing key exists yet. */
+        static Start enabledWithoutSigningKey(Harness harness) {
+            Start start = enabled(harness);
+            harness.raw.deleteSigningKeys();
+            assertTrue(harness.raw.signingKeys().isEmpty(), "no signing key left");
+            return start;
+        }
+
+        /** A user with MFA on, and an operator with a fresh step-up (the healthy handlers' MFA token). */
+        static Start enabledWithOperator(Harness harness) {
+            Start target = enabled(harness);
+            TestUser operator = TestUser.operator();
+            String token = harness.fixtures.stepUp(operator);
+            return new Start(target.user(), target.secret(), target.recoveryCode(), operator, token);
+        }
+
+        /** No user item; the signing key exists (made by an enrolment, as on any stack in use). */
+        static Start signingKeyExists(Harness harness) {
+            enabled(harness);
+            return none(harness);
         }
 
         static String code(Run run) {
@@ -335,6 +399,69 @@ class FaultMatrixIT {
             assertEquals("NONE", outcome.healthy().status(outcome.user()).text("status"), cell);
         }
 
+        /** After an outage: the same request through the healthy handlers succeeds, so the outage spent nothing. */
+        static AfterCheck sameRequestStillWorks(Function<Outcome, ApiResult> again, int status) {
+            return (outcome, cell) -> {
+                ApiResult retried = again.apply(outcome);
+                assertEquals(status, retried.status(), cell + ": the same proof still works after the outage: " + retried);
+            };
+        }
+
+        /** The code the operation sent: the clock has not moved since. */
+        static String sameCode(Outcome outcome) {
+            return outcome.healthy().codeFor(outcome.start().secret());
+        }
+
+        /** A successful MFA token: a JWS signed by a key the table holds, with the amr of the proof. */
+        static void tokenIssued(Outcome outcome, String cell, String amr) {
+            String token = outcome.result().text("mfaToken");
+            assertNotNull(token, cell + ": the success carries its MFA token");
+            assertNotNull(outcome.result().text("mfaTokenExpiresAt"), cell);
+            String[] parts = token.split("\\.");
+            assertEquals(3, parts.length, cell + ": a compact JWS");
+            String header = new String(java.util.Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+            String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            assertTrue(outcome.keysAfter().stream().anyMatch(key -> header.contains("\"kid\":\"" + key.get("kid").s() + "\"")),
+                    cell + ": signed by a stored key: " + header);
+            assertTrue(payload.contains("\"amr\":[\"" + amr + "\"]"), cell + ": amr " + amr + ": " + payload);
+        }
+
+        /** The signing keys' partition, read but never changed. */
+        static void keysUnchanged(Outcome outcome, String cell) {
+            assertEquals(outcome.keysBefore(), outcome.keysAfter(), cell + ": the signing keys are what they were");
+        }
+
+        /** The step-up and the route's own reads change nothing. */
+        static void readOnly(Outcome outcome, String cell) {
+            unchanged(outcome, cell);
+            keysUnchanged(outcome, cell);
+        }
+
+        static ApiResult admin(Run run, String route, boolean withTarget) {
+            return run.api().admin(route, run.start().operator(), withTarget ? run.user().sub() : null,
+                    run.start().mfaToken());
+        }
+
+        static final String STATS = "GET /admin/mfa/stats";
+        static final String USER = "GET /admin/mfa/users/{userId}";
+        static final String RESET = "POST /admin/mfa/users/{userId}/reset";
+        static final String JWKS = "GET /.well-known/jwks.json";
+
+        static final AfterCheck CONFIRM_SUCCEEDS = (outcome, cell) -> {
+            assertEquals("ENABLED", outcome.after().get("status").s(), cell);
+            tokenIssued(outcome, cell, "otp");
+            outcome.harness().clock.advance(Duration.ofSeconds(30));
+            ApiResult recovered = outcome.healthy().recover(outcome.user(),
+                    outcome.result().texts("recoveryCodes").get(0));
+            assertEquals(200, recovered.status(), cell + ": the recovery code shown works: " + recovered);
+        };
+        static final AfterCheck CONFIRM_NOT_SPENT = sameRequestStillWorks(
+                outcome -> outcome.healthy().confirm(outcome.user(), sameCode(outcome)), 200);
+        static final AfterCheck VERIFY_NOT_SPENT = sameRequestStillWorks(
+                outcome -> outcome.healthy().verify(outcome.user(), sameCode(outcome)), 200);
+        static final AfterCheck RECOVERY_CODE_NOT_SPENT = sameRequestStillWorks(
+                outcome -> outcome.healthy().recover(outcome.user(), outcome.start().recoveryCode()), 200);
+
         static final List<Scenario> ALL = List.of(
                 new Scenario("GET /mfa (enabled)", Scenario::enabled, run -> run.api().status(run.user()), 200,
                         Scenario::unchanged),
@@ -345,23 +472,37 @@ class FaultMatrixIT {
                             assertFalse(outcome.result().text("secret").equals(outcome.start().secret()), cell);
                             newSecretConfirms(outcome, cell);
                         }),
-                new Scenario("POST /mfa/confirm", Scenario::pending,
-                        run -> run.api().confirm(run.user(), code(run)), 200, (outcome, cell) -> {
-                            assertEquals("ENABLED", outcome.after().get("status").s(), cell);
-                            outcome.harness().clock.advance(Duration.ofSeconds(30));
-                            ApiResult recovered = outcome.healthy().recover(outcome.user(),
-                                    outcome.result().texts("recoveryCodes").get(0));
-                            assertEquals(200, recovered.status(), cell + ": the recovery code shown works: " + recovered);
-                        }),
+                // The stack's first MFA token: no signing key yet (Query, Encrypt, PutItem, Query, Decrypt).
+                new Scenario("POST /mfa/confirm (first signing key)", Scenario::pending,
+                        run -> run.api().confirm(run.user(), code(run)), 200, CONFIRM_SUCCEEDS)
+                        .afterOutage(CONFIRM_NOT_SPENT),
+                new Scenario("POST /mfa/confirm (signing key exists)", Scenario::pendingWithSigningKey,
+                        run -> run.api().confirm(run.user(), code(run)), 200, CONFIRM_SUCCEEDS)
+                        .afterOutage(CONFIRM_NOT_SPENT),
                 new Scenario("POST /mfa/confirm (wrong code)", Scenario::pending,
                         run -> run.api().confirm(run.user(), wrongCode(run)), 400, Scenario::oneMoreFailure),
                 new Scenario("POST /mfa/verify", Scenario::enabled, run -> run.api().verify(run.user(), code(run)), 200,
-                        Scenario::codeSpent),
+                        (outcome, cell) -> {
+                            tokenIssued(outcome, cell, "otp");
+                            codeSpent(outcome, cell);
+                        }).afterOutage(VERIFY_NOT_SPENT),
+                new Scenario("POST /mfa/verify (first signing key)", Scenario::enabledWithoutSigningKey,
+                        run -> run.api().verify(run.user(), code(run)), 200, (outcome, cell) -> {
+                            tokenIssued(outcome, cell, "otp");
+                            codeSpent(outcome, cell);
+                        }).afterOutage(VERIFY_NOT_SPENT),
                 new Scenario("POST /mfa/verify (wrong code)", Scenario::enabled,
                         run -> run.api().verify(run.user(), wrongCode(run)), 400, Scenario::oneMoreFailure),
                 new Scenario("POST /mfa/recover", Scenario::enabled,
-                        run -> run.api().recover(run.user(), run.start().recoveryCode()), 200,
-                        Scenario::recoveryCodeReplaced),
+                        run -> run.api().recover(run.user(), run.start().recoveryCode()), 200, (outcome, cell) -> {
+                            tokenIssued(outcome, cell, "rec");
+                            recoveryCodeReplaced(outcome, cell);
+                        }).afterOutage(RECOVERY_CODE_NOT_SPENT),
+                new Scenario("POST /mfa/recover (first signing key)", Scenario::enabledWithoutSigningKey,
+                        run -> run.api().recover(run.user(), run.start().recoveryCode()), 200, (outcome, cell) -> {
+                            tokenIssued(outcome, cell, "rec");
+                            recoveryCodeReplaced(outcome, cell);
+                        }).afterOutage(RECOVERY_CODE_NOT_SPENT),
                 new Scenario("POST /mfa/recover (wrong code)", Scenario::enabled,
                         run -> run.api().recover(run.user(), MfaFixtures.wrongRecoveryCode()), 400,
                         Scenario::oneMoreFailure),
@@ -369,13 +510,47 @@ class FaultMatrixIT {
                         run -> run.api().regenerate(run.user(), code(run)), 200, (outcome, cell) -> {
                             codeSpent(outcome, cell);
                             recoveryCodeReplaced(outcome, cell);
-                        }),
+                        }).afterOutage(sameRequestStillWorks(
+                                outcome -> outcome.healthy().regenerate(outcome.user(), sameCode(outcome)), 200)),
                 new Scenario("POST /mfa/remove (code)", Scenario::enabled,
-                        run -> run.api().removeWithCode(run.user(), code(run)), 200, Scenario::removed),
+                        run -> run.api().removeWithCode(run.user(), code(run)), 200, Scenario::removed)
+                        .afterOutage(sameRequestStillWorks(
+                                outcome -> outcome.healthy().removeWithCode(outcome.user(), sameCode(outcome)), 200)),
                 new Scenario("POST /mfa/remove (recovery code)", Scenario::enabled,
                         run -> run.api().removeWithRecoveryCode(run.user(), run.start().recoveryCode()), 200,
-                        Scenario::removed),
+                        Scenario::removed).afterOutage(sameRequestStillWorks(outcome -> outcome.healthy()
+                                .removeWithRecoveryCode(outcome.user(), outcome.start().recoveryCode()), 200)),
                 new Scenario("POST /mfa/remove (cancel pending)", Scenario::pending,
-                        run -> run.api().call("POST /mfa/remove", run.user(), "{}"), 200, Scenario::removed));
+                        run -> run.api().call("POST /mfa/remove", run.user(), "{}"), 200, Scenario::removed),
+                // The public JWKS of a cold container: one Query of the signing keys' partition.
+                new Scenario("GET /.well-known/jwks.json", Scenario::signingKeyExists, run -> run.api().anonymous(JWKS),
+                        200, (outcome, cell) -> {
+                            readOnly(outcome, cell);
+                            List<String> stored = outcome.keysAfter().stream().map(key -> key.get("kid").s()).sorted().toList();
+                            List<String> published = outcome.result().json().field("keys").orElseThrow().asArray().stream()
+                                    .map(key -> key.field("kid").orElseThrow().asString()).sorted().toList();
+                            assertFalse(stored.isEmpty(), cell);
+                            assertEquals(stored, published, cell + ": the JWKS publishes the stored key");
+                            assertFalse(outcome.result().body().contains("\"d\""), cell + ": no private member");
+                        }).afterOutage(Scenario::keysUnchanged),
+                // The helpdesk in a cold container: the operator's step-up first reads the signing keys
+                // (Query), then the route makes its own calls. An outage is a 503, never a 403
+                // mfa_required, and leaves the step-up as good as it was.
+                new Scenario("GET /admin/mfa/stats (step-up)", Scenario::enabledWithOperator,
+                        run -> admin(run, STATS, false), 200, Scenario::readOnly)
+                        .afterOutage(sameRequestStillWorks(outcome -> outcome.healthy().admin(STATS,
+                                outcome.start().operator(), null, outcome.start().mfaToken()), 200)),
+                new Scenario("GET /admin/mfa/users/{userId} (step-up)", Scenario::enabledWithOperator,
+                        run -> admin(run, USER, true), 200, (outcome, cell) -> {
+                            readOnly(outcome, cell);
+                            assertEquals("ENABLED", outcome.result().text("status"), cell);
+                        }).afterOutage(sameRequestStillWorks(outcome -> outcome.healthy().admin(USER,
+                                outcome.start().operator(), outcome.user().sub(), outcome.start().mfaToken()), 200)),
+                new Scenario("POST /admin/mfa/users/{userId}/reset (step-up)", Scenario::enabledWithOperator,
+                        run -> admin(run, RESET, true), 200, (outcome, cell) -> {
+                            keysUnchanged(outcome, cell);
+                            removed(outcome, cell);
+                        }).afterOutage(sameRequestStillWorks(outcome -> outcome.healthy().admin(RESET,
+                                outcome.start().operator(), outcome.user().sub(), outcome.start().mfaToken()), 200)));
     }
 }

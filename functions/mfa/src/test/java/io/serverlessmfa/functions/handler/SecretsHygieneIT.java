@@ -16,6 +16,7 @@ import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
 import io.serverlessmfa.functions.testing.MutableClock;
 import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.SigningKeys;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,15 +30,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Nothing secret reaches stdout or stderr (where Lambda's logs come from) while the whole flow
  * runs, errors and a DynamoDB outage included: not the secret, a code sent, a recovery code, the
- * KMS ciphertext, the user's sub or email, nor the bearer token.
+ * KMS ciphertext, the user's sub or email, nor the bearer token; not an MFA token (those the flow
+ * earns, and the operator's step-up sent in X-MFA-Token); and not the token signing key's private
+ * half in any form (PKCS#8, the scalar d), which also never appears in any response, the JWKS
+ * included. The private key is the one the table holds, unsealed here with KMS.
  */
 class SecretsHygieneIT {
 
@@ -46,9 +53,14 @@ class SecretsHygieneIT {
     private final String token = "eyJhbGciOiJSUzI1NiJ9." + UUID.randomUUID().toString().replace("-", "") + ".c2lnbmF0dXJl";
     private final List<String> codesSent = new ArrayList<>();
     private final List<String> recoveryCodes = new ArrayList<>();
+    /** Every MFA token a response carried, by where it came from. */
+    private final Map<String, String> mfaTokens = new LinkedHashMap<>();
+    /** Every response body, searched for the private key too. */
+    private final List<String> responses = new ArrayList<>();
     private int requestNumber;
     private MfaApi api;
     private TestUser user;
+    private final TestUser operator = TestUser.operator();
 
     @Test
     void theFullFlowLogsNoSecretCodeCiphertextIdentityOrToken() {
@@ -80,18 +92,46 @@ class SecretsHygieneIT {
             ApiResult confirmed = assertSuccess(200, send(api, "POST /mfa/confirm", code(api.codeFor(secret))));
             recoveryCodes.addAll(confirmed.texts("recoveryCodes"));
             ciphertexts.add(ciphertext(raw));
+            earned("confirm", confirmed);
 
-            assertSuccess(200, send(api, "POST /mfa/verify", code(fixtures.nextCode(secret))));
+            earned("verify", assertSuccess(200, send(api, "POST /mfa/verify",
+                    "{\"code\":\"" + remember(fixtures.nextCode(secret)) + "\",\"nonce\":\"hygiene-nonce\"}")));
             assertError(400, "invalid_code", send(api, "POST /mfa/verify", code(fixtures.wrongCode(secret))));
             assertSuccess(200, send(api, "GET /mfa", null));
 
             ApiResult recovered = assertSuccess(200, send(api, "POST /mfa/recover", recovery(recoveryCodes.get(0))));
             recoveryCodes.addAll(recovered.texts("recoveryCodes"));
+            earned("recover", recovered);
             assertError(400, "invalid_recovery_code", send(api, "POST /mfa/recover", recovery(recoveryCodes.get(0))));
             assertError(400, "invalid_request", send(api, "POST /mfa/recover", recovery(recoveryCodes.get(1) + "!")));
 
             ApiResult regenerated = assertSuccess(200, send(api, "POST /mfa/recovery-codes", code(fixtures.nextCode(secret))));
             recoveryCodes.addAll(regenerated.texts("recoveryCodes"));
+
+            // The helpdesk: an operator enrols, steps up, and looks the user up with the token in
+            // X-MFA-Token; another user's token and no token are refused.
+            String operatorSecret = assertSuccess(201, sendAs(operator, api, "POST /mfa/setup", "{}", Map.of())).text("secret");
+            earned("operator's confirm", assertSuccess(200, sendAs(operator, api, "POST /mfa/confirm",
+                    code(api.codeFor(operatorSecret)), Map.of())));
+            String stepUp = earned("operator's verify", assertSuccess(200, sendAs(operator, api, "POST /mfa/verify",
+                    code(fixtures.nextCode(operatorSecret)), Map.of())));
+            String lookup = "GET /admin/mfa/users/{userId}";
+            assertSuccess(200, sendAs(operator, api, lookup, null, Map.of(MfaApi.STEP_UP_HEADER, stepUp)));
+            assertError(403, "mfa_required", sendAs(operator, api, lookup, null,
+                    Map.of(MfaApi.STEP_UP_HEADER, mfaTokens.get("recover"))));
+            assertError(403, "mfa_required", sendAs(operator, api, lookup, null, Map.of()));
+
+            // The public documents: the JWKS holds the public members of each key, never d.
+            ApiResult discovery = sendAs(null, api, "GET /.well-known/openid-configuration", null, Map.of());
+            assertEquals(200, discovery.status(), discovery::toString);
+            ApiResult jwks = send(api, "GET /.well-known/jwks.json", null, Map.of());
+            assertEquals(200, jwks.status(), jwks::toString);
+            List<JsonNode> keys = jwks.json().field("keys").orElseThrow().asArray();
+            assertFalse(keys.isEmpty(), "the JWKS publishes the signing key: " + jwks);
+            for (JsonNode key : keys) {
+                assertEquals(Set.of("kty", "crv", "x", "y", "kid", "use", "alg"), key.asObject().keySet(),
+                        "a JWK of public members only (no d): " + jwks);
+            }
 
             // The outage: a dead DynamoDB endpoint, with a right code and a recovery code in the requests.
             String outageCode = fixtures.nextCode(secret);
@@ -99,6 +139,9 @@ class SecretsHygieneIT {
             assertError(503, "service_unavailable", send(outage, "POST /mfa/recover",
                     recovery(recoveryCodes.get(recoveryCodes.size() - 1))));
             assertError(503, "service_unavailable", send(outage, "POST /mfa/setup", "{}"));
+            assertError(503, "service_unavailable", sendAs(operator, outage, lookup, null,
+                    Map.of(MfaApi.STEP_UP_HEADER, stepUp)));
+            assertError(503, "service_unavailable", sendAs(null, outage, "GET /.well-known/jwks.json", null, Map.of()));
 
             assertError(400, "invalid_code", send(api, "POST /mfa/remove", code(fixtures.wrongCode(secret))));
             assertSuccess(200, send(api, "POST /mfa/remove", code(outageCode)));
@@ -143,7 +186,29 @@ class SecretsHygieneIT {
         forbidden.put("email", literal(user.email()));
         forbidden.put("bearer token", literal(token));
         forbidden.put("bearer token signature part", literal(token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'))));
+        forbidden.put("operator's sub", literal(operator.sub()));
+        forbidden.put("operator's email", literal(operator.email()));
         assertTrue(codesSent.size() >= 7, "codes were sent: " + codesSent);
+        assertEquals(Set.of("confirm", "verify", "recover", "operator's confirm", "operator's verify"), mfaTokens.keySet());
+        mfaTokens.forEach((where, mfaToken) -> SigningKeys.tokenForms("MFA token of " + where, mfaToken)
+                .forEach((what, form) -> forbidden.put(what, literal(form))));
+        // The private key, unsealed from the table with KMS: the key that signed the tokens above.
+        List<SigningKeys.Unsealed> signingKeys = SigningKeys.unsealAll(emulator);
+        assertFalse(signingKeys.isEmpty(), "the flow made a signing key");
+        Set<String> signedWith = new TreeSet<>();
+        mfaTokens.values().forEach(mfaToken -> signedWith.add(kid(mfaToken)));
+        assertTrue(signingKeys.stream().map(SigningKeys.Unsealed::kid).toList().containsAll(signedWith),
+                "the tokens were signed with the keys unsealed here: " + signedWith);
+        Map<String, Pattern> privateKey = new LinkedHashMap<>();
+        signingKeys.forEach(key -> key.textForms().forEach((what, form) -> privateKey.put(what, literal(form))));
+        forbidden.putAll(privateKey);
+        List<String> inResponses = new ArrayList<>();
+        privateKey.forEach((what, form) -> {
+            if (responses.stream().anyMatch(body -> form.matcher(body).find())) {
+                inResponses.add(what);
+            }
+        });
+        assertEquals(List.of(), inResponses, "the private signing key in no response");
 
         List<String> leaks = new ArrayList<>();
         forbidden.forEach((what, value) -> {
@@ -158,11 +223,54 @@ class SecretsHygieneIT {
     }
 
     private ApiResult send(MfaApi handlers, String route, String body) {
-        APIGatewayV2HTTPEvent event = MfaApi.event(route, user.claims(), body, body == null ? null : "application/json", false);
-        event.getHeaders().put("authorization", "Bearer " + token);
+        return sendAs(user, handlers, route, body, Map.of());
+    }
+
+    private ApiResult send(MfaApi handlers, String route, String body, Map<String, String> headers) {
+        return sendAs(null, handlers, route, body, headers);
+    }
+
+    /**
+     * A request of {@code caller} (null: none, a public route) with the bearer token and extra
+     * headers; on a helpdesk route, about the flow's user.
+     */
+    private ApiResult sendAs(TestUser caller, MfaApi handlers, String route, String body, Map<String, String> headers) {
+        APIGatewayV2HTTPEvent event = MfaApi.event(route, caller == null ? null : caller.claims(), body,
+                body == null ? null : "application/json", false);
+        if (caller != null) {
+            event.getHeaders().put("authorization", "Bearer " + token);
+        } else {
+            event.getHeaders().remove("authorization");
+        }
+        event.getHeaders().putAll(headers);
+        if (route.contains("{userId}")) {
+            event.setPathParameters(Map.of("userId", user.sub()));
+        }
         // A request id of letters only, so a 6-digit code cannot appear in it by chance.
         event.getRequestContext().setRequestId("hygiene-request-" + letters(++requestNumber));
-        return handlers.invoke(route, event);
+        ApiResult result = handlers.invoke(route, event);
+        responses.add(result.body());
+        return result;
+    }
+
+    /** Keeps the MFA token of a success; returns it. */
+    private String earned(String where, ApiResult result) {
+        String mfaToken = result.text("mfaToken");
+        assertTrue(mfaToken != null && !mfaToken.isEmpty(), where + " earns an MFA token: " + result);
+        assertEquals(null, mfaTokens.put(where, mfaToken), where);
+        return mfaToken;
+    }
+
+    private String remember(String code) {
+        codesSent.add(code);
+        return code;
+    }
+
+    /** The kid in a token's header. */
+    private static String kid(String mfaToken) {
+        String header = new String(Base64.getUrlDecoder().decode(mfaToken.substring(0, mfaToken.indexOf('.'))),
+                StandardCharsets.UTF_8);
+        return JsonNode.parser().parse(header).field("kid").orElseThrow().asString();
     }
 
     private String code(String value) {

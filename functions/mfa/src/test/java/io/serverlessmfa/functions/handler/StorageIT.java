@@ -1,6 +1,8 @@
 package io.serverlessmfa.functions.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
@@ -11,6 +13,7 @@ import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MutableClock;
 import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.SigningKeys;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -34,12 +37,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.model.KmsException;
 
 /**
  * The contract's storage rules, checked on what DynamoDB really holds after requests through the
  * handlers: no plaintext secret or recovery code in the table, salted hashes only, and a
- * ciphertext bound to its user so one user's record can never serve another.
+ * ciphertext bound to its user so one user's record can never serve another. The MFA token signing
+ * key's private half is in the table only as KMS ciphertext, bound to its kid and purpose, and in no
+ * log line in any form; nor is an MFA token.
  */
 class StorageIT {
 
@@ -100,12 +107,45 @@ class StorageIT {
         assertNoneStored(afterRegenerate, recoveryCodeForms(recoveryCodes), "after regenerate");
         assertSaltedHashes(afterRegenerate, regenerated.texts("recoveryCodes"), 3);
 
-        // Nothing else in the table (no other item, no other user's record) holds them either.
+        // Nothing else in the table (no other item, no other user's record, no signing key) holds
+        // them either; and no item holds the token signing key's private half in any form.
         Map<String, byte[]> everything = new LinkedHashMap<>(secretForms);
         everything.putAll(recoveryCodeForms(recoveryCodes));
-        for (Map<String, AttributeValue> item : raw.scanAll()) {
+        List<SigningKeys.Unsealed> signingKeys = SigningKeys.unsealAll(emulator);
+        assertFalse(signingKeys.isEmpty(), "confirm made a signing key");
+        signingKeys.forEach(key -> everything.putAll(key.byteForms()));
+        List<Map<String, AttributeValue>> items = raw.scanAll();
+        assertTrue(items.stream().anyMatch(item -> item.get("pk").s().equals(RawItems.SIGNING_KEYS)),
+                "the scan reaches the signing keys' partition");
+        for (Map<String, AttributeValue> item : items) {
             assertNoneStored(item, everything, "table scan, item " + item.get("pk").s());
         }
+    }
+
+    @Test
+    void theSigningKeyIsStoredOnlySealedBoundToItsKidAndPurpose() {
+        enable(api, TestUser.random()); // the confirm makes (or signs with) a signing key
+        for (Map<String, AttributeValue> item : raw.signingKeys()) {
+            String kid = item.get("kid").s();
+            // The public half and the schedule in the clear, the private half as KMS ciphertext only.
+            assertEquals(Set.of("pk", "sk", "kid", "x", "y", "sealedPrivateKey", "createdAt", "signsFrom"), item.keySet(),
+                    "a signing key's item: " + item.keySet());
+            SdkBytes sealed = item.get("sealedPrivateKey").b();
+            SigningKeys.Unsealed unsealed = SigningKeys.unsealAll(emulator).stream()
+                    .filter(key -> key.kid().equals(kid)).findFirst().orElseThrow();
+            assertEquals(-1, RawItems.indexOf(sealed.asByteArray(), unsealed.dBytes()), "d is not inside the sealed bytes");
+            assertEquals(-1, RawItems.indexOf(sealed.asByteArray(), unsealed.pkcs8()), "the PKCS#8 is not inside them either");
+            // Bound to its kid and its purpose: another key's item, no context, or a TOTP secret's
+            // purpose does not decrypt it.
+            Map<String, Map<String, String>> wrong = new LinkedHashMap<>();
+            wrong.put("another kid", Map.of("purpose", SigningKeys.PURPOSE, "kid", "A".repeat(43)));
+            wrong.put("no context", Map.of());
+            wrong.put("the kid alone", Map.of("kid", kid));
+            wrong.put("another purpose", Map.of("purpose", "totp-secret", "kid", kid));
+            wrong.forEach((what, context) -> assertThrows(KmsException.class, () -> emulator.kms().decrypt(request -> request
+                    .ciphertextBlob(sealed).encryptionContext(context)), "sealed key " + kid + " decrypted with " + what));
+        }
+        assertFalse(raw.signingKeys().isEmpty(), "there was a key to check");
     }
 
     @Test
@@ -114,6 +154,7 @@ class StorageIT {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         TestUser user = TestUser.random();
         List<String> recoveryCodes = new ArrayList<>();
+        List<String> mfaTokens = new ArrayList<>();
         String secret;
         System.setOut(new PrintStream(new OutputStream() {
             @Override
@@ -149,6 +190,14 @@ class StorageIT {
             assertEquals(200, regenerated.status(), regenerated::toString);
             recoveryCodes.addAll(regenerated.texts("recoveryCodes"));
             assertEquals(409, logged.setup(user).status());
+            mfaTokens.add(confirmed.text("mfaToken"));
+            mfaTokens.add(recovered.text("mfaToken"));
+            clock.advance(Duration.ofSeconds(30));
+            ApiResult verified = logged.call("POST /mfa/verify", user,
+                    "{\"code\":\"" + logged.codeFor(secret) + "\",\"nonce\":\"storage-log-nonce\"}");
+            assertEquals(200, verified.status(), verified::toString);
+            mfaTokens.add(verified.text("mfaToken"));
+            assertEquals(200, logged.anonymous("GET /.well-known/jwks.json").status());
         } finally {
             System.out.flush();
             System.setOut(original);
@@ -160,6 +209,14 @@ class StorageIT {
         forbidden.putAll(recoveryCodeForms(recoveryCodes));
         forbidden.put("user id (sub)", ascii(user.sub()));
         forbidden.put("e-mail claim", ascii(user.email()));
+        assertEquals(3, mfaTokens.size());
+        for (int i = 0; i < mfaTokens.size(); i++) {
+            assertTrue(mfaTokens.get(i) != null, "a token was earned");
+            SigningKeys.tokenForms("MFA token " + i, mfaTokens.get(i)).forEach((what, form) -> forbidden.put(what, ascii(form)));
+        }
+        List<SigningKeys.Unsealed> signingKeys = SigningKeys.unsealAll(emulator);
+        assertFalse(signingKeys.isEmpty(), "the flow signed with a stored key");
+        signingKeys.forEach(key -> forbidden.putAll(key.byteForms()));
         for (Map.Entry<String, byte[]> form : forbidden.entrySet()) {
             assertEquals(-1, RawItems.indexOf(log, form.getValue()), form.getKey() + " reached a log line");
         }

@@ -175,7 +175,7 @@ class AdoptionReconciliationIT {
             case 10 -> {
                 route = "admin reset";
                 // The operator's step-up over the healthy API: the fault is for the reset alone.
-                result = api.adminWithStepUp("POST /admin/mfa/users/{userId}/reset", operator, user.sub(),
+                result = api.admin("POST /admin/mfa/users/{userId}/reset", operator, user.sub(),
                         healthy.stepUpToken(operator));
             }
             default -> {

@@ -12,8 +12,8 @@ import io.serverlessmfa.functions.handler.AdminStatsHandler;
 import io.serverlessmfa.functions.handler.AdminUserHandler;
 import io.serverlessmfa.functions.handler.ConfirmHandler;
 import io.serverlessmfa.functions.handler.DiscoveryHandler;
-import io.serverlessmfa.functions.handler.JwksHandler;
 import io.serverlessmfa.functions.handler.EventsHandler;
+import io.serverlessmfa.functions.handler.JwksHandler;
 import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.handler.RecoverHandler;
 import io.serverlessmfa.functions.handler.RecoveryCodesHandler;
@@ -30,10 +30,18 @@ import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * The seven handlers behind their routes, invoked in-process with API Gateway HTTP API (payload
- * 2.0) events exactly as Lambda would, over the emulator. Also plays the authenticator app.
+ * The handlers behind their routes, invoked in-process with API Gateway HTTP API (payload 2.0)
+ * events exactly as Lambda would, over the emulator. Also plays the authenticator app.
  */
 public final class MfaApi {
+
+    /**
+     * The API's own host, as API Gateway puts it in every event ({@code requestContext.domainName});
+     * the MFA tokens' issuer is derived from it when {@code MFA_TOKEN_ISSUER} is unset.
+     */
+    public static final String DOMAIN_NAME = "mfa-it.execute-api.us-east-1.amazonaws.com";
+    /** The operator's step-up header of the helpdesk's routes. */
+    public static final String STEP_UP_HEADER = "x-mfa-token";
 
     private final Clock clock;
     private final TotpSettings totp;
@@ -42,8 +50,6 @@ public final class MfaApi {
     private final Map<String, String> operatorSecrets = new HashMap<>();
     private final Map<String, StepUp> stepUps = new HashMap<>();
 
-    /** The domain API Gateway reports for the API in these events; the tokens' issuer is derived from it. */
-    public static final String DOMAIN_NAME = "mfa.example.test";
     public static final String ISSUER = "https://" + DOMAIN_NAME;
 
     private record StepUp(String token, Instant at) {
@@ -131,18 +137,28 @@ public final class MfaApi {
      * and an MFA token from the last four minutes in {@code X-MFA-Token}, renewed with a current code.
      */
     public ApiResult admin(String route, TestUser operator, String userId) {
-        return adminWithStepUp(route, operator, userId, stepUpToken(operator));
+        return admin(route, operator, userId, stepUpToken(operator));
     }
 
-    /** An operator route with {@code mfaToken} as the step-up ({@code null}: no X-MFA-Token header). */
-    public ApiResult adminWithStepUp(String route, TestUser operator, String userId, String mfaToken) {
+    /**
+     * An operator route with its {@code userId} path parameter ({@code null}: none) and
+     * {@code mfaToken} in {@code X-MFA-Token} ({@code null}: no header, no step-up).
+     */
+    public ApiResult admin(String route, TestUser operator, String userId, String mfaToken) {
         APIGatewayV2HTTPEvent event = event(route, operator.claims(), null, null, false);
         if (userId != null) {
             event.setPathParameters(Map.of("userId", userId));
         }
         if (mfaToken != null) {
-            event.getHeaders().put("x-mfa-token", mfaToken);
+            event.getHeaders().put(STEP_UP_HEADER, mfaToken);
         }
+        return invoke(route, event);
+    }
+
+    /** A public route ({@code GET /.well-known/...}): no authorizer, so no claims and no bearer token. */
+    public ApiResult anonymous(String route) {
+        APIGatewayV2HTTPEvent event = event(route, null, null, null, false);
+        event.getHeaders().remove("authorization");
         return invoke(route, event);
     }
 

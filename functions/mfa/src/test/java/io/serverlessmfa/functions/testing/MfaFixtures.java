@@ -52,6 +52,19 @@ public final class MfaFixtures {
         return new Enabled(secret, confirmed.texts("recoveryCodes"));
     }
 
+    /**
+     * An operator's step-up for the helpdesk's routes: enrols the operator ({@link #enabled}, which
+     * moves the clock one step on) and verifies the then current code; the MFA token of that verify
+     * (amr otp, auth_time now).
+     */
+    public String stepUp(TestUser operator) {
+        Enabled enabled = enabled(operator);
+        ApiResult verified = assertSuccess(200, api.verify(operator, api.codeFor(enabled.secret())));
+        String token = verified.text("mfaToken");
+        assertFalse(token == null || token.isEmpty(), verified::toString);
+        return token;
+    }
+
     /** Six digits (or as many as the current code has) that match no step near now. */
     public String wrongCode(String secret) {
         int digits = api.codeFor(secret).length();

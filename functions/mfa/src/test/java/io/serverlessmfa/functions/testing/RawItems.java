@@ -15,6 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class RawItems {
 
+    /** The signing keys' partition key value (SigningKeyTable's layout). */
+    public static final String SIGNING_KEYS = "SIGNING_KEYS";
+
     private final AwsEmulator emulator;
 
     public RawItems(AwsEmulator emulator) {
@@ -46,6 +49,29 @@ public final class RawItems {
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#a", attribute, "#pk", DynamoDbEnrollmentStore.PARTITION_KEY))
                 .expressionAttributeValues(Map.of(":v", AttributeValue.fromB(value))));
+    }
+
+    /**
+     * The token signing keys' partition ({@code pk = SIGNING_KEYS}, an item {@code sk = KEY#<kid>} per
+     * key with its public coordinates and {@code sealedPrivateKey}), read with a raw strongly consistent Query.
+     */
+    public List<Map<String, AttributeValue>> signingKeys() {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        emulator.dynamoDb().queryPaginator(request -> request.tableName(emulator.tableName()).consistentRead(true)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", DynamoDbEnrollmentStore.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SIGNING_KEYS))))
+                .items().forEach(item -> items.add(Map.copyOf(item)));
+        return items;
+    }
+
+    /** Deletes every signing key with raw DeleteItems: the table of a stack from before MFA tokens. */
+    public void deleteSigningKeys() {
+        for (Map<String, AttributeValue> item : signingKeys()) {
+            emulator.dynamoDb().deleteItem(request -> request.tableName(emulator.tableName()).key(Map.of(
+                    DynamoDbEnrollmentStore.PARTITION_KEY, item.get(DynamoDbEnrollmentStore.PARTITION_KEY),
+                    DynamoDbEnrollmentStore.SORT_KEY, item.get(DynamoDbEnrollmentStore.SORT_KEY))));
+        }
     }
 
     /** Every item in the table (Scan, all pages). */
