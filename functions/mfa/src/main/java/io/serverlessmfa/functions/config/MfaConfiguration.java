@@ -125,7 +125,7 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         int lifetime = env.integer(TOKEN_LIFETIME_SECONDS, (int) MfaTokenSettings.DEFAULT_LIFETIME.toSeconds(),
                 (int) MfaTokenSettings.MIN_LIFETIME.toSeconds(), (int) MfaTokenSettings.MAX_LIFETIME.toSeconds());
         int ahead = env.integer(SIGNING_KEY_PUBLISHED_AHEAD_SECONDS, (int) KeySchedule.DEFAULT_PUBLISHED_AHEAD.toSeconds(),
-                (int) KeySchedule.MIN_PUBLISHED_AHEAD.toSeconds(), 30 * 86_400);
+                (int) KeySchedule.MIN_PUBLISHED_AHEAD.toSeconds(), (int) KeySchedule.MAX_PUBLISHED_AHEAD.toSeconds());
         return new TokenConfiguration(issuer, new MfaTokenSettings(audience, Duration.ofSeconds(lifetime)),
                 Duration.ofSeconds(ahead));
     }

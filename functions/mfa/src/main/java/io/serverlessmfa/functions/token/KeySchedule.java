@@ -25,6 +25,8 @@ public final class KeySchedule {
      * {@link #REFRESH_INTERVAL}).
      */
     public static final Duration DEFAULT_PUBLISHED_AHEAD = Duration.ofHours(2).plusMinutes(15);
+    /** The longest lead a rotation may give a key; a stored key with a longer one was not made by rotation. */
+    public static final Duration MAX_PUBLISHED_AHEAD = Duration.ofDays(30);
     /** The shortest lead that still lets every container and every JWKS cache see a key before it signs. */
     public static final Duration MIN_PUBLISHED_AHEAD = Duration.ofMinutes(15);
     /** How old a container's view of the keys may get before it reads them again (one Query). */

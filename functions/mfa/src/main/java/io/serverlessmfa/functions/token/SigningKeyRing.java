@@ -65,6 +65,7 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
             key = unsealed.get(kid);
             if (key == null) {
                 key = sealer.unseal(kid, sealed.get(kid));
+                requireMatches(key, signing.get());
                 // Only the current key is kept: an old one is never needed again.
                 unsealed.clear();
                 unsealed.put(kid, key);
@@ -73,6 +74,17 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
         String signingKid = kid;
         PrivateKey signingKey = key;
         return claims -> sign(claims, signingKid, signingKey);
+    }
+
+    /**
+     * The unsealed private key must be the half of the published public key: a sealed blob of
+     * another key put under this kid's context would otherwise sign tokens no one can verify.
+     */
+    private void requireMatches(PrivateKey key, SigningKey published) {
+        byte[] probe = ("kid " + published.kid()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (!Es256.verify(published.publicKey(), probe, Es256.sign(key, probe, random))) {
+            throw new IllegalStateException("the sealed private key of " + published.kid() + " is not the half of its public key");
+        }
     }
 
     private String sign(MfaTokenClaims claims, String kid, PrivateKey key) {

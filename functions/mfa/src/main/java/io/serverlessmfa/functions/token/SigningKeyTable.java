@@ -57,7 +57,7 @@ public final class SigningKeyTable {
             } catch (SdkException failure) {
                 throw AwsFailures.dynamoDb("Query", failure);
             }
-            page.items().forEach(item -> keys.add(read(item)));
+            page.items().forEach(item -> readable(item).ifPresent(keys::add));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return keys;
@@ -94,6 +94,26 @@ public final class SigningKeyTable {
     private static Map<String, AttributeValue> itemKey(String kid) {
         return Map.of(DynamoDbEnrollmentStore.PARTITION_KEY, AttributeValue.fromS(PARTITION),
                 DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS(SORT_PREFIX + kid));
+    }
+
+    /**
+     * The key an item holds, or empty for an item no rotation could have written: a missing or
+     * malformed attribute, a point off the curve, or a key that would start signing more than
+     * {@link KeySchedule#MAX_PUBLISHED_AHEAD} after it was made. Such an item is left out (one line says so), so it
+     * can neither stop every token route nor be published for ever.
+     */
+    private static java.util.Optional<StoredKey> readable(Map<String, AttributeValue> item) {
+        try {
+            StoredKey stored = read(item);
+            if (stored.key().signsFrom().isAfter(stored.key().createdAt().plus(KeySchedule.MAX_PUBLISHED_AHEAD))
+                    || stored.key().signsFrom().isBefore(stored.key().createdAt())) {
+                throw new IllegalArgumentException("a schedule no rotation makes");
+            }
+            return java.util.Optional.of(stored);
+        } catch (RuntimeException unreadable) {
+            System.out.println("{\"level\":\"ERROR\",\"fault\":\"ignored a signing key item that no rotation could have written\"}");
+            return java.util.Optional.empty();
+        }
     }
 
     private static StoredKey read(Map<String, AttributeValue> item) {

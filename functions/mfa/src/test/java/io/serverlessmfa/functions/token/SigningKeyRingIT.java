@@ -138,6 +138,33 @@ class SigningKeyRingIT {
     }
 
     @Test
+    void aKeyItemNoRotationCouldHaveWrittenIsNeitherPublishedNorInTheWay() {
+        String real = kidOf(sign(container()));
+        java.security.interfaces.ECPublicKey planted = (java.security.interfaces.ECPublicKey) Es256.generate(RANDOM).getPublic();
+        SigningKey farFuture = new SigningKey(SigningKey.thumbprint(planted), planted, clock.instant(),
+                clock.instant().plus(KeySchedule.MAX_PUBLISHED_AHEAD).plusSeconds(1));
+        table.add(new SigningKeyTable.StoredKey(farFuture, new byte[] {1, 2, 3}));
+        dynamoDb.putItem(request -> request.tableName(emulator.tableName()).item(Map.of(
+                "pk", AttributeValue.fromS("SIGNING_KEYS"), "sk", AttributeValue.fromS("KEY#garbage"),
+                "kid", AttributeValue.fromS("garbage"))));
+
+        assertEquals(List.of(real), verifier().published(clock.instant()).stream().map(PublishedKeys.PublicKey::kid).toList());
+        assertEquals(real, kidOf(sign(container())));
+    }
+
+    @Test
+    void aSealedKeyThatIsNotTheHalfOfItsPublicKeyIsNeverUsed() {
+        java.security.KeyPair published = Es256.generate(RANDOM);
+        java.security.KeyPair other = Es256.generate(RANDOM);
+        java.security.interfaces.ECPublicKey publicKey = (java.security.interfaces.ECPublicKey) published.getPublic();
+        String kid = SigningKey.thumbprint(publicKey);
+        table.add(new SigningKeyTable.StoredKey(new SigningKey(kid, publicKey, clock.instant(), clock.instant()),
+                new SigningKeySealer(kms, emulator.keyId()).seal(kid, other.getPrivate())));
+
+        assertThrows(IllegalStateException.class, () -> sign(container()));
+    }
+
+    @Test
     void theTableHoldsThePublicKeyAndTheSealedPrivateKeyOnly() {
         rotation.rotate(clock.instant());
         Map<String, AttributeValue> item = dynamoDb.scan(request -> request.tableName(emulator.tableName())).items().get(0);
