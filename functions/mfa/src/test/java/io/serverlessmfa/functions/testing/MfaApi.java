@@ -33,6 +33,12 @@ import org.crac.Resource;
  */
 public final class MfaApi {
 
+    /**
+     * The domain every event came in on ({@code requestContext.domainName}, which API Gateway always
+     * sets): the MFA tokens' issuer is {@code https://} and this name when MFA_TOKEN_ISSUER is unset.
+     */
+    public static final String DOMAIN_NAME = "abc123.execute-api.us-east-1.amazonaws.com";
+
     private final Clock clock;
     private final TotpSettings totp;
     private final Map<String, MfaFunction> routes = new HashMap<>();
@@ -113,9 +119,19 @@ public final class MfaApi {
 
     /** An operator route with its {@code userId} path parameter ({@code null}: none). */
     public ApiResult admin(String route, TestUser operator, String userId) {
+        return admin(route, operator, userId, null);
+    }
+
+    /** An operator route with the operator's own MFA token in {@code X-MFA-Token} (the step-up; {@code null}: none). */
+    public ApiResult admin(String route, TestUser operator, String userId, String mfaToken) {
         APIGatewayV2HTTPEvent event = event(route, operator.claims(), null, null, false);
         if (userId != null) {
             event.setPathParameters(Map.of("userId", userId));
+        }
+        if (mfaToken != null) {
+            Map<String, String> headers = new HashMap<>(event.getHeaders());
+            headers.put("x-mfa-token", mfaToken);
+            event.setHeaders(headers);
         }
         return invoke(route, event);
     }
@@ -147,6 +163,7 @@ public final class MfaApi {
                 .withRequestId("it-" + System.nanoTime())
                 .withRouteKey(route)
                 .withStage("$default")
+                .withDomainName(DOMAIN_NAME)
                 .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                         .withMethod(methodAndPath[0]).withPath(methodAndPath[1])
                         .withProtocol("HTTP/1.1").withSourceIp("127.0.0.1").withUserAgent("integration-test").build());
