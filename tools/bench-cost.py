@@ -238,7 +238,9 @@ def signing_section(verify, gb, cached, unsigned, token_us, token_ms, vcpu):
     return text + (f" The signature's CPU is not free: {token_us:,.0f} µs per token (JMH, C1 only) is {token_ms:.2f} ms "
                    f"on {vcpu:.2f} vCPU; in 1 ms billing steps the model's warm verify goes from "
                    f"{math.ceil(duration_ms(verify['warm'])):.0f} to {math.ceil(duration_ms(verify['warm'], token_ms)):.0f} ms, "
-                   f"**+${cpu:.2f}** per 1M verifications (${unsigned['total']:.2f} → ${cached['total']:.2f}).")
+                   f"**+${cpu:.2f}** per 1M verifications (${unsigned['total']:.2f} → ${cached['total']:.2f}; "
+                   f"${token_ms / 1000 * gb * LAMBDA_GB_SECOND_ARM64 * 1e6:.3f} in proportion to the time alone). "
+                   "The calls for the signing key round to nothing; the signature's CPU does not.")
 
 
 def main():
