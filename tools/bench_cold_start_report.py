@@ -239,12 +239,24 @@ def before_and_after(rows, env, median, ratio, times):
             f"{median(function, 'ours-before', 'cpuMs'):.0f} → {median(function, 'ours', 'cpuMs'):.0f} | {to_common} | "
             f"{median(function, 'ours-before', 'classesLoaded'):,.0f} → {median(function, 'ours', 'classesLoaded'):,.0f} |")
         if function == GOAL_VS_BEFORE_FUNCTION:
+            # Three readings of one goal: the medians' ratio, the median of the pairs' ratios (each pair
+            # ran under the same load) and the CPU medians' ratio (least disturbed by other work). On a
+            # shared machine they can disagree; the verdict says so rather than pick the kindest.
             paired_ratios = sorted(after[field] / before[field] for before, after in pairs)
-            met = change <= GOAL_VS_BEFORE
+            paired = statistics.median(paired_ratios)
+            cpu = ratio(median(function, "ours", "cpuMs"), median(function, "ours-before", "cpuMs"))
+            readings = [change, paired, cpu]
+            if all(r <= GOAL_VS_BEFORE for r in readings):
+                verdict = "**met**"
+            elif all(r > GOAL_VS_BEFORE for r in readings):
+                verdict = "**not met**"
+            else:
+                verdict = ("**not settled**: the three readings fall on both sides of "
+                           f"{times(GOAL_VS_BEFORE)} (more pairs, or a quieter machine, needed)")
             goal.append(
-                f"- {function}'s cold start at most {GOAL_VS_BEFORE - 1:.0%} above before: {times(change)} "
-                f"({(change - 1) * 100:+.1f} %; pair by pair {times(statistics.median(paired_ratios))} median, from "
-                f"{times(paired_ratios[0])} to {times(paired_ratios[-1])}), {'**met**' if met else '**not met**'}")
+                f"- {function}'s cold start at most {GOAL_VS_BEFORE - 1:.0%} above before: medians {times(change)} "
+                f"({(change - 1) * 100:+.1f} %), pair by pair {times(paired)} median (from {times(paired_ratios[0])} to "
+                f"{times(paired_ratios[-1])}), CPU {times(cpu)} ({(cpu - 1) * 100:+.1f} %): {verdict}")
     return lines + [""] + goal
 
 
