@@ -64,10 +64,11 @@ report:
 # the metrics library's cold-start cost; the functions' cold start against a floor and the common
 # build (fresh JVMs over moto; RUNS sets the rounds); JMH's warm CPU cost per operation next to
 # java-totp and googleauth (about 4 minutes); the AWS calls and cost per operation and the
-# capacity math (counted over moto).
+# capacity math (counted over moto). BASELINE=<commit> also runs that commit's deployed jar in the
+# cold-start rounds (confirm and verify), for a change's before and after side by side.
 bench: $(VENV)/.installed
 	tools/bench-metrics.sh
-	VENV_PYTHON=$(VENV_PYTHON) tools/bench-cold-start.sh
+	VENV_PYTHON=$(VENV_PYTHON) BASELINE=$(BASELINE) tools/bench-cold-start.sh
 	tools/bench-warm.sh
 	VENV_PYTHON=$(VENV_PYTHON) tools/bench-calls.sh
 

@@ -9,4 +9,5 @@ VENV_PYTHON="${VENV_PYTHON:-.venv/bin/python}" tools/with-moto.sh mvn -B -ntp -q
     -Dit.test=AwsCallsPerOperationIT,DataKeyCacheWorkloadIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dfailsafe.failIfNoSpecifiedTests=false -Dmfa.requireTools=true >target/bench/aws-calls.log 2>&1 \
     || { tail -50 target/bench/aws-calls.log >&2; exit 1; }
-python3 tools/bench-cost.py functions/mfa/target/aws-calls.json docs/performance.md functions/mfa/target/data-key-cache.txt
+python3 tools/bench-cost.py functions/mfa/target/aws-calls.json docs/performance.md functions/mfa/target/data-key-cache.txt \
+    target/bench/warm-c1.json

@@ -11,6 +11,9 @@
 #   sdk       setup only: our SDK clients and a first setup's two AWS calls, nothing else (the
 #             least any setup on the AWS SDK for Java v2 pays;
 #             io.serverlessmfa.bench.coldstart.SdkFloorHandler)
+#   ours-before  with BASELINE=<commit>: the deployed jar built from that commit (a source tree of
+#             its own under target/bench/, nothing installed), for BASELINE_FUNCTIONS (default
+#             confirm verify): a change's before and after, side by side in the same rounds
 # Before each run but floor, another JVM puts the events' user in the state the function needs
 # (io.serverlessmfa.bench.coldstart.Prepare), so the measured JVM does only init + one invocation.
 # RUNS rounds (default 7, at least 5), each running every function x implementation once, in an
@@ -21,6 +24,12 @@ cd "$(dirname "$0")/.."
 runs="${RUNS:-7}"
 out=target/bench/cold-start
 results="$out/runs.jsonl"
+baseline="${BASELINE:-}"
+export BASELINE_FUNCTIONS="${BASELINE_FUNCTIONS:-confirm verify}"
+# A narrower run (e.g. FUNCTIONS=verify IMPLS="ours ours-before common" DOC=target/bench/ab.md for a
+# longer before/after of one function): which functions and implementations, and where the section goes.
+export FUNCTIONS="${FUNCTIONS:-setup confirm verify status}" IMPLS="${IMPLS:-ours ours-crt common sdk floor floor-stream ours-before}"
+doc="${DOC:-docs/performance.md}"
 
 if [ "${1:-}" != "--measure" ]; then
     if ! [[ "$runs" =~ ^[0-9]+$ ]] || (( runs < 5 )); then
@@ -32,8 +41,22 @@ if [ "${1:-}" != "--measure" ]; then
     # The deployed jar, the bench classes and the common build, and each module's class path.
     mvn -B -q -pl functions/bench,functions/bench/common -am -DskipTests -Dmaven.test.skip=true \
         package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+    export BASELINE_DIR=""
+    if [ -n "$baseline" ]; then
+        # The baseline's own tree and build (git archive: no worktree, nothing installed into ~/.m2),
+        # kept per commit so a second run does not build it again.
+        commit="$(git rev-parse --short "$baseline^{commit}")"
+        BASELINE_DIR="target/bench/baseline-$commit"
+        if [ ! -f "$BASELINE_DIR/functions/mfa/target/mfa-functions-lambda.jar" ]; then
+            rm -rf "$BASELINE_DIR"
+            mkdir -p "$BASELINE_DIR"
+            git archive "$commit" | tar -x -C "$BASELINE_DIR"
+            (cd "$BASELINE_DIR" && mvn -B -q -pl functions/mfa -am -Dmaven.test.skip=true package >/dev/null)
+        fi
+        echo "$commit" > "$BASELINE_DIR/commit"
+    fi
     RUNS="$runs" tools/with-moto.sh "$0" --measure
-    exec python3 tools/bench_cold_start_report.py "$results" "$out/environment.json" docs/performance.md
+    exec python3 tools/bench_cold_start_report.py "$results" "$out/environment.json" "$doc"
 fi
 
 # --measure: inside tools/with-moto.sh (AWS_ENDPOINT_URL, AWS_REGION and credentials are set).
@@ -66,19 +89,30 @@ declare -A classpath=(
     [sdk]="$bench_classes:$ours_jar:$serializer"
     [tools]="$bench_classes:$tools_jar:$serializer"
 )
+if [ -n "${BASELINE_DIR:-}" ]; then
+    classpath[ours-before]="$bench_classes:$BASELINE_DIR/functions/mfa/target/mfa-functions-lambda.jar:$serializer"
+    # The baseline prepares its own runs: each build reads the data it writes.
+    classpath[tools-before]="$bench_classes:$BASELINE_DIR/functions/mfa/target/mfa-functions-shaded.jar:$serializer"
+fi
 
 # Our handlers as template.yaml names them; the common build's; the floor.
-handler_in_template() {
-    local handler
-    handler="$(awk -v fn="  $1:" '$0 == fn {f = 1} f && /Handler:/ {print $2; exit}' template.yaml)"
-    [ -n "$handler" ] || { echo "template.yaml has no handler for $1" >&2; exit 1; }
+handler_in_template() { # function [template]
+    local handler template="${2:-template.yaml}"
+    handler="$(awk -v fn="  $1:" '$0 == fn {f = 1} f && /Handler:/ {print $2; exit}' "$template")"
+    [ -n "$handler" ] || { echo "$template has no handler for $1" >&2; exit 1; }
     echo "${handler%%::*}"
 }
-functions=(setup confirm verify status)
+read -r -a functions <<<"$FUNCTIONS"
 declare -A ours_handler=(
     [setup]="$(handler_in_template SetupFunction)" [confirm]="$(handler_in_template ConfirmFunction)"
     [verify]="$(handler_in_template VerifyFunction)" [status]="$(handler_in_template StatusFunction)"
 )
+declare -A before_handler=()
+if [ -n "${BASELINE_DIR:-}" ]; then
+    for fn in setup confirm verify status; do
+        before_handler[$fn]="$(handler_in_template "${fn^}Function" "$BASELINE_DIR/template.yaml")"
+    done
+fi
 declare -A common_handler=(
     [setup]=io.serverlessmfa.bench.common.SetupHandler [confirm]=io.serverlessmfa.bench.common.ConfirmHandler
     [verify]=io.serverlessmfa.bench.common.VerifyHandler
@@ -86,6 +120,7 @@ declare -A common_handler=(
 handler_of() { # impl function
     case "$1" in
         ours | ours-crt) echo "${ours_handler[$2]}" ;;
+        ours-before) echo "${before_handler[$2]}" ;;
         common) echo "${common_handler[$2]:-}" ;;
         floor) echo io.serverlessmfa.bench.coldstart.FloorHandler ;;
         floor-stream) echo io.serverlessmfa.bench.coldstart.FloorStreamHandler ;;
@@ -112,15 +147,26 @@ run_java() { # log classpath main args...
 
 run_java "$out/ensure.log" "${classpath[tools]}" io.serverlessmfa.bench.coldstart.EnsureResources
 
-python3 - "$out/environment.json" "$runs" "${jvm_flags[*]}" <<'PY'
+baseline_commit=""
+[ -z "${BASELINE_DIR:-}" ] || baseline_commit="$(cat "$BASELINE_DIR/commit")"
+python3 - "$out/environment.json" "$runs" "${jvm_flags[*]}" "$(git rev-parse --short HEAD)" "$baseline_commit" <<'PY'
 import json, os, platform, subprocess, sys
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
 json.dump({"cpu": model, "cpus": os.cpu_count(), "machine": platform.machine(), "java": java[1] if len(java) > 1 else java[0],
-           "runs": int(sys.argv[2]), "jvmFlags": sys.argv[3], "loadBefore": os.getloadavg()[0]}, open(sys.argv[1], "w"))
+           "runs": int(sys.argv[2]), "jvmFlags": sys.argv[3], "loadBefore": os.getloadavg()[0],
+           "commit": sys.argv[4], "baseline": sys.argv[5] or None}, open(sys.argv[1], "w"))
 PY
 
-impls=(ours ours-crt common sdk floor floor-stream)
+impls=()
+for impl in $IMPLS; do
+    [ "$impl" != ours-before ] || [ -n "${BASELINE_DIR:-}" ] || continue
+    impls+=("$impl")
+done
+measured() { # impl function: whether the rounds run it
+    [ -n "$(handler_of "$1" "$2")" ] || return 1
+    [ "$1" != ours-before ] || [[ " $BASELINE_FUNCTIONS " == *" $2 "* ]]
+}
 : > "$results"
 for ((round = 1; round <= runs; round++)); do
     # Rotate the order of the implementations from round to round.
@@ -128,11 +174,12 @@ for ((round = 1; round <= runs; round++)); do
     order=("${impls[@]:shift_by}" "${impls[@]:0:shift_by}")
     for fn in "${functions[@]}"; do
         for impl in "${order[@]}"; do
+            measured "$impl" "$fn" || continue
             handler="$(handler_of "$impl" "$fn")"
-            [ -n "$handler" ] || continue
             event="events/$fn.json"
             if [ "${impl#floor}" = "$impl" ]; then
                 family=ours; tools=tools; [ "$impl" = common ] && family=common && tools=common
+                [ "$impl" = ours-before ] && family=ours-before && tools=tools-before
                 event="$out/event-$fn.json"
                 run_java "$out/prepare.log" "${classpath[$tools]}" io.serverlessmfa.bench.coldstart.Prepare \
                     "$(handler_of "$family" setup)" "$(handler_of "$family" confirm)" "$fn" events "$event"

@@ -25,6 +25,7 @@ import io.serverlessmfa.core.totp.SecretKeys;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
+import io.serverlessmfa.functions.token.SigningKeyRing;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -45,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Our use cases as the functions wire them (MfaPolicy defaults: SHA-1, 6 digits, 30 s, window ±1, one recovery
  * code; one SecureRandom; QR at 6 px per module), with the AWS round trips excluded: the store is a HashMap
- * ({@link InMemoryStore}) and the cipher returns the bytes as they are ({@link PassThroughCipher}).
+ * ({@link InMemoryStore}) and the cipher returns the bytes as they are ({@link PassThroughCipher}). Confirm and
+ * verify sign their MFA token with the functions' own SigningKeyRing, its key unsealed at set-up as in a warm
+ * container ({@link TokenSigning#warmRing}).
  *
  * <p>Every operation does its full work and succeeds: setup starts from a user with no enrollment; confirm and
  * verify start from a fresh pending, resp. enabled, record (one HashMap put before the call), because the same
@@ -65,6 +68,9 @@ public class Ours {
     private StartSetup startSetup;
     private ConfirmSetup confirmSetup;
     private VerifyCode verifyCode;
+    private VerifyCode verifyWithoutSignature;
+    private SigningKeyRing signingKeys;
+    private static final String UNSIGNED = "unsigned";
     private Enrollment.Pending pending;
     private Enrollment enabled;
     private TotpCode code;
@@ -84,10 +90,13 @@ public class Ours {
         CodeCheck codes = new CodeCheck(attempts, cipher, verifier);
         startSetup = new StartSetup(attempts, cipher, new TotpSecretGenerator(random),
                 new QrCodeRenderer(Fixtures.OUR_PIXELS_PER_MODULE));
-        MfaTokenIssuer tokens = new MfaTokenIssuer(new Es256Signer(random),
-                new MfaTokenSettings("bench", MfaTokenSettings.DEFAULT_LIFETIME), random);
+        MfaTokenSettings tokenSettings = new MfaTokenSettings("bench", MfaTokenSettings.DEFAULT_LIFETIME);
+        signingKeys = TokenSigning.warmRing(random);
+        MfaTokenIssuer tokens = new MfaTokenIssuer(signingKeys, tokenSettings, random);
         confirmSetup = new ConfirmSetup(codes, recoveryCodes, tokens);
         verifyCode = new VerifyCode(codes, tokens);
+        // The same verify with a signer that signs nothing: the difference to verify() is the token's signature.
+        verifyWithoutSignature = new VerifyCode(codes, new MfaTokenIssuer(now -> claims -> UNSIGNED, tokenSettings, random));
 
         byte[] secret = new TotpSecretGenerator(random).generate();
         EncryptedSecret encrypted = cipher.encrypt(Fixtures.USER_ID, secret);
@@ -102,8 +111,11 @@ public class Ours {
         Fixtures.checkQr(started.qrCode(), started.otpauthUri());
         Fixtures.check(Fixtures.width(Fixtures.png(started.qrCode())) == Fixtures.QR_PIXELS, "our QR size");
         Fixtures.check(confirm().size() == policy.recoveryCodeCount(), "confirm issues the recovery codes");
-        verify();
+        MfaToken token = verify();
+        Fixtures.check(signingKeys.verifiedClaims(token.compact()).map(claims -> claims.subject().equals(Fixtures.USER_ID))
+                .orElse(false), "verify's token verifies with the published key");
         Fixtures.check(replayRefused(), "a replayed code is refused");
+        Fixtures.check(verifyWithoutSigning().compact().equals(UNSIGNED), "the unsigned verify issues no signature");
     }
 
     private boolean replayRefused() {
@@ -129,10 +141,20 @@ public class Ours {
         return confirmSetup.confirm(origin, Fixtures.USER_ID, code, TOKEN_REQUEST).recoveryCodes();
     }
 
-    /** POST /mfa/verify: read, "decrypt", TOTP check (3 steps) with replay protection, write, ES256 token. */
+    /**
+     * POST /mfa/verify: read, "decrypt", TOTP check (3 steps) with replay protection, write, and the MFA token
+     * signed by the functions' SigningKeyRing (its key unsealed at set-up, as in a warm container).
+     */
     @Benchmark
     public MfaToken verify() {
         store.put(enabled);
         return verifyCode.verify(origin, Fixtures.USER_ID, code, TOKEN_REQUEST);
+    }
+
+    /** The same verify, claims (and their jti) included, with a signer that returns a constant: verify() less its signature. */
+    @Benchmark
+    public MfaToken verifyWithoutSigning() {
+        store.put(enabled);
+        return verifyWithoutSignature.verify(origin, Fixtures.USER_ID, code, TOKEN_REQUEST);
     }
 }

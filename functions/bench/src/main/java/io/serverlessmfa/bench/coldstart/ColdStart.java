@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * classes loaded. Fails (exit 1) unless
  * the first invocation answers the expected status.
  *
- * <pre>ColdStart &lt;ours|ours-crt|common|sdk|floor|floor-stream&gt; &lt;handler class&gt; &lt;event.json&gt; &lt;expected status&gt;</pre>
+ * <pre>ColdStart &lt;ours|ours-before|ours-crt|common|sdk|floor|floor-stream&gt; &lt;handler class&gt; &lt;event.json&gt; &lt;expected status&gt;</pre>
  *
  * This class touches only the JDK and the Lambda interfaces; each implementation's classes are
  * loaded by name, so a run loads nothing of the others.
@@ -42,7 +42,7 @@ public final class ColdStart {
     public static void main(String[] args) throws Exception {
         long mainEntered = System.currentTimeMillis();
         if (args.length != 4) {
-            System.err.println("usage: ColdStart <ours|ours-crt|common|sdk|floor|floor-stream> <handler class> <event.json> <expected status>");
+            System.err.println("usage: ColdStart <ours|ours-before|ours-crt|common|sdk|floor|floor-stream> <handler class> <event.json> <expected status>");
             System.exit(2);
         }
         String impl = args[0];
@@ -110,11 +110,11 @@ public final class ColdStart {
     static Object newHandler(String impl, String handlerClass) throws ReflectiveOperationException {
         return switch (impl) {
             // As Lambda does: the handler's public no-argument constructor.
-            case "ours", "common", "sdk", "floor", "floor-stream" -> Class.forName(handlerClass).getConstructor().newInstance();
+            case "ours", "ours-before", "common", "sdk", "floor", "floor-stream" -> Class.forName(handlerClass).getConstructor().newInstance();
             // Our handler, its SDK clients on the CRT HTTP client (built by a class loaded only here).
             case "ours-crt" -> Class.forName("io.serverlessmfa.bench.coldstart.OursOnCrt")
                     .getMethod("newHandler", String.class).invoke(null, handlerClass);
-            default -> throw new IllegalArgumentException("ours, ours-crt, common, sdk, floor or floor-stream, not " + impl);
+            default -> throw new IllegalArgumentException("ours, ours-before, ours-crt, common, sdk, floor or floor-stream, not " + impl);
         };
     }
 

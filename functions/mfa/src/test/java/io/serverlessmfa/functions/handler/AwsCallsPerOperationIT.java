@@ -35,59 +35,85 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * The AWS calls each operation makes, counted by an SDK execution interceptor on the functions'
  * own clients: in a fresh container (the first request) and in a warm one (the data key is
- * cached). Each warm list is the minimum the design allows: one atomic write for a first setup,
- * otherwise a read and one atomic write; a regression that adds a call fails here. Writes the table to target/aws-calls.txt for
+ * cached, and so is the MFA token signing key). Each warm list is the minimum the design allows:
+ * one atomic write for a first setup, otherwise a read and one atomic write; a regression that
+ * adds a call fails here. The calls a container makes once for the token signing key (reading the
+ * keys, unsealing the current one) are listed apart. Writes the table to target/aws-calls.txt for
  * docs/performance.md.
  */
 class AwsCallsPerOperationIT {
 
     private static final Map<String, List<String>> COLD = new LinkedHashMap<>();
+    private static final Map<String, List<String>> COLD_SIGNING_KEYS = new LinkedHashMap<>();
     private static final Map<String, List<String>> WARM = new LinkedHashMap<>();
+    private static final Map<String, List<String>> WARM_SIGNING_KEYS = new LinkedHashMap<>();
     private static final Map<String, AwsCallCounter.Capacity> WARM_CAPACITY = new LinkedHashMap<>();
+    private static final Map<String, AwsCallCounter.Capacity> COLD_SIGNING_KEYS_CAPACITY = new LinkedHashMap<>();
     private static final AwsCallCounter COUNTER = new AwsCallCounter();
 
-    private static Wiring wiring;
+    private static MfaConfiguration configuration;
+    private static MutableClock clock;
+    private static DynamoDbClient dynamoDb;
+    private static KmsClient kms;
+    /** The function under test: a container of its own for each operation. */
     private static MfaApi api;
+    /** Other functions (other containers), which bring the users into the state the operation needs. */
+    private static MfaApi others;
     private static MfaFixtures fixtures;
 
     @BeforeAll
     static void countedClients() {
         AwsEmulator emulator = AwsEmulator.get();
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-        DynamoDbClient dynamoDb = DynamoDbClient.builder().region(Region.of(AwsEmulator.REGION))
+        dynamoDb = DynamoDbClient.builder().region(Region.of(AwsEmulator.REGION))
                 .endpointOverride(emulator.endpoint()).credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(override -> override.addExecutionInterceptor(COUNTER)).build();
-        KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION))
+        kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION))
                 .endpointOverride(emulator.endpoint()).credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(override -> override.addExecutionInterceptor(COUNTER)).build();
-        wiring = new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())),
-                MutableClock.atStepStart(), new SecureRandom(), dynamoDb, kms);
+        configuration = MfaConfiguration.fromEnvironment(emulator.environment(Map.of()));
+        clock = MutableClock.atStepStart();
+    }
+
+    /** One container: a wiring of its own (its data key caches, its signing keys) over the counted clients. */
+    private static MfaApi container() {
+        return new MfaApi(new Wiring(configuration, clock, new SecureRandom(), dynamoDb, kms));
     }
 
     /**
-     * Runs an operation on two users prepared alike by fresh functions (a handler per route, each
-     * with its own cipher and data key cache, as one container per function): the first request a
-     * container serves, then a warm one.
+     * Runs an operation on two users prepared alike by other functions: the first request the
+     * operation's container serves, then a warm one. Only the operation's own calls are counted.
      */
     private static void count(String name, Function<TestUser, Runnable> prepare) {
-        api = new MfaApi(wiring);
-        fixtures = new MfaFixtures(api, (MutableClock) wiring.clock());
-        for (Map<String, List<String>> table : List.of(COLD, WARM)) {
+        api = container();
+        others = container();
+        fixtures = new MfaFixtures(others, clock);
+        for (boolean cold : List.of(true, false)) {
             TestUser user = TestUser.random();
             Runnable operation = prepare.apply(user);
             COUNTER.reset();
             operation.run();
-            table.put(name, COUNTER.calls());
+            (cold ? COLD : WARM).put(name, COUNTER.calls());
+            (cold ? COLD_SIGNING_KEYS : WARM_SIGNING_KEYS).put(name, COUNTER.signingKeyCalls());
+            if (cold) {
+                COLD_SIGNING_KEYS_CAPACITY.put(name, COUNTER.signingKeyCapacity());
+            }
             WARM_CAPACITY.put(name, COUNTER.capacity());
         }
     }
 
-    private static TestUser steppedUpOperator() {
+    /** An operator with MFA on, and the MFA token of their verification just now: the helpdesk's step-up. */
+    private record SteppedUp(TestUser operator, String mfaToken) {
+    }
+
+    private static SteppedUp steppedUpOperator() {
         TestUser operator = TestUser.operator();
-        api.stepUpToken(operator);
-        return operator;
+        MfaFixtures.Enabled enabled = fixtures.enabled(operator);
+        ApiResult verified = others.verify(operator, others.codeFor(enabled.secret()));
+        assertEquals(200, verified.status(), verified::toString);
+        return new SteppedUp(operator, verified.text("mfaToken"));
     }
 
     private static Runnable expect(int status, java.util.function.Supplier<ApiResult> call) {
@@ -141,21 +167,21 @@ class AwsCallsPerOperationIT {
             fixtures.pending(user);
             return expect(200, () -> api.events(user, Map.of()));
         });
-        // The operator steps up (their own MFA, a verify) while the call is prepared: counted is the
-        // helpdesk's call alone.
         count("GET /admin/mfa/stats", user -> {
-            TestUser operator = steppedUpOperator();
-            return expect(200, () -> api.admin("GET /admin/mfa/stats", operator, null));
+            SteppedUp operator = steppedUpOperator();
+            return expect(200, () -> api.admin("GET /admin/mfa/stats", operator.operator(), null, operator.mfaToken()));
         });
         count("GET /admin/mfa/users/{userId}", user -> {
             fixtures.enabled(user);
-            TestUser operator = steppedUpOperator();
-            return expect(200, () -> api.admin("GET /admin/mfa/users/{userId}", operator, user.sub()));
+            SteppedUp operator = steppedUpOperator();
+            return expect(200, () -> api.admin("GET /admin/mfa/users/{userId}", operator.operator(), user.sub(),
+                    operator.mfaToken()));
         });
         count("POST /admin/mfa/users/{userId}/reset", user -> {
             fixtures.enabled(user);
-            TestUser operator = steppedUpOperator();
-            return expect(200, () -> api.admin("POST /admin/mfa/users/{userId}/reset", operator, user.sub()));
+            SteppedUp operator = steppedUpOperator();
+            return expect(200, () -> api.admin("POST /admin/mfa/users/{userId}/reset", operator.operator(), user.sub(),
+                    operator.mfaToken()));
         });
 
         List<String> readThenTransaction = List.of("DynamoDb GetItem", "DynamoDb TransactWriteItems");
@@ -168,10 +194,23 @@ class AwsCallsPerOperationIT {
                 WARM.get("POST /mfa/setup (restart pending)"), "the refused write says what is stored: no read");
         assertEquals(List.of("DynamoDb TransactWriteItems"), WARM.get("POST /mfa/setup (MFA already on)"),
                 "refused on what the write found, nothing written");
-        assertEquals(readThenWrite, WARM.get("POST /mfa/verify"), "verify: at most 3 calls");
-        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt", "DynamoDb PutItem"), COLD.get("POST /mfa/verify"),
-                "a new container unwraps the data key once");
+        assertEquals(readThenWrite, WARM.get("POST /mfa/verify"), "verify: 2 calls warm, signing included");
+        assertEquals(List.of("DynamoDb GetItem", "DynamoDb Query", "Kms Decrypt", "Kms Decrypt", "DynamoDb PutItem"),
+                COLD.get("POST /mfa/verify"), "a new container reads the signing keys, unseals the current one and "
+                        + "unwraps the data key, once each");
+        assertEquals(List.of("DynamoDb Query", "Kms Decrypt"), COLD_SIGNING_KEYS.get("POST /mfa/verify"),
+                "the signing key: one Query and one Decrypt per container");
         assertEquals(readThenWrite, WARM.get("POST /mfa/verify (wrong code)"));
+        WARM_SIGNING_KEYS.forEach((operation, calls) -> assertEquals(List.of(), calls,
+                operation + ": a warm container signs and checks tokens without a call"));
+        for (String signing : List.of("POST /mfa/confirm", "POST /mfa/verify", "POST /mfa/recover")) {
+            assertEquals(List.of("DynamoDb Query", "Kms Decrypt"), COLD_SIGNING_KEYS.get(signing), signing);
+        }
+        for (String checking : List.of("GET /admin/mfa/stats", "GET /admin/mfa/users/{userId}",
+                "POST /admin/mfa/users/{userId}/reset")) {
+            assertEquals(List.of("DynamoDb Query"), COLD_SIGNING_KEYS.get(checking),
+                    checking + ": the step-up reads the published keys, never unseals one");
+        }
         assertEquals(List.of("DynamoDb GetItem"), WARM.get("GET /mfa"));
         assertEquals(List.of("DynamoDb GetItem"), COLD.get("GET /mfa"), "status never calls KMS");
         for (String stateChange : List.of("POST /mfa/confirm", "POST /mfa/recover", "POST /mfa/recovery-codes",
@@ -179,8 +218,10 @@ class AwsCallsPerOperationIT {
             assertEquals(readThenTransaction, WARM.get(stateChange), stateChange);
         }
         assertEquals(List.of("DynamoDb GetItem"), COLD.get("POST /mfa/recover").subList(0, 1));
-        assertTrue(COLD.get("POST /mfa/recover").stream().noneMatch(call -> call.startsWith("Kms")),
-                "a recovery code needs no TOTP secret");
+        List<String> recoverWithoutSigningKey = new java.util.ArrayList<>(COLD.get("POST /mfa/recover"));
+        COLD_SIGNING_KEYS.get("POST /mfa/recover").forEach(recoverWithoutSigningKey::remove);
+        assertTrue(recoverWithoutSigningKey.stream().noneMatch(call -> call.startsWith("Kms")),
+                "a recovery code needs no TOTP secret (recover's one Decrypt unseals the signing key)");
         WARM.forEach((operation, calls) -> assertTrue(calls.size() <= 3 || operation.equals("GET /admin/mfa/stats"),
                 operation + ": " + calls));
     }
@@ -201,8 +242,11 @@ class AwsCallsPerOperationIT {
             table.append(String.format("  %-38s %-70s | %s (%.1f RRU, %.0f WRU)%n", operation, COLD.get(operation), warm,
                     capacity.readUnits(), capacity.writeUnits()));
             json.append(json.length() > 1 ? ",\n " : "\n ").append(String.format(
-                    "\"%s\": {\"cold\": %s, \"warm\": %s, \"readUnits\": %.1f, \"writeUnits\": %.0f}", operation,
-                    quoted(COLD.get(operation)), quoted(warm), capacity.readUnits(), capacity.writeUnits()));
+                    "\"%s\": {\"cold\": %s, \"coldSigningKeys\": %s, \"coldSigningKeysReadUnits\": %.1f, "
+                            + "\"warm\": %s, \"readUnits\": %.1f, \"writeUnits\": %.0f}", operation,
+                    quoted(COLD.get(operation)), quoted(COLD_SIGNING_KEYS.get(operation)),
+                    COLD_SIGNING_KEYS_CAPACITY.get(operation).readUnits(), quoted(warm), capacity.readUnits(),
+                    capacity.writeUnits()));
         });
         json.append("\n}\n");
         System.out.print(table);

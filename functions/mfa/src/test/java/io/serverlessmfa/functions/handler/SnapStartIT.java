@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.token.AuthenticationMethod;
+import io.serverlessmfa.core.token.MfaTokenClaims;
+import io.serverlessmfa.core.token.MfaTokenVerifier;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiResponse;
@@ -27,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -98,6 +102,81 @@ class SnapStartIT {
 
         assertEquals(first.secret(), second.secret());
         assertEquals(first.recoveryCodes(), second.recoveryCodes());
+    }
+
+    /**
+     * The claims both environments sign: one user's verification at one instant, with one jti. In
+     * production the jti comes from the same SecureRandom, so it would differ too after a restore;
+     * fixing it here leaves ECDSA's own random k as the only thing that can tell two signatures apart.
+     */
+    private static MfaTokenClaims claimsAt(Instant now) {
+        return new MfaTokenClaims("https://" + MfaApi.DOMAIN_NAME, TestUser.random().sub(), "serverless-mfa", now,
+                now.plusSeconds(300), now, "snapshot-jti-0123456789", List.of(AuthenticationMethod.ONE_TIME_PASSWORD),
+                Optional.empty());
+    }
+
+    /**
+     * An environment resumed from the snapshot, with or without the restore hook, signing
+     * {@code claims} with the service's signing key (in {@code world}'s table, as every environment
+     * finds it): the ring its handlers sign with, the key read and unsealed on this first use.
+     */
+    private static String signInAnEnvironmentRestoredFromTheSnapshot(AwsEmulator world, Instant now, MfaTokenClaims claims,
+                                                                    boolean restoreHook) throws Exception {
+        SecureRandom snapshotState = SecureRandom.getInstance("SHA1PRNG");
+        snapshotState.setSeed(SNAPSHOT_SEED);
+        Wiring wiring = new Wiring(MfaConfiguration.fromEnvironment(world.environment(Map.of())), new MutableClock(now),
+                snapshotState, world.dynamoDb(), world.kms());
+        MfaApi api = new MfaApi(wiring);
+        api.beforeCheckpoint();
+        if (restoreHook) {
+            api.afterRestore();
+        }
+        return wiring.signingKeys().prepare(now).sign(claims);
+    }
+
+    /** The service's signing key, made once before the snapshot is taken; and a ring that checks tokens with its public half. */
+    private static MfaTokenVerifier worldWithASigningKey(AwsEmulator world, Instant now) {
+        Wiring rotation = new Wiring(MfaConfiguration.fromEnvironment(world.environment(Map.of())), new MutableClock(now),
+                new SecureRandom(), world.dynamoDb(), world.kms());
+        rotation.rotation().rotate(now);
+        return rotation.publishedKeys();
+    }
+
+    private static String signingInput(String compact) {
+        return compact.substring(0, compact.lastIndexOf('.'));
+    }
+
+    @Test
+    void twoEnvironmentsRestoredFromOneSnapshotSignTheSameClaimsWithDifferentSignaturesThatBothVerify() throws Exception {
+        AwsEmulator world = AwsEmulator.get().withFreshTable();
+        Instant now = MutableClock.atStepStart().instant();
+        MfaTokenVerifier published = worldWithASigningKey(world, now);
+        MfaTokenClaims claims = claimsAt(now);
+
+        String first = signInAnEnvironmentRestoredFromTheSnapshot(world, now, claims, true);
+        String second = signInAnEnvironmentRestoredFromTheSnapshot(world, now, claims, true);
+
+        assertEquals(signingInput(first), signingInput(second), "the same header and claims, byte for byte");
+        assertNotEquals(first, second, "each restored environment draws its own ECDSA k: the signatures differ");
+        assertEquals(Optional.of(claims), published.verifiedClaims(first), "the first environment's token verifies");
+        assertEquals(Optional.of(claims), published.verifiedClaims(second), "the second environment's token verifies");
+    }
+
+    @Test
+    void withoutTheRestoreHookTwoEnvironmentsRestoredFromOneSnapshotSignTheSameClaimsIdentically() throws Exception {
+        // The control: with the snapshot's SecureRandom state alone, both environments draw the same
+        // k, and two ECDSA signatures with one k under one key give the key away (SEC 1 v2 §4.1.3).
+        // So the test above fails if afterRestore stops mixing fresh entropy into the signer's random.
+        AwsEmulator world = AwsEmulator.get().withFreshTable();
+        Instant now = MutableClock.atStepStart().instant();
+        MfaTokenVerifier published = worldWithASigningKey(world, now);
+        MfaTokenClaims claims = claimsAt(now);
+
+        String first = signInAnEnvironmentRestoredFromTheSnapshot(world, now, claims, false);
+        String second = signInAnEnvironmentRestoredFromTheSnapshot(world, now, claims, false);
+
+        assertEquals(first, second, "the same k: the very same signature");
+        assertEquals(Optional.of(claims), published.verifiedClaims(first));
     }
 
     /** Every route's handler over one wiring, by the route key it serves, in the order of the contract. */

@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.kms.model.DecryptRequest;
+import software.amazon.awssdk.services.kms.model.EncryptRequest;
 
 /**
  * Counts the AWS calls a client makes, as the SDK sees them (one per API call, not per retry),
@@ -41,18 +43,47 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         }
     }
 
+    /** The token signing keys' partition (SigningKeyTable.PARTITION) and sealing purpose (SigningKeySealer.PURPOSE). */
+    private static final String SIGNING_KEYS_PARTITION = "SIGNING_KEYS";
+    private static final String SIGNING_KEY_PURPOSE = "mfa-token-signing-key";
+
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<String> signingKeyCalls = new CopyOnWriteArrayList<>();
     private final List<Capacity> capacities = new CopyOnWriteArrayList<>();
+    private final List<Capacity> signingKeyCapacities = new CopyOnWriteArrayList<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        calls.add(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + " "
-                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        String call = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + " "
+                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        calls.add(call);
+        if (forSigningKeys(context.request())) {
+            signingKeyCalls.add(call);
+        }
+    }
+
+    /** A read of the token signing keys' partition, or the sealing or unsealing of a signing key. */
+    private static boolean forSigningKeys(SdkRequest request) {
+        if (request instanceof QueryRequest query) {
+            return query.expressionAttributeValues().values().stream()
+                    .anyMatch(value -> SIGNING_KEYS_PARTITION.equals(value.s()));
+        }
+        if (request instanceof DecryptRequest decrypt) {
+            return SIGNING_KEY_PURPOSE.equals(decrypt.encryptionContext().get("purpose"));
+        }
+        if (request instanceof EncryptRequest encrypt) {
+            return SIGNING_KEY_PURPOSE.equals(encrypt.encryptionContext().get("purpose"));
+        }
+        return false;
     }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        capacities.add(capacity(context.request(), context.response()));
+        Capacity capacity = capacity(context.request(), context.response());
+        capacities.add(capacity);
+        if (forSigningKeys(context.request())) {
+            signingKeyCapacities.add(capacity);
+        }
     }
 
     /**
@@ -71,6 +102,14 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         return new ArrayList<>(calls);
     }
 
+    /**
+     * The calls since the last {@link #reset()} that were for the MFA token signing keys (reading
+     * their partition, unsealing or sealing one), in order: a subset of {@link #calls()}.
+     */
+    public List<String> signingKeyCalls() {
+        return new ArrayList<>(signingKeyCalls);
+    }
+
     /** How many calls of one operation, e.g. {@code count("Decrypt")}. */
     public long count(String operation) {
         return calls.stream().filter(call -> call.endsWith(" " + operation)).count();
@@ -81,9 +120,16 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         return capacities.stream().reduce(Capacity.NONE, Capacity::plus);
     }
 
+    /** The DynamoDB capacity of the {@link #signingKeyCalls()} (included in {@link #capacity()}). */
+    public Capacity signingKeyCapacity() {
+        return signingKeyCapacities.stream().reduce(Capacity.NONE, Capacity::plus);
+    }
+
     public void reset() {
         calls.clear();
+        signingKeyCalls.clear();
         capacities.clear();
+        signingKeyCapacities.clear();
     }
 
     private static Capacity capacity(SdkRequest request, SdkResponse response) {
