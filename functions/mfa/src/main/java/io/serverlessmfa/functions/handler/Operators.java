@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.handler;
 
 import io.serverlessmfa.core.token.StepUp;
+import io.serverlessmfa.functions.config.TokenConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ForbiddenException;
@@ -20,7 +21,7 @@ final class Operators {
     private static final int MAX_USER_ID = 128;
 
     private final StepUp stepUp;
-    private final io.serverlessmfa.functions.config.TokenConfiguration tokens;
+    private final TokenConfiguration tokens;
 
     Operators(Wiring wiring) {
         this.stepUp = wiring.stepUp();
