@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -45,9 +46,31 @@ public final class Wiring {
      */
     static final int RESTORE_ENTROPY_BYTES = 32;
 
+    /**
+     * When a function that signs MFA tokens unseals its signing key (a Query and a KMS Decrypt, then
+     * the JDK's EC code run for the first time: tens of milliseconds of a cold start).
+     */
+    public enum SigningKeyLoading {
+        /** On a thread of its own, begun at init, so the work overlaps init and the first request (Lambda, on demand). */
+        AT_INIT,
+        /**
+         * Likewise, but begun after a SnapStart restore: a key unsealed at init would be in the
+         * snapshot, so in every environment restored from it, and in the snapshot's storage.
+         */
+        AFTER_RESTORE,
+        /** When the first token is issued, on the request's thread (tests: no call outside a request). */
+        ON_FIRST_TOKEN
+    }
+
+    /** Lambda's environment variable: on-demand, provisioned-concurrency or snap-start (AWS Lambda Developer Guide, "Defined runtime environment variables"). */
+    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
     private final MfaConfiguration configuration;
     private final Clock clock;
     private final SecureRandom random;
+    private final SigningKeyLoading signingKeyLoading;
+    /** The background load of the signing key, once begun (null before); guarded by {@code this}. */
+    private CompletableFuture<Void> signingKeyLoaded;
     private DynamoDbClient dynamoDb;
     private KmsClient kms;
     /** Every cipher handed out, so a restore can make them forget their data keys; guarded by {@code this}. */
@@ -63,16 +86,27 @@ public final class Wiring {
 
     /** With clients built elsewhere (tests share them between handlers). */
     public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random, DynamoDbClient dynamoDb, KmsClient kms) {
+        this(configuration, clock, random, dynamoDb, kms, SigningKeyLoading.ON_FIRST_TOKEN);
+    }
+
+    public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random, DynamoDbClient dynamoDb, KmsClient kms,
+                  SigningKeyLoading signingKeyLoading) {
         this.configuration = configuration;
         this.clock = clock;
         this.random = random;
         this.dynamoDb = dynamoDb;
         this.kms = kms;
+        this.signingKeyLoading = signingKeyLoading;
     }
 
-    /** Lambda's way: the process environment, the system clock, a fresh SecureRandom. */
+    /**
+     * Lambda's way: the process environment, the system clock, a fresh SecureRandom; the signing
+     * key loaded ahead, at init or, in a SnapStart function, after each restore.
+     */
     public static Wiring fromEnvironment(Map<String, String> environment) {
-        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom());
+        SigningKeyLoading loading = "snap-start".equals(environment.get(INITIALIZATION_TYPE))
+                ? SigningKeyLoading.AFTER_RESTORE : SigningKeyLoading.AT_INIT;
+        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom(), null, null, loading);
     }
 
     public MfaConfiguration configuration() {
@@ -118,6 +152,9 @@ public final class Wiring {
         // every container restored from it, each counting its uses alone.
         synchronized (this) {
             ciphers.forEach(EnvelopeSecretCipher::forgetDataKeys);
+            if (signingKeyLoading == SigningKeyLoading.AFTER_RESTORE && signingKeys != null) {
+                beginLoadingSigningKey();
+            }
         }
     }
 
@@ -174,6 +211,44 @@ public final class Wiring {
             signingKeys = new SigningKeyRing(signingKeyTable(), signingKeySealer(), rotation(), clock, random);
         }
         return signingKeys;
+    }
+
+    /**
+     * A function that signs calls this at init: with {@link SigningKeyLoading#AT_INIT} its signing
+     * key is loaded from now on, on a thread of its own ({@link SigningKeyRing#preload}). A failure
+     * there (an outage) is only logged: the first token then loads the key itself, and answers the
+     * outage if it lasts.
+     */
+    public synchronized void loadSigningKeyAhead() {
+        // Once per wiring: the tests build every function on one.
+        if (signingKeyLoading == SigningKeyLoading.AT_INIT && signingKeyLoaded == null) {
+            beginLoadingSigningKey();
+        }
+    }
+
+    /** The background load of the signing key: done at once if none was begun (tests wait on it). */
+    public synchronized CompletableFuture<Void> signingKeyLoaded() {
+        return signingKeyLoaded == null ? CompletableFuture.completedFuture(null) : signingKeyLoaded;
+    }
+
+    private synchronized void beginLoadingSigningKey() {
+        SigningKeyRing ring = signingKeys();
+        CompletableFuture<Void> loaded = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                ring.preload(clock.instant());
+                loaded.complete(null);
+            } catch (RuntimeException failure) {
+                // The type only: a message could one day carry more than a class name should.
+                System.out.println("{\"level\":\"WARN\",\"event\":\"signing key not loaded ahead; the first token loads it\",\"fault\":\""
+                        + failure.getClass().getSimpleName() + "\"}");
+                loaded.completeExceptionally(failure);
+            }
+        }, "signing-key-load");
+        // A daemon: Lambda may freeze the environment before it ends (a request that signs nothing).
+        thread.setDaemon(true);
+        thread.start();
+        signingKeyLoaded = loaded;
     }
 
     /** The published public keys, for checking tokens: no KMS client. */

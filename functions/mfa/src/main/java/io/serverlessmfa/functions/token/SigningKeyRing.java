@@ -62,18 +62,39 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
                 signing = Optional.of(first);
             }
             kid = signing.get().kid();
-            key = unsealed.get(kid);
-            if (key == null) {
-                key = sealer.unseal(kid, sealed.get(kid));
-                requireMatches(key, signing.get());
-                // Only the current key is kept: an old one is never needed again.
-                unsealed.clear();
-                unsealed.put(kid, key);
-            }
+            key = unsealed(signing.get());
         }
         String signingKid = kid;
         PrivateKey signingKey = key;
         return claims -> sign(claims, signingKid, signingKey);
+    }
+
+    /**
+     * Reads the keys and unseals the one signing at {@code now}, if there is one, ahead of the
+     * first token: Lambda's init runs this on a thread of its own ({@code Wiring#loadSigningKeyAhead}),
+     * so the Query, the Decrypt and the EC code's first run (key parsing, the match check's
+     * signature) overlap the handler's init and the first request's own calls instead of adding to
+     * them. It makes no key: a fresh deployment's first key is made by its first signer, for a
+     * token it issues.
+     */
+    public synchronized void preload(Instant now) {
+        Optional<SigningKey> signing = schedule(now, false).signingAt(now);
+        if (signing.isPresent()) {
+            unsealed(signing.get());
+        }
+    }
+
+    /** The private half of {@code signing}: unsealed once, then kept. Caller holds the lock. */
+    private PrivateKey unsealed(SigningKey signing) {
+        PrivateKey key = unsealed.get(signing.kid());
+        if (key == null) {
+            key = sealer.unseal(signing.kid(), sealed.get(signing.kid()));
+            requireMatches(key, signing);
+            // Only the current key is kept: an old one is never needed again.
+            unsealed.clear();
+            unsealed.put(signing.kid(), key);
+        }
+        return key;
     }
 
     /**
