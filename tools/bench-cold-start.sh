@@ -26,6 +26,8 @@ out=target/bench/cold-start
 results="$out/runs.jsonl"
 baseline="${BASELINE:-}"
 export BASELINE_FUNCTIONS="${BASELINE_FUNCTIONS:-confirm verify}"
+# MEASURED_CPUS=0 runs each measured JVM on one CPU (taskset), as a function with at most one vCPU
+# has: work a function overlaps on threads of its own then no longer runs in parallel.
 # A narrower run (e.g. FUNCTIONS=verify IMPLS="ours ours-before common" DOC=target/bench/ab.md for a
 # longer before/after of one function): which functions and implementations, and where the section goes.
 export FUNCTIONS="${FUNCTIONS:-setup confirm verify status}" IMPLS="${IMPLS:-ours ours-crt common sdk floor floor-stream ours-before}"
@@ -135,10 +137,13 @@ expected_status() { # impl function
 # default) and the serial collector the runtimes use.
 jvm_flags=(-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 
-run_java() { # log classpath main args...
-    local log="$1" cp="$2"
+run_java() { # log classpath main args... (MEASURED_CPUS=<list>: the measured JVM runs on those CPUs only)
+    local log="$1" cp="$2" pin=()
     shift 2
-    if ! java "${jvm_flags[@]}" -cp "$cp" "$@" >/dev/null 2>"$log"; then
+    if [ "$log" = "$out/run.log" ] && [ -n "${MEASURED_CPUS:-}" ]; then
+        pin=(taskset -c "$MEASURED_CPUS")
+    fi
+    if ! "${pin[@]}" java "${jvm_flags[@]}" -cp "$cp" "$@" >/dev/null 2>"$log"; then
         echo "failed: java -cp <${cp:0:40}...> $*" >&2
         cat "$log" >&2
         exit 1
@@ -155,7 +160,8 @@ model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.sta
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
 json.dump({"cpu": model, "cpus": os.cpu_count(), "machine": platform.machine(), "java": java[1] if len(java) > 1 else java[0],
            "runs": int(sys.argv[2]), "jvmFlags": sys.argv[3], "loadBefore": os.getloadavg()[0],
-           "commit": sys.argv[4], "baseline": sys.argv[5] or None}, open(sys.argv[1], "w"))
+           "commit": sys.argv[4], "baseline": sys.argv[5] or None,
+           "measuredCpus": os.environ.get("MEASURED_CPUS") or None}, open(sys.argv[1], "w"))
 PY
 
 impls=()

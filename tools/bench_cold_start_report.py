@@ -172,7 +172,9 @@ def main(runs_file, environment_file, doc_file):
         f"- what the CRT HTTP client adds to our jar (aws-crt-client, crt-core, aws-crt with the native libraries "
         f"of every platform; a platform classifier of aws-crt would cut most of that): {env['crtExtraBytes'] / 1e6:.1f} MB",
         "",
-        f"Measured on {env['cpu']} ({env['cpus']} CPUs, {env['machine']}), {env['java']}; load average "
+        f"Measured on {env['cpu']} ({env['cpus']} CPUs"
+        + (f"; each measured JVM pinned to CPU {env['measuredCpus']}" if env.get('measuredCpus') else "")
+        + f", {env['machine']}), {env['java']}; load average "
         f"{env['loadBefore']:.1f} before, {env.get('loadAfter', float('nan')):.1f} after. Not Lambda: the "
         "functions run on java21/arm64 with 1024 MB and SnapStart (template.yaml), and DynamoDB and KMS are "
         "moto on localhost; the ratios carry over better than the milliseconds. Moto speaks plain HTTP, so the "
