@@ -47,7 +47,7 @@ public final class Wiring {
     static final int RESTORE_ENTROPY_BYTES = 32;
 
     /**
-     * When a function that signs MFA tokens unseals its signing key (a Query and a KMS Decrypt, then
+     * When a function that signs MFA tokens unseals its signing key (a GetItem and a KMS Decrypt, then
      * the JDK's EC code run for the first time: tens of milliseconds of a cold start).
      */
     public enum SigningKeyLoading {

@@ -33,7 +33,7 @@ public final class ConfirmHandler extends MfaFunction {
      * write and the signing key (see {@link Priming}).
      */
     private static Route route(Wiring wiring) {
-        // First, so the signing key's Query, Decrypt and first EC work overlap the rest of init.
+        // First, so the signing key's read, Decrypt and first EC work overlap the rest of init.
         wiring.loadSigningKeyAhead();
         SecretDecryptor cipher = wiring.cipher();
         RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();

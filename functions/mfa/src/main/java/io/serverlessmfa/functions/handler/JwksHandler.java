@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * {@code GET /.well-known/jwks.json}, public: the MFA tokens' public keys (RFC 7517 §5), the next
  * key before it signs and retired ones until every token they signed has expired. Public keys
- * only: a {@link PublishedKeys.PublicKey} has no private member to write. One Query every few minutes per container; no KMS.
+ * only: a {@link PublishedKeys.PublicKey} has no private member to write. One GetItem every few minutes per container; no KMS.
  */
 public final class JwksHandler extends MfaFunction {
 

@@ -31,7 +31,7 @@ public final class VerifyHandler extends MfaFunction {
      * throwaway key.
      */
     private static Route route(Wiring wiring) {
-        // First, so the signing key's Query, Decrypt and first EC work overlap the rest of init.
+        // First, so the signing key's read, Decrypt and first EC work overlap the rest of init.
         wiring.loadSigningKeyAhead();
         SecretDecryptor cipher = wiring.cipher();
         MfaTokenIssuer tokens = wiring.tokenIssuer();

@@ -29,7 +29,7 @@ public final class KeySchedule {
     public static final Duration MAX_PUBLISHED_AHEAD = Duration.ofDays(30);
     /** The shortest lead that still lets every container and every JWKS cache see a key before it signs. */
     public static final Duration MIN_PUBLISHED_AHEAD = Duration.ofMinutes(15);
-    /** How old a container's view of the keys may get before it reads them again (one Query). */
+    /** How old a container's view of the keys may get before it reads them again (one GetItem). */
     public static final Duration REFRESH_INTERVAL = Duration.ofMinutes(5);
     /**
      * A retired key stays published this long after its last signature: the longest lifetime a token

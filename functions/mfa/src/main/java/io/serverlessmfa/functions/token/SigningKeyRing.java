@@ -72,7 +72,7 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
     /**
      * Reads the keys and unseals the one signing at {@code now}, if there is one, ahead of the
      * first token: Lambda's init runs this on a thread of its own ({@code Wiring#loadSigningKeyAhead}),
-     * so the Query, the Decrypt and the EC code's first run (key parsing, the match check's
+     * so the GetItem, the Decrypt and the EC code's first run (key parsing, the match check's
      * signature) overlap the handler's init and the first request's own calls instead of adding to
      * them. It makes no key: a fresh deployment's first key is made by its first signer, for a
      * token it issues.
@@ -139,7 +139,7 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
      * The published key {@code kid} names. An unknown kid makes the ring read the keys again: the
      * key may be younger than this container's view (the first key of a fresh deployment, made by
      * another function a moment ago). Only an operator reaches this (the group is checked first),
-     * so an unknown kid costs at most one Query per operator request.
+     * so an unknown kid costs at most one GetItem per operator request.
      */
     private synchronized Optional<ECPublicKey> publishedKey(String kid) {
         Instant now = clock.instant();

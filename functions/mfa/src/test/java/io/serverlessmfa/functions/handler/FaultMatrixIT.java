@@ -70,9 +70,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
  *
  * <p>The handlers under fault are a cold container (a {@link Wiring} of their own): the MFA token's
  * signing key is not in hand yet, so confirm, verify and recover first read the signing keys'
- * partition (Query) and unseal the current private key (KMS Decrypt), or, on a table with no key
- * yet, make the first one (KMS Encrypt and PutItem, then the Query again); the JWKS reads the
- * partition; the helpdesk's routes read it to check the operator's X-MFA-Token. Every one of those
+ * item (GetItem) and unseal the current private key (KMS Decrypt), or, on a table with no key
+ * yet, make the first one (KMS Encrypt and UpdateItem, then the GetItem again); the JWKS reads the
+ * item; the helpdesk's routes read it to check the operator's X-MFA-Token. Every one of those
  * calls is a failure point of its scenario, found by running it without faults.
  */
 class FaultMatrixIT {
@@ -472,7 +472,7 @@ class FaultMatrixIT {
                             assertFalse(outcome.result().text("secret").equals(outcome.start().secret()), cell);
                             newSecretConfirms(outcome, cell);
                         }),
-                // The stack's first MFA token: no signing key yet (Query, Encrypt, PutItem, Query, Decrypt).
+                // The stack's first MFA token: no signing key yet (GetItem, Encrypt, UpdateItem, GetItem, Decrypt).
                 new Scenario("POST /mfa/confirm (first signing key)", Scenario::pending,
                         run -> run.api().confirm(run.user(), code(run)), 200, CONFIRM_SUCCEEDS)
                         .afterOutage(CONFIRM_NOT_SPENT),
@@ -522,7 +522,7 @@ class FaultMatrixIT {
                                 .removeWithRecoveryCode(outcome.user(), outcome.start().recoveryCode()), 200)),
                 new Scenario("POST /mfa/remove (cancel pending)", Scenario::pending,
                         run -> run.api().call("POST /mfa/remove", run.user(), "{}"), 200, Scenario::removed),
-                // The public JWKS of a cold container: one Query of the signing keys' partition.
+                // The public JWKS of a cold container: one GetItem of the signing keys' item.
                 new Scenario("GET /.well-known/jwks.json", Scenario::signingKeyExists, run -> run.api().anonymous(JWKS),
                         200, (outcome, cell) -> {
                             readOnly(outcome, cell);
@@ -534,7 +534,7 @@ class FaultMatrixIT {
                             assertFalse(outcome.result().body().contains("\"d\""), cell + ": no private member");
                         }).afterOutage(Scenario::keysUnchanged),
                 // The helpdesk in a cold container: the operator's step-up first reads the signing keys
-                // (Query), then the route makes its own calls. An outage is a 503, never a 403
+                // (GetItem), then the route makes its own calls. An outage is a 503, never a 403
                 // mfa_required, and leaves the step-up as good as it was.
                 new Scenario("GET /admin/mfa/stats (step-up)", Scenario::enabledWithOperator,
                         run -> admin(run, STATS, false), 200, Scenario::readOnly)

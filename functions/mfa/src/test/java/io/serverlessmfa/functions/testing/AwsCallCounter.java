@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -64,9 +65,11 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
     /** A read of the token signing keys' partition, or the sealing or unsealing of a signing key. */
     private static boolean forSigningKeys(SdkRequest request) {
-        if (request instanceof QueryRequest query) {
-            return query.expressionAttributeValues().values().stream()
-                    .anyMatch(value -> SIGNING_KEYS_PARTITION.equals(value.s()));
+        if (request instanceof GetItemRequest get) {
+            return SIGNING_KEYS_PARTITION.equals(get.key().get("pk").s());
+        }
+        if (request instanceof UpdateItemRequest update) {
+            return SIGNING_KEYS_PARTITION.equals(update.key().get("pk").s());
         }
         if (request instanceof DecryptRequest decrypt) {
             return SIGNING_KEY_PURPOSE.equals(decrypt.encryptionContext().get("purpose"));

@@ -17,6 +17,8 @@ public final class RawItems {
 
     /** The signing keys' partition key value (SigningKeyTable's layout). */
     public static final String SIGNING_KEYS = "SIGNING_KEYS";
+    private static final Map<String, AttributeValue> SIGNING_KEYS_ITEM = Map.of(DynamoDbEnrollmentStore.PARTITION_KEY,
+            AttributeValue.fromS(SIGNING_KEYS), DynamoDbEnrollmentStore.SORT_KEY, AttributeValue.fromS("KEYS"));
 
     private final AwsEmulator emulator;
 
@@ -52,26 +54,29 @@ public final class RawItems {
     }
 
     /**
-     * The token signing keys' partition ({@code pk = SIGNING_KEYS}, an item {@code sk = KEY#<kid>} per
-     * key with its public coordinates and {@code sealedPrivateKey}), read with a raw strongly consistent Query.
+     * The token signing keys, one map per key (its public coordinates, schedule and
+     * {@code sealedPrivateKey}): the entries of the list {@code keys} in the one item
+     * {@code pk = SIGNING_KEYS, sk = KEYS}, read with a raw strongly consistent GetItem.
      */
     public List<Map<String, AttributeValue>> signingKeys() {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        emulator.dynamoDb().queryPaginator(request -> request.tableName(emulator.tableName()).consistentRead(true)
-                .keyConditionExpression("#pk = :pk")
-                .expressionAttributeNames(Map.of("#pk", DynamoDbEnrollmentStore.PARTITION_KEY))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SIGNING_KEYS))))
-                .items().forEach(item -> items.add(Map.copyOf(item)));
-        return items;
+        Map<String, AttributeValue> item = signingKeysItem();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        if (item.containsKey("keys")) {
+            item.get("keys").l().forEach(entry -> keys.add(Map.copyOf(entry.m())));
+        }
+        return keys;
     }
 
-    /** Deletes every signing key with raw DeleteItems: the table of a stack from before MFA tokens. */
+    /** The signing keys' one item as stored (empty when there is none). */
+    public Map<String, AttributeValue> signingKeysItem() {
+        Map<String, AttributeValue> item = emulator.dynamoDb().getItem(request -> request.tableName(emulator.tableName())
+                .consistentRead(true).key(SIGNING_KEYS_ITEM)).item();
+        return item == null ? Map.of() : Map.copyOf(item);
+    }
+
+    /** Deletes the signing keys with a raw DeleteItem: the table of a stack from before MFA tokens. */
     public void deleteSigningKeys() {
-        for (Map<String, AttributeValue> item : signingKeys()) {
-            emulator.dynamoDb().deleteItem(request -> request.tableName(emulator.tableName()).key(Map.of(
-                    DynamoDbEnrollmentStore.PARTITION_KEY, item.get(DynamoDbEnrollmentStore.PARTITION_KEY),
-                    DynamoDbEnrollmentStore.SORT_KEY, item.get(DynamoDbEnrollmentStore.SORT_KEY))));
-        }
+        emulator.dynamoDb().deleteItem(request -> request.tableName(emulator.tableName()).key(SIGNING_KEYS_ITEM));
     }
 
     /** Every item in the table (Scan, all pages). */

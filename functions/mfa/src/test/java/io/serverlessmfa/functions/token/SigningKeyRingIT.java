@@ -114,14 +114,14 @@ class SigningKeyRingIT {
         calls.reset();
 
         sign(ring);
-        assertEquals(List.of("DynamoDb Query", "Kms Decrypt"), calls.calls());
+        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt"), calls.calls());
         calls.reset();
         for (int i = 0; i < 20; i++) {
             clock.advance(Duration.ofSeconds(5));
             assertTrue(verifier().verifiedClaims(sign(ring)).isPresent());
         }
         assertEquals(0, calls.calls().stream().filter(call -> call.startsWith("Kms ")).count(), calls.calls().toString());
-        assertEquals(20, calls.count("Query")); // the 20 verifiers' own reads: none from the signing container
+        assertEquals(20, calls.count("GetItem")); // the 20 verifiers' own reads: none from the signing container
     }
 
     @Test
@@ -131,10 +131,10 @@ class SigningKeyRingIT {
         calls.reset();
 
         ring.preload(clock.instant());
-        assertEquals(List.of("DynamoDb Query", "Kms Decrypt"), calls.calls());
+        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt"), calls.calls());
         calls.reset();
         assertTrue(verifier().verifiedClaims(sign(ring)).isPresent());
-        assertEquals(List.of("DynamoDb Query"), calls.calls()); // the verifier's read alone
+        assertEquals(List.of("DynamoDb GetItem"), calls.calls()); // the verifier's read alone
     }
 
     @Test
@@ -142,7 +142,7 @@ class SigningKeyRingIT {
         container().preload(clock.instant());
 
         assertEquals(List.of(), table.load());
-        assertEquals(List.of("DynamoDb Query", "DynamoDb Query"), calls.calls()); // the load, then the check above
+        assertEquals(List.of("DynamoDb GetItem", "DynamoDb GetItem"), calls.calls()); // the load, then the check above
     }
 
     @Test
@@ -194,9 +194,12 @@ class SigningKeyRingIT {
         SigningKey farFuture = new SigningKey(SigningKey.thumbprint(planted), planted, clock.instant(),
                 clock.instant().plus(KeySchedule.MAX_PUBLISHED_AHEAD).plusSeconds(1));
         table.add(new SigningKeyTable.StoredKey(farFuture, new byte[] {1, 2, 3}));
-        dynamoDb.putItem(request -> request.tableName(emulator.tableName()).item(Map.of(
-                "pk", AttributeValue.fromS("SIGNING_KEYS"), "sk", AttributeValue.fromS("KEY#garbage"),
-                "kid", AttributeValue.fromS("garbage"))));
+        dynamoDb.updateItem(request -> request.tableName(emulator.tableName())
+                .key(Map.of("pk", AttributeValue.fromS("SIGNING_KEYS"), "sk", AttributeValue.fromS("KEYS")))
+                .updateExpression("SET #keys = list_append(#keys, :garbage)")
+                .expressionAttributeNames(Map.of("#keys", "keys"))
+                .expressionAttributeValues(Map.of(":garbage", AttributeValue.fromL(List.of(
+                        AttributeValue.fromM(Map.of("kid", AttributeValue.fromS("garbage"))), AttributeValue.fromS("not a key"))))));
 
         assertEquals(List.of(real), verifier().published(clock.instant()).stream().map(PublishedKeys.PublicKey::kid).toList());
         assertEquals(real, kidOf(sign(container())));
@@ -217,10 +220,26 @@ class SigningKeyRingIT {
     @Test
     void theTableHoldsThePublicKeyAndTheSealedPrivateKeyOnly() {
         rotation.rotate(clock.instant());
-        Map<String, AttributeValue> item = dynamoDb.scan(request -> request.tableName(emulator.tableName())).items().get(0);
+        List<Map<String, AttributeValue>> items = dynamoDb.scan(request -> request.tableName(emulator.tableName())).items();
 
-        assertEquals(java.util.Set.of("pk", "sk", "kid", "x", "y", "sealedPrivateKey", "createdAt", "signsFrom"), item.keySet());
-        assertEquals("SIGNING_KEYS", item.get("pk").s());
+        assertEquals(1, items.size());
+        assertEquals(java.util.Set.of("pk", "sk", "keys"), items.get(0).keySet());
+        assertEquals("SIGNING_KEYS", items.get(0).get("pk").s());
+        Map<String, AttributeValue> key = items.get(0).get("keys").l().get(0).m();
+        assertEquals(java.util.Set.of("kid", "x", "y", "sealedPrivateKey", "createdAt", "signsFrom"), key.keySet());
+    }
+
+    @Test
+    void aRetiredKeyIsRemovedFromTheListWhileTheOthersStay() {
+        SigningKeyRotation.Outcome first = rotation.rotate(clock.instant());
+        clock.advance(Duration.ofDays(30));
+        SigningKeyRotation.Outcome second = rotation.rotate(clock.instant());
+        clock.advance(Duration.ofDays(30));
+        SigningKeyRotation.Outcome third = rotation.rotate(clock.instant());
+
+        assertEquals(List.of(first.created()), third.deleted());
+        assertEquals(List.of(second.created(), third.created()),
+                table.load().stream().map(stored -> stored.key().kid()).toList());
     }
 
     @Test
