@@ -34,12 +34,12 @@ OWN_CPU_MS = 2
 # "Configuring Lambda function memory"): CPU time measured here takes this much longer there.
 LAMBDA_MB_PER_VCPU = 1769
 # The MFA token signing keys (functions/token): a container reads them again every 5 minutes
-# (KeySchedule.REFRESH_INTERVAL: one Query) and unseals the current one once per container and
+# (KeySchedule.REFRESH_INTERVAL: one GetItem) and unseals the current one once per container and
 # key (one Decrypt); rotation makes a new key every 30 days (template.yaml's default schedule).
 KEY_REFRESH_S = 300
 KEY_ROTATION_S = 30 * 86400
 # How long a verify container lives: an assumption (AWS does not document it); each start costs the
-# signing key's Query and Decrypt once.
+# signing key's GetItem and Decrypt once.
 CONTAINER_LIFETIME_S = 3600
 
 # The reference load of the capacity math (issue: 10M users, 1,000 verifications per second).
@@ -156,9 +156,9 @@ def section(counted, gb, measured=None, token_us=None):
                    f"{row['writeUnits']:g} | {warm['total']:.2f} | {cold['total']:.2f} |")
     out += ["",
             "† once per container for the MFA token signing keys, not per request: confirm, verify and recover read "
-            "the keys (Query) and unseal the current one (Decrypt); the helpdesk's routes read the published keys to "
+            "the keys (GetItem) and unseal the current one (Decrypt); the helpdesk's routes read the published keys to "
             f"check the operator's token. A container reads the keys again every {KEY_REFRESH_S // 60} minutes (one "
-            "Query) and unseals a new key once after each rotation. Not in the per-request costs; amortized below."]
+            "GetItem) and unseals a new key once after each rotation. Not in the per-request costs; amortized below."]
     verify = counted["POST /mfa/verify"]
     verify_per_request = without(verify["cold"], verify.get("coldSigningKeys", []))
     direct = cost(verify_per_request, verify["readUnits"], verify["writeUnits"], gb, 1, sign_ms(verify))
@@ -217,21 +217,21 @@ def section(counted, gb, measured=None, token_us=None):
 def signing_section(verify, gb, cached, unsigned, token_us, token_ms, vcpu):
     """What signing an MFA token adds to 1M verifications at the reference load."""
     seconds = 1e6 / VERIFICATIONS_PER_SECOND                       # the time 1M verifications take
-    refreshes = VERIFY_CONTAINERS * seconds / KEY_REFRESH_S          # a Query per container every 5 minutes
-    starts = VERIFY_CONTAINERS * seconds / CONTAINER_LIFETIME_S      # new containers: a Query and a Decrypt each
+    refreshes = VERIFY_CONTAINERS * seconds / KEY_REFRESH_S          # a GetItem per container every 5 minutes
+    starts = VERIFY_CONTAINERS * seconds / CONTAINER_LIFETIME_S      # new containers: a GetItem and a Decrypt each
     rotations = VERIFY_CONTAINERS * seconds / KEY_ROTATION_S         # a Decrypt per container per new key
     queries, decrypts = refreshes + starts, starts + rotations
     read_units = verify.get("coldSigningKeysReadUnits", 1.0) or 1.0
-    calls = (queries * (read_units * DYNAMODB_READ_UNIT + LATENCY_MS["Query"] / 1000 * gb * LAMBDA_GB_SECOND_ARM64)
+    calls = (queries * (read_units * DYNAMODB_READ_UNIT + LATENCY_MS["GetItem"] / 1000 * gb * LAMBDA_GB_SECOND_ARM64)
              + decrypts * (KMS_REQUEST + LATENCY_MS["Decrypt"] / 1000 * gb * LAMBDA_GB_SECOND_ARM64))
     cpu = cached["lambda"] - unsigned["lambda"]
     text = (f"- **MFA tokens.** A warm verify signs without an AWS call (2 calls, as before tokens). Per 1M "
             f"verifications ({seconds:,.0f} s at {VERIFICATIONS_PER_SECOND:,}/s, C = {VERIFY_CONTAINERS} containers): "
-            f"{refreshes:,.0f} Queries re-reading the keys every {KEY_REFRESH_S // 60} minutes, and, taking each "
+            f"{refreshes:,.0f} GetItems re-reading the keys every {KEY_REFRESH_S // 60} minutes, and, taking each "
             f"container to be replaced every {CONTAINER_LIFETIME_S // 60} minutes (an assumption: AWS does not say how "
-            f"long an execution environment lives), {starts:,.0f} first requests' Query and Decrypt, plus "
+            f"long an execution environment lives), {starts:,.0f} first requests' GetItem and Decrypt, plus "
             f"{rotations:.2f} Decrypts after rotations (a key every {KEY_ROTATION_S // 86400} days): "
-            f"{queries:,.0f} Queries ({read_units:g} RRU each, measured) and {decrypts:,.0f} Decrypts, "
+            f"{queries:,.0f} GetItems ({read_units:g} RRU each, measured) and {decrypts:,.0f} Decrypts, "
             f"with their Lambda time **${calls:.2f}** (${calls:.5f}) per 1M verifications.")
     if token_us is None:
         return text + " The signature's CPU was not measured in this run (no JMH results given to tools/bench-cost.py)."
