@@ -190,7 +190,7 @@ event parsing). Next to them, java-totp and googleauth doing the same TOTP and Q
 **The MFA token** (confirm, verify and recover sign one; setup does not). Signed by the functions' own
 `SigningKeyRing` (`CompactJws`, `Es256`), its key made, sealed and unsealed once at set-up over in-memory stand-ins
 for DynamoDB and KMS (`InMemoryDynamoDb`, `PassThroughKms`), as in a container after its first token: per token no
-Query and no Decrypt (each benchmark checks it, and that its tokens verify).
+read and no Decrypt (each benchmark checks it, and that its tokens verify).
 
 {token_table}
 

@@ -58,8 +58,20 @@ public final class Wiring {
          * snapshot, so in every environment restored from it, and in the snapshot's storage.
          */
         AFTER_RESTORE,
-        /** When the first token is issued, on the request's thread (tests: no call outside a request). */
-        ON_FIRST_TOKEN
+        /** When the first token is issued, on the request's thread (tests, and off Lambda: no call outside a request). */
+        ON_FIRST_TOKEN;
+
+        /**
+         * By Lambda's initialization type: ahead at init for on-demand and provisioned-concurrency
+         * (no snapshot is taken), after each restore for snap-start; anything else, or none (not
+         * Lambda), on the first token: a key is never unsealed where a snapshot might be taken.
+         */
+        public static SigningKeyLoading forInitializationType(String type) {
+            if ("on-demand".equals(type) || "provisioned-concurrency".equals(type)) {
+                return AT_INIT;
+            }
+            return "snap-start".equals(type) ? AFTER_RESTORE : ON_FIRST_TOKEN;
+        }
     }
 
     /** Lambda's environment variable: on-demand, provisioned-concurrency or snap-start (AWS Lambda Developer Guide, "Defined runtime environment variables"). */
@@ -104,9 +116,8 @@ public final class Wiring {
      * key loaded ahead, at init or, in a SnapStart function, after each restore.
      */
     public static Wiring fromEnvironment(Map<String, String> environment) {
-        SigningKeyLoading loading = "snap-start".equals(environment.get(INITIALIZATION_TYPE))
-                ? SigningKeyLoading.AFTER_RESTORE : SigningKeyLoading.AT_INIT;
-        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom(), null, null, loading);
+        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom(), null, null,
+                SigningKeyLoading.forInitializationType(environment.get(INITIALIZATION_TYPE)));
     }
 
     public MfaConfiguration configuration() {
@@ -123,6 +134,17 @@ public final class Wiring {
 
     public SecureRandom random() {
         return random;
+    }
+
+    /**
+     * Before SnapStart takes the snapshot (each function's CRaC hook calls this, after priming):
+     * no unsealed signing key may be in it. None is, by design (priming signs with a throwaway key,
+     * and a SnapStart function loads its key only after a restore); this makes sure of it.
+     */
+    public synchronized void beforeCheckpoint() {
+        if (signingKeys != null) {
+            signingKeys.forgetUnsealed();
+        }
     }
 
     /**
@@ -238,7 +260,7 @@ public final class Wiring {
             try {
                 ring.preload(clock.instant());
                 loaded.complete(null);
-            } catch (RuntimeException failure) {
+            } catch (Throwable failure) {
                 // The type only: a message could one day carry more than a class name should.
                 System.out.println("{\"level\":\"WARN\",\"event\":\"signing key not loaded ahead; the first token loads it\",\"fault\":\""
                         + failure.getClass().getSimpleName() + "\"}");

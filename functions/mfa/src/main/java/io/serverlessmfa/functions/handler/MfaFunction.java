@@ -110,10 +110,11 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         return live.apply(request);
     }
 
-    /** SnapStart, before the snapshot: {@link #prime()}. */
+    /** SnapStart, before the snapshot: {@link #prime()}, then no unsealed signing key kept ({@link Wiring#beforeCheckpoint()}). */
     @Override
     public final void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         prime();
+        wiring.beforeCheckpoint();
     }
 
     /**

@@ -97,6 +97,11 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
         return key;
     }
 
+    /** Drops the unsealed private key (before a SnapStart snapshot): the next token unseals it again. */
+    public synchronized void forgetUnsealed() {
+        unsealed.clear();
+    }
+
     /**
      * The unsealed private key must be the half of the published public key: a sealed blob of
      * another key put under this kid's context would otherwise sign tokens no one can verify.

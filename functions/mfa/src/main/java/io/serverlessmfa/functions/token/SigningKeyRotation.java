@@ -52,6 +52,11 @@ public final class SigningKeyRotation {
                 deleted.add(key.kid());
             }
         }
+        // Entries no rotation wrote are left out of every read; they go here, so they cannot pile up.
+        for (String kid : table.unreadable()) {
+            table.delete(kid);
+            deleted.add(kid);
+        }
         return new Outcome(created.kid(), created.signsFrom(), List.copyOf(deleted));
     }
 

@@ -14,11 +14,13 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * The signing keys in the service's table: one item, {@code pk = SIGNING_KEYS, sk = KEYS}, whose
- * list {@code keys} holds each key's public coordinates, its schedule and its private half sealed
- * under KMS ({@link SigningKeySealer}). One item, so a container reads every key with the one
- * GetItem its requests already make (a Query would load the SDK's Query model into every cold
- * start for this read alone); a handful of keys is a few kilobytes, one read unit. No user's
- * partition ({@code USER#<sub>}) can be this one.
+ * map {@code keys} holds, by kid, each key's public coordinates, its schedule and its private half
+ * sealed under KMS ({@link SigningKeySealer}). One item, so a container reads every key with the
+ * one GetItem its requests already make (a Query would load the SDK's Query model into every cold
+ * start for this read alone); a handful of keys is a few kilobytes, one read unit. A map by kid, so
+ * adding or removing a key is a write that can be repeated (the SDK retries a call whose answer
+ * was lost) and two writers never step on each other's entries. No user's partition
+ * ({@code USER#<sub>}) can be this one.
  */
 public final class SigningKeyTable {
 
@@ -50,108 +52,125 @@ public final class SigningKeyTable {
     /** Every stored key; a strongly consistent read, so a key just added is never missed. */
     List<StoredKey> load() {
         List<StoredKey> keys = new ArrayList<>();
-        storedList().forEach(entry -> readable(entry).ifPresent(keys::add));
+        stored().forEach((kid, entry) -> readable(kid, entry).ifPresent(keys::add));
         return keys;
     }
 
-    private List<AttributeValue> storedList() {
+    /**
+     * The map of the stored keys by kid; empty when there is no item. An item whose {@code keys} is
+     * not a map was written by no version of this code: it stops the token routes with a fault of
+     * its own instead of being taken for a fresh deployment (whose first key could not be added).
+     */
+    private Map<String, AttributeValue> stored() {
         Map<String, AttributeValue> item;
         try {
             item = dynamoDb.getItem(request -> request.tableName(tableName).key(ITEM_KEY).consistentRead(true)).item();
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("GetItem", failure);
         }
-        AttributeValue list = item == null ? null : item.get(KEYS);
-        return list == null || !list.hasL() ? List.of() : list.l();
+        AttributeValue keys = item == null ? null : item.get(KEYS);
+        if (keys == null) {
+            return Map.of();
+        }
+        if (!keys.hasM()) {
+            throw new IllegalStateException("the signing keys item holds no map of keys");
+        }
+        return keys.m();
     }
 
     /**
-     * Adds a key at the end of the list, in one atomic update (two first signers racing each add
-     * theirs, and the schedule picks the same one everywhere). A kid is a thumbprint, so a key is
-     * never added twice unless its pair was generated twice.
+     * Adds a key: one entry of the map, set whether or not the map exists yet. Setting the same kid
+     * again writes the same entry (a kid is a thumbprint), so a retried call changes nothing.
      */
     void add(StoredKey stored) {
         SigningKey key = stored.key();
-        Map<String, AttributeValue> entry = Map.of(
-                KID, AttributeValue.fromS(key.kid()),
+        AttributeValue entry = AttributeValue.fromM(Map.of(
                 X, AttributeValue.fromS(key.x()),
                 Y, AttributeValue.fromS(key.y()),
                 SEALED_PRIVATE_KEY, AttributeValue.fromB(SdkBytes.fromByteArray(stored.sealedPrivateKey())),
                 CREATED_AT, AttributeValue.fromN(Long.toString(key.createdAt().getEpochSecond())),
-                SIGNS_FROM, AttributeValue.fromN(Long.toString(key.signsFrom().getEpochSecond())));
+                SIGNS_FROM, AttributeValue.fromN(Long.toString(key.signsFrom().getEpochSecond()))));
+        // DynamoDB sets a map's entry only in a map that exists, so the first key makes the map; a
+        // writer that lost that race sets its entry in the winner's map.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                dynamoDb.updateItem(request -> request.tableName(tableName).key(ITEM_KEY)
+                        .updateExpression("SET #keys.#kid = :entry")
+                        .conditionExpression("attribute_exists(#keys)")
+                        .expressionAttributeNames(Map.of("#keys", KEYS, "#kid", key.kid()))
+                        .expressionAttributeValues(Map.of(":entry", entry)));
+                return;
+            } catch (ConditionalCheckFailedException noMapYet) {
+                // The first key of the deployment.
+            } catch (SdkException failure) {
+                throw AwsFailures.dynamoDb("UpdateItem", failure);
+            }
+            try {
+                dynamoDb.updateItem(request -> request.tableName(tableName).key(ITEM_KEY)
+                        .updateExpression("SET #keys = :keys")
+                        .conditionExpression("attribute_not_exists(#keys)")
+                        .expressionAttributeNames(Map.of("#keys", KEYS))
+                        .expressionAttributeValues(Map.of(":keys", AttributeValue.fromM(Map.of(key.kid(), entry)))));
+                return;
+            } catch (ConditionalCheckFailedException anotherWriterMadeTheMap) {
+                // Set the entry in that map: the loop's next turn.
+            } catch (SdkException failure) {
+                throw AwsFailures.dynamoDb("UpdateItem", failure);
+            }
+        }
+        throw new IllegalStateException("the signing keys item changed shape while " + key.kid() + " was being added");
+    }
+
+    /** Removes a key (a retired one whose tokens have all expired, or an unreadable entry); removing it again changes nothing. */
+    void delete(String kid) {
         try {
             dynamoDb.updateItem(request -> request.tableName(tableName).key(ITEM_KEY)
-                    .updateExpression("SET #keys = list_append(if_not_exists(#keys, :none), :added)")
-                    .expressionAttributeNames(Map.of("#keys", KEYS))
-                    .expressionAttributeValues(Map.of(":none", AttributeValue.fromL(List.of()),
-                            ":added", AttributeValue.fromL(List.of(AttributeValue.fromM(entry))))));
+                    .updateExpression("REMOVE #keys.#kid")
+                    .conditionExpression("attribute_exists(#keys)")
+                    .expressionAttributeNames(Map.of("#keys", KEYS, "#kid", kid)));
+        } catch (ConditionalCheckFailedException noKeys) {
+            // Nothing to remove.
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("UpdateItem", failure);
         }
     }
 
-    /**
-     * Removes a retired key whose tokens have all expired: the list entry at its index, on the
-     * condition that the entry there is still that key (the list may have changed since the read);
-     * if it moved, the list is read again.
-     */
-    void delete(String kid) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            List<AttributeValue> list = storedList();
-            int index = indexOf(list, kid);
-            if (index < 0) {
-                return;
+    /** The kids of the entries {@link #load()} leaves out: rotation removes them. */
+    List<String> unreadable() {
+        List<String> kids = new ArrayList<>();
+        stored().forEach((kid, entry) -> {
+            if (readable(kid, entry).isEmpty()) {
+                kids.add(kid);
             }
-            try {
-                dynamoDb.updateItem(request -> request.tableName(tableName).key(ITEM_KEY)
-                        .updateExpression("REMOVE #keys[" + index + "]")
-                        .conditionExpression("#keys[" + index + "].#kid = :kid")
-                        .expressionAttributeNames(Map.of("#keys", KEYS, "#kid", KID))
-                        .expressionAttributeValues(Map.of(":kid", AttributeValue.fromS(kid))));
-                return;
-            } catch (ConditionalCheckFailedException moved) {
-                // Another rotation changed the list between the read and the write: read again.
-            } catch (SdkException failure) {
-                throw AwsFailures.dynamoDb("UpdateItem", failure);
-            }
-        }
-        throw new IllegalStateException("the signing key list kept changing while " + kid + " was being removed");
-    }
-
-    private static int indexOf(List<AttributeValue> list, String kid) {
-        for (int index = 0; index < list.size(); index++) {
-            AttributeValue kidValue = list.get(index).hasM() ? list.get(index).m().get(KID) : null;
-            if (kidValue != null && kid.equals(kidValue.s())) {
-                return index;
-            }
-        }
-        return -1;
+        });
+        return kids;
     }
 
     /**
-     * The key a list entry holds, or empty for an entry no rotation could have written: not a map,
-     * a missing or malformed attribute, a point off the curve, or a key that would start signing
+     * The key a map entry holds, or empty for an entry no rotation could have written: not a map,
+     * a missing or malformed attribute, a point off the curve, a kid that is not the point's
+     * thumbprint, or a key that would start signing
      * more than {@link KeySchedule#MAX_PUBLISHED_AHEAD} after it was made. Such an entry is left
      * out (one line says so), so it can neither stop every token route nor be published for ever.
      */
-    private static java.util.Optional<StoredKey> readable(AttributeValue entry) {
+    private static java.util.Optional<StoredKey> readable(String kid, AttributeValue entry) {
         try {
-            StoredKey stored = read(entry.m());
+            StoredKey stored = read(kid, entry.m());
             if (stored.key().signsFrom().isAfter(stored.key().createdAt().plus(KeySchedule.MAX_PUBLISHED_AHEAD))
                     || stored.key().signsFrom().isBefore(stored.key().createdAt())) {
                 throw new IllegalArgumentException("a schedule no rotation makes");
             }
             return java.util.Optional.of(stored);
         } catch (RuntimeException unreadable) {
-            System.out.println("{\"level\":\"ERROR\",\"fault\":\"ignored a signing key item that no rotation could have written\"}");
+            System.out.println("{\"level\":\"ERROR\",\"fault\":\"ignored a signing key entry that no rotation could have written\"}");
             return java.util.Optional.empty();
         }
     }
 
-    private static StoredKey read(Map<String, AttributeValue> item) {
-        SigningKey key = new SigningKey(item.get(KID).s(), SigningKey.publicKey(item.get(X).s(), item.get(Y).s()),
-                Instant.ofEpochSecond(Long.parseLong(item.get(CREATED_AT).n())),
-                Instant.ofEpochSecond(Long.parseLong(item.get(SIGNS_FROM).n())));
-        return new StoredKey(key, item.get(SEALED_PRIVATE_KEY).b().asByteArray());
+    private static StoredKey read(String kid, Map<String, AttributeValue> entry) {
+        SigningKey key = new SigningKey(kid, SigningKey.publicKey(entry.get(X).s(), entry.get(Y).s()),
+                Instant.ofEpochSecond(Long.parseLong(entry.get(CREATED_AT).n())),
+                Instant.ofEpochSecond(Long.parseLong(entry.get(SIGNS_FROM).n())));
+        return new StoredKey(key, entry.get(SEALED_PRIVATE_KEY).b().asByteArray());
     }
 }

@@ -235,7 +235,8 @@ class AwsCallsPerOperationIT {
         MfaApi others = container();
         TestUser user = TestUser.random();
         MfaFixtures.Enabled enabled = new MfaFixtures(others, clock).enabled(user); // a signing key exists from here
-        Wiring lambdaInit = new Wiring(configuration, clock, new SecureRandom(), dynamoDb, kms, Wiring.SigningKeyLoading.AT_INIT);
+        Wiring lambdaInit = new Wiring(configuration, clock, new SecureRandom(), dynamoDb, kms,
+                Wiring.SigningKeyLoading.forInitializationType("on-demand"));
         COUNTER.reset();
         MfaApi loadedAhead = new MfaApi(lambdaInit);
         lambdaInit.signingKeyLoaded().join();
@@ -248,6 +249,27 @@ class AwsCallsPerOperationIT {
         assertEquals(200, verified.status(), verified::toString);
         assertEquals(List.of(), COUNTER.signingKeyCalls());
         assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt", "DynamoDb PutItem"), COUNTER.calls());
+    }
+
+    /**
+     * A SnapStart function loads nothing at init (a key unsealed then would be in the snapshot) and
+     * begins loading its key after each restore.
+     */
+    @Test
+    void aSnapStartContainerLoadsItsSigningKeyAfterTheRestoreAndNotBefore() {
+        new MfaFixtures(container(), clock).enabled(TestUser.random()); // a signing key exists from here
+        Wiring snapStart = new Wiring(configuration, clock, new SecureRandom(), dynamoDb, kms,
+                Wiring.SigningKeyLoading.forInitializationType("snap-start"));
+        COUNTER.reset();
+        new MfaApi(snapStart);
+        snapStart.beforeCheckpoint();
+        snapStart.signingKeyLoaded().join();
+        assertEquals(List.of(), COUNTER.signingKeyCalls(), "nothing unsealed before the snapshot");
+
+        snapStart.afterRestore();
+        snapStart.signingKeyLoaded().join();
+
+        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt"), COUNTER.signingKeyCalls(), "loaded once, after the restore");
     }
 
     /**

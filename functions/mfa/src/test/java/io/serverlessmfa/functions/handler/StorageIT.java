@@ -125,11 +125,12 @@ class StorageIT {
     @Test
     void theSigningKeyIsStoredOnlySealedBoundToItsKidAndPurpose() {
         enable(api, TestUser.random()); // the confirm makes (or signs with) a signing key
+        assertEquals(Set.of("pk", "sk", "keys"), raw.signingKeysItem().keySet(), "the signing keys' one item");
         for (Map<String, AttributeValue> item : raw.signingKeys()) {
             String kid = item.get("kid").s();
             // The public half and the schedule in the clear, the private half as KMS ciphertext only.
-            assertEquals(Set.of("pk", "sk", "kid", "x", "y", "sealedPrivateKey", "createdAt", "signsFrom"), item.keySet(),
-                    "a signing key's item: " + item.keySet());
+            assertEquals(Set.of("kid", "x", "y", "sealedPrivateKey", "createdAt", "signsFrom"), item.keySet(),
+                    "a signing key's entry (kid: its key in the map): " + item.keySet());
             SdkBytes sealed = item.get("sealedPrivateKey").b();
             SigningKeys.Unsealed unsealed = SigningKeys.unsealAll(emulator).stream()
                     .filter(key -> key.kid().equals(kid)).findFirst().orElseThrow();

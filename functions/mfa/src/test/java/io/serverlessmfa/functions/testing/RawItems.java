@@ -54,15 +54,19 @@ public final class RawItems {
     }
 
     /**
-     * The token signing keys, one map per key (its public coordinates, schedule and
-     * {@code sealedPrivateKey}): the entries of the list {@code keys} in the one item
+     * The token signing keys, one map per key (its {@code kid}, public coordinates, schedule and
+     * {@code sealedPrivateKey}): the entries of the map {@code keys}, by kid, in the one item
      * {@code pk = SIGNING_KEYS, sk = KEYS}, read with a raw strongly consistent GetItem.
      */
     public List<Map<String, AttributeValue>> signingKeys() {
         Map<String, AttributeValue> item = signingKeysItem();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         if (item.containsKey("keys")) {
-            item.get("keys").l().forEach(entry -> keys.add(Map.copyOf(entry.m())));
+            item.get("keys").m().forEach((kid, entry) -> {
+                Map<String, AttributeValue> key = new java.util.HashMap<>(entry.m());
+                key.put("kid", AttributeValue.fromS(kid));
+                keys.add(Map.copyOf(key));
+            });
         }
         return keys;
     }
