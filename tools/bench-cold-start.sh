@@ -6,6 +6,9 @@
 # (io.serverlessmfa.bench.coldstart.ColdStart). Implementations:
 #   ours      our handler as deployed (the shaded jar, URLConnection HTTP client)
 #   ours-crt  our handler with its SDK clients on the AWS CRT HTTP client
+#   ours-lazy our handler as deployed, but started without AWS_LAMBDA_INITIALIZATION_TYPE: the MFA
+#             token signing key is loaded by the first token instead of at init (not by default:
+#             IMPLS="ours ours-lazy ..." shows what loading it ahead gains)
 #   common    the function written the common way (functions/bench/common; setup, confirm, verify)
 #   floor     a handler that answers a constant response (POJO; floor-stream: a stream handler)
 #   sdk       setup only: our SDK clients and a first setup's two AWS calls, nothing else (the
@@ -26,6 +29,8 @@ out=target/bench/cold-start
 results="$out/runs.jsonl"
 baseline="${BASELINE:-}"
 export BASELINE_FUNCTIONS="${BASELINE_FUNCTIONS:-confirm verify}"
+# TLS=1 serves moto over TLS (tools/with-moto.sh's MOTO_TLS), so each JVM's first calls make TLS
+# handshakes as they do to AWS; by default moto speaks plain HTTP.
 # MEASURED_CPUS=0 runs each measured JVM on one CPU (taskset), as a function with at most one vCPU
 # has: work a function overlaps on threads of its own then no longer runs in parallel.
 # A narrower run (e.g. FUNCTIONS=verify IMPLS="ours ours-before common" DOC=target/bench/ab.md for a
@@ -57,6 +62,9 @@ if [ "${1:-}" != "--measure" ]; then
         fi
         echo "$commit" > "$BASELINE_DIR/commit"
     fi
+    # TLS=1: moto over TLS, as AWS's endpoints are reached (each JVM's first call then makes a TLS
+    # handshake, trusting the run's own certificate); the default is plain HTTP.
+    [ "${TLS:-}" != 1 ] || export MOTO_TLS=1
     RUNS="$runs" tools/with-moto.sh "$0" --measure
     exec python3 tools/bench_cold_start_report.py "$results" "$out/environment.json" "$doc"
 fi
@@ -85,6 +93,7 @@ common_jars="$(ls functions/bench/common/target/mfa-bench-common-*.jar):$(cat fu
 declare -A classpath=(
     [ours]="$bench_classes:$ours_jar:$serializer"
     [ours-crt]="$bench_classes:$ours_jar:$crt_jars:$serializer"
+    [ours-lazy]="$bench_classes:$ours_jar:$serializer"
     [common]="$bench_classes:$common_jars:$serializer"
     [floor]="$bench_classes:$floor_jars:$serializer"
     [floor-stream]="$bench_classes:$floor_jars:$serializer"
@@ -121,7 +130,7 @@ declare -A common_handler=(
 )
 handler_of() { # impl function
     case "$1" in
-        ours | ours-crt) echo "${ours_handler[$2]}" ;;
+        ours | ours-crt | ours-lazy) echo "${ours_handler[$2]}" ;;
         ours-before) echo "${before_handler[$2]}" ;;
         common) echo "${common_handler[$2]:-}" ;;
         floor) echo io.serverlessmfa.bench.coldstart.FloorHandler ;;
@@ -136,6 +145,9 @@ expected_status() { # impl function
 # Lambda's JVM: the flags of template.yaml's JAVA_TOOL_OPTIONS (also the java17/21 runtimes'
 # default) and the serial collector the runtimes use.
 jvm_flags=(-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+# With TLS=1, every JVM trusts the run's certificate (not a Lambda flag: the only difference).
+trust=()
+[ -z "${MOTO_TRUST_STORE:-}" ] || trust=(-Djavax.net.ssl.trustStore="$MOTO_TRUST_STORE" -Djavax.net.ssl.trustStorePassword=changeit)
 
 run_java() { # log classpath main args... (MEASURED_CPUS=<list>: the measured JVM runs on those CPUs only)
     local log="$1" cp="$2" pin=()
@@ -143,7 +155,7 @@ run_java() { # log classpath main args... (MEASURED_CPUS=<list>: the measured JV
     if [ "$log" = "$out/run.log" ] && [ -n "${MEASURED_CPUS:-}" ]; then
         pin=(taskset -c "$MEASURED_CPUS")
     fi
-    if ! "${pin[@]}" java "${jvm_flags[@]}" -cp "$cp" "$@" >/dev/null 2>"$log"; then
+    if ! "${pin[@]}" java "${jvm_flags[@]}" "${trust[@]}" -cp "$cp" "$@" >/dev/null 2>"$log"; then
         echo "failed: java -cp <${cp:0:40}...> $*" >&2
         cat "$log" >&2
         exit 1
@@ -161,7 +173,8 @@ java = subprocess.run(["java", "-version"], capture_output=True, text=True).stde
 json.dump({"cpu": model, "cpus": os.cpu_count(), "machine": platform.machine(), "java": java[1] if len(java) > 1 else java[0],
            "runs": int(sys.argv[2]), "jvmFlags": sys.argv[3], "loadBefore": os.getloadavg()[0],
            "commit": sys.argv[4], "baseline": sys.argv[5] or None,
-           "measuredCpus": os.environ.get("MEASURED_CPUS") or None}, open(sys.argv[1], "w"))
+           "measuredCpus": os.environ.get("MEASURED_CPUS") or None,
+           "tls": os.environ.get("AWS_ENDPOINT_URL", "").startswith("https:")}, open(sys.argv[1], "w"))
 PY
 
 impls=()
@@ -191,7 +204,9 @@ for ((round = 1; round <= runs; round++)); do
                     "$(handler_of "$family" setup)" "$(handler_of "$family" confirm)" "$fn" events "$event"
             fi
             # As Lambda sets them for an on-demand function (a SnapStart restore is not measured here).
-            BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" AWS_LAMBDA_INITIALIZATION_TYPE=on-demand \
+            init_type=on-demand
+            [ "$impl" != ours-lazy ] || init_type=""
+            BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" AWS_LAMBDA_INITIALIZATION_TYPE="$init_type" \
                 run_java "$out/run.log" "${classpath[$impl]}" io.serverlessmfa.bench.coldstart.ColdStart \
                 "$impl" "$handler" "$event" "$(expected_status "$impl" "$fn")"
             line="$(grep '^{"bench":"cold-start"' "$out/run.log")"

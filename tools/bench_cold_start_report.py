@@ -10,11 +10,12 @@ import sys
 
 BEGIN, END = "<!-- cold-start:begin -->", "<!-- cold-start:end -->"
 FUNCTIONS = ["setup", "confirm", "verify", "status"]
-IMPLS = ["ours", "ours-before", "ours-crt", "common", "sdk", "floor", "floor-stream"]
+IMPLS = ["ours", "ours-lazy", "ours-before", "ours-crt", "common", "sdk", "floor", "floor-stream"]
 LABELS = {
     "ours": "ours (deployed jar, URLConnection)",
     "ours-before": "ours before (the deployed jar of BASELINE)",
     "ours-crt": "ours on the CRT HTTP client",
+    "ours-lazy": "ours, signing key loaded by the first token (not at init)",
     "common": "common build",
     "sdk": "SDK floor (our SDK clients and a first setup's two AWS calls, nothing else)",
     "floor": "floor (constant response, POJO handler)",
@@ -177,9 +178,14 @@ def main(runs_file, environment_file, doc_file):
         + f", {env['machine']}), {env['java']}; load average "
         f"{env['loadBefore']:.1f} before, {env.get('loadAfter', float('nan')):.1f} after. Not Lambda: the "
         "functions run on java21/arm64 with 1024 MB and SnapStart (template.yaml), and DynamoDB and KMS are "
-        "moto on localhost; the ratios carry over better than the milliseconds. Moto speaks plain HTTP, so the "
-        "TLS handshakes of the first calls to AWS are not in these numbers (JSSE for URLConnection and Apache, "
-        "native code for CRT): the CRT comparison leaves out the part where CRT may differ most.",
+        "moto on localhost; the ratios carry over better than the milliseconds. "
+        + ("Moto spoke TLS in this run (`TLS=1`: a self-signed RSA 2048 certificate for 127.0.0.1, trusted by "
+           "each JVM through `javax.net.ssl.trustStore`), so each JVM's first calls made TLS handshakes, as "
+           "they do to AWS's endpoints (JSSE for URLConnection and Apache, native code for CRT)."
+           if env.get("tls") else
+           "Moto speaks plain HTTP, so the TLS handshakes of the first calls to AWS are not in these numbers "
+           "(JSSE for URLConnection and Apache, native code for CRT; `TLS=1` puts them in): the CRT comparison "
+           "leaves out the part where CRT may differ most."),
         END,
     ]
     section = "\n".join(lines)

@@ -102,19 +102,23 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file")
+    # TLS, as AWS's endpoints speak it (the cold-start bench's TLS=1): a certificate and its key in PEM.
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
 
     journaled_transactions()
     app = DomainDispatcherApplication(create_backend_app)
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
     server = make_server(args.host, args.port, serialised(app), threaded=True,
-                         request_handler=MotoRequestHandler)
+                         request_handler=MotoRequestHandler, ssl_context=tls)
     port = server.server_port
     os.environ["MOTO_PORT"] = str(port)
     if args.port_file:
         with open(args.port_file + ".tmp", "w", encoding="utf-8") as out:
             out.write(f"{port}\n")
         os.replace(args.port_file + ".tmp", args.port_file)
-    print(f"moto listening on http://{args.host}:{port}", flush=True)
+    print(f"moto listening on {'https' if tls else 'http'}://{args.host}:{port}", flush=True)
 
     def stop(_signum, _frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
