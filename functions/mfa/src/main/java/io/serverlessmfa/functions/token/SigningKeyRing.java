@@ -72,8 +72,7 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
     /**
      * Reads the keys and unseals the one signing at {@code now}, if there is one, ahead of the
      * first token: Lambda's init runs this on a thread of its own ({@code Wiring#loadSigningKeyAhead}),
-     * so the GetItem, the Decrypt and the EC code's first run (key parsing, the match check's
-     * signature) overlap the handler's init and the first request's own calls instead of adding to
+     * so the GetItem, the Decrypt and the EC code's first run (the key's parsing) overlap the handler's init and the first request's own calls instead of adding to
      * them. It makes no key: a fresh deployment's first key is made by its first signer, for a
      * token it issues.
      */
@@ -88,8 +87,7 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
     private PrivateKey unsealed(SigningKey signing) {
         PrivateKey key = unsealed.get(signing.kid());
         if (key == null) {
-            key = sealer.unseal(signing.kid(), sealed.get(signing.kid()));
-            requireMatches(key, signing);
+            key = sealer.unseal(signing, sealed.get(signing.kid()));
             // Only the current key is kept: an old one is never needed again.
             unsealed.clear();
             unsealed.put(signing.kid(), key);
@@ -100,17 +98,6 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
     /** Drops the unsealed private key (before a SnapStart snapshot): the next token unseals it again. */
     public synchronized void forgetUnsealed() {
         unsealed.clear();
-    }
-
-    /**
-     * The unsealed private key must be the half of the published public key: a sealed blob of
-     * another key put under this kid's context would otherwise sign tokens no one can verify.
-     */
-    private void requireMatches(PrivateKey key, SigningKey published) {
-        byte[] probe = ("kid " + published.kid()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        if (!Es256.verify(published.publicKey(), probe, Es256.sign(key, probe, random))) {
-            throw new IllegalStateException("the sealed private key of " + published.kid() + " is not the half of its public key");
-        }
     }
 
     private String sign(MfaTokenClaims claims, String kid, PrivateKey key) {

@@ -71,7 +71,7 @@ public final class SigningKeyRotation {
         String kid = SigningKey.thumbprint(publicKey);
         SigningKey key = new SigningKey(kid, publicKey, Instant.ofEpochSecond(now.getEpochSecond()),
                 Instant.ofEpochSecond(signsFrom.getEpochSecond()));
-        table.add(new SigningKeyTable.StoredKey(key, sealer.seal(kid, pair.getPrivate())));
+        table.add(new SigningKeyTable.StoredKey(key, sealer.seal(kid, pair)));
         return key;
     }
 }

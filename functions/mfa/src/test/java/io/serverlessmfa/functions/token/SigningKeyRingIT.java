@@ -214,7 +214,7 @@ class SigningKeyRingIT {
         java.security.interfaces.ECPublicKey publicKey = (java.security.interfaces.ECPublicKey) pair.getPublic();
         String kid = SigningKey.thumbprint(publicKey);
         SigningKeyTable.StoredKey stored = new SigningKeyTable.StoredKey(new SigningKey(kid, publicKey, clock.instant(), clock.instant()),
-                new SigningKeySealer(kms, emulator.keyId()).seal(kid, pair.getPrivate()));
+                new SigningKeySealer(kms, emulator.keyId()).seal(kid, pair));
 
         table.add(stored); // the SDK may send a write again when its answer was lost
         table.add(stored);
@@ -240,7 +240,7 @@ class SigningKeyRingIT {
         java.security.interfaces.ECPublicKey publicKey = (java.security.interfaces.ECPublicKey) published.getPublic();
         String kid = SigningKey.thumbprint(publicKey);
         table.add(new SigningKeyTable.StoredKey(new SigningKey(kid, publicKey, clock.instant(), clock.instant()),
-                new SigningKeySealer(kms, emulator.keyId()).seal(kid, other.getPrivate())));
+                new SigningKeySealer(kms, emulator.keyId()).seal(kid, other)));
 
         assertThrows(IllegalStateException.class, () -> sign(container()));
     }
