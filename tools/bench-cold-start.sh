@@ -6,9 +6,6 @@
 # (io.serverlessmfa.bench.coldstart.ColdStart). Implementations:
 #   ours      our handler as deployed (the shaded jar, URLConnection HTTP client)
 #   ours-crt  our handler with its SDK clients on the AWS CRT HTTP client
-#   ours-lazy our handler as deployed, but started without AWS_LAMBDA_INITIALIZATION_TYPE: the MFA
-#             token signing key is loaded by the first token instead of at init (not by default:
-#             IMPLS="ours ours-lazy ..." shows what loading it ahead gains)
 #   common    the function written the common way (functions/bench/common; setup, confirm, verify)
 #   floor     a handler that answers a constant response (POJO; floor-stream: a stream handler)
 #   sdk       setup only: our SDK clients and a first setup's two AWS calls, nothing else (the
@@ -93,7 +90,6 @@ common_jars="$(ls functions/bench/common/target/mfa-bench-common-*.jar):$(cat fu
 declare -A classpath=(
     [ours]="$bench_classes:$ours_jar:$serializer"
     [ours-crt]="$bench_classes:$ours_jar:$crt_jars:$serializer"
-    [ours-lazy]="$bench_classes:$ours_jar:$serializer"
     [common]="$bench_classes:$common_jars:$serializer"
     [floor]="$bench_classes:$floor_jars:$serializer"
     [floor-stream]="$bench_classes:$floor_jars:$serializer"
@@ -130,7 +126,7 @@ declare -A common_handler=(
 )
 handler_of() { # impl function
     case "$1" in
-        ours | ours-crt | ours-lazy) echo "${ours_handler[$2]}" ;;
+        ours | ours-crt) echo "${ours_handler[$2]}" ;;
         ours-before) echo "${before_handler[$2]}" ;;
         common) echo "${common_handler[$2]:-}" ;;
         floor) echo io.serverlessmfa.bench.coldstart.FloorHandler ;;
@@ -204,9 +200,7 @@ for ((round = 1; round <= runs; round++)); do
                     "$(handler_of "$family" setup)" "$(handler_of "$family" confirm)" "$fn" events "$event"
             fi
             # As Lambda sets them for an on-demand function (a SnapStart restore is not measured here).
-            init_type=on-demand
-            [ "$impl" != ours-lazy ] || init_type=""
-            BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" AWS_LAMBDA_INITIALIZATION_TYPE="$init_type" \
+            BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" AWS_LAMBDA_INITIALIZATION_TYPE=on-demand \
                 run_java "$out/run.log" "${classpath[$impl]}" io.serverlessmfa.bench.coldstart.ColdStart \
                 "$impl" "$handler" "$event" "$(expected_status "$impl" "$fn")"
             line="$(grep '^{"bench":"cold-start"' "$out/run.log")"

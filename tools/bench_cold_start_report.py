@@ -10,12 +10,11 @@ import sys
 
 BEGIN, END = "<!-- cold-start:begin -->", "<!-- cold-start:end -->"
 FUNCTIONS = ["setup", "confirm", "verify", "status"]
-IMPLS = ["ours", "ours-lazy", "ours-before", "ours-crt", "common", "sdk", "floor", "floor-stream"]
+IMPLS = ["ours", "ours-before", "ours-crt", "common", "sdk", "floor", "floor-stream"]
 LABELS = {
     "ours": "ours (deployed jar, URLConnection)",
     "ours-before": "ours before (the deployed jar of BASELINE)",
     "ours-crt": "ours on the CRT HTTP client",
-    "ours-lazy": "ours, signing key loaded by the first token (not at init)",
     "common": "common build",
     "sdk": "SDK floor (our SDK clients and a first setup's two AWS calls, nothing else)",
     "floor": "floor (constant response, POJO handler)",

@@ -110,8 +110,7 @@ public final class ColdStart {
     static Object newHandler(String impl, String handlerClass) throws ReflectiveOperationException {
         return switch (impl) {
             // As Lambda does: the handler's public no-argument constructor.
-            case "ours", "ours-lazy", "ours-before", "common", "sdk", "floor", "floor-stream" ->
-                    Class.forName(handlerClass).getConstructor().newInstance();
+            case "ours", "ours-before", "common", "sdk", "floor", "floor-stream" -> Class.forName(handlerClass).getConstructor().newInstance();
             // Our handler, its SDK clients on the CRT HTTP client (built by a class loaded only here).
             case "ours-crt" -> Class.forName("io.serverlessmfa.bench.coldstart.OursOnCrt")
                     .getMethod("newHandler", String.class).invoke(null, handlerClass);

@@ -34,8 +34,7 @@ public final class OursOnCrt {
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(System.getenv());
         DynamoDbClient dynamoDb = configure(DynamoDbClient.builder(), configuration).build();
         KmsClient kms = WITHOUT_KMS.contains(handlerClass) ? null : configure(KmsClient.builder(), configuration).build();
-        Wiring wiring = new Wiring(configuration, Clock.systemUTC(), new SecureRandom(), dynamoDb, kms,
-                Wiring.SigningKeyLoading.forInitializationType(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE")));
+        Wiring wiring = new Wiring(configuration, Clock.systemUTC(), new SecureRandom(), dynamoDb, kms);
         return Class.forName(handlerClass).getConstructor(Wiring.class).newInstance(wiring);
     }
 

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -46,43 +45,9 @@ public final class Wiring {
      */
     static final int RESTORE_ENTROPY_BYTES = 32;
 
-    /**
-     * When a function that signs MFA tokens unseals its signing key (a GetItem and a KMS Decrypt, then
-     * the JDK's EC code run for the first time: tens of milliseconds of a cold start).
-     */
-    public enum SigningKeyLoading {
-        /** On a thread of its own, begun at init, so the work overlaps init and the first request (Lambda, on demand). */
-        AT_INIT,
-        /**
-         * Likewise, but begun after a SnapStart restore: a key unsealed at init would be in the
-         * snapshot, so in every environment restored from it, and in the snapshot's storage.
-         */
-        AFTER_RESTORE,
-        /** When the first token is issued, on the request's thread (tests, and off Lambda: no call outside a request). */
-        ON_FIRST_TOKEN;
-
-        /**
-         * By Lambda's initialization type: ahead at init for on-demand and provisioned-concurrency
-         * (no snapshot is taken), after each restore for snap-start; anything else, or none (not
-         * Lambda), on the first token: a key is never unsealed where a snapshot might be taken.
-         */
-        public static SigningKeyLoading forInitializationType(String type) {
-            if ("on-demand".equals(type) || "provisioned-concurrency".equals(type)) {
-                return AT_INIT;
-            }
-            return "snap-start".equals(type) ? AFTER_RESTORE : ON_FIRST_TOKEN;
-        }
-    }
-
-    /** Lambda's environment variable: on-demand, provisioned-concurrency or snap-start (AWS Lambda Developer Guide, "Defined runtime environment variables"). */
-    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
-
     private final MfaConfiguration configuration;
     private final Clock clock;
     private final SecureRandom random;
-    private final SigningKeyLoading signingKeyLoading;
-    /** The background load of the signing key, once begun (null before); guarded by {@code this}. */
-    private CompletableFuture<Void> signingKeyLoaded;
     private DynamoDbClient dynamoDb;
     private KmsClient kms;
     /** Every cipher handed out, so a restore can make them forget their data keys; guarded by {@code this}. */
@@ -98,26 +63,16 @@ public final class Wiring {
 
     /** With clients built elsewhere (tests share them between handlers). */
     public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random, DynamoDbClient dynamoDb, KmsClient kms) {
-        this(configuration, clock, random, dynamoDb, kms, SigningKeyLoading.ON_FIRST_TOKEN);
-    }
-
-    public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random, DynamoDbClient dynamoDb, KmsClient kms,
-                  SigningKeyLoading signingKeyLoading) {
         this.configuration = configuration;
         this.clock = clock;
         this.random = random;
         this.dynamoDb = dynamoDb;
         this.kms = kms;
-        this.signingKeyLoading = signingKeyLoading;
     }
 
-    /**
-     * Lambda's way: the process environment, the system clock, a fresh SecureRandom; the signing
-     * key loaded ahead, at init or, in a SnapStart function, after each restore.
-     */
+    /** Lambda's way: the process environment, the system clock, a fresh SecureRandom. */
     public static Wiring fromEnvironment(Map<String, String> environment) {
-        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom(), null, null,
-                SigningKeyLoading.forInitializationType(environment.get(INITIALIZATION_TYPE)));
+        return new Wiring(MfaConfiguration.fromEnvironment(environment), Clock.systemUTC(), new SecureRandom());
     }
 
     public MfaConfiguration configuration() {
@@ -138,8 +93,8 @@ public final class Wiring {
 
     /**
      * Before SnapStart takes the snapshot (each function's CRaC hook calls this, after priming):
-     * no unsealed signing key may be in it. None is, by design (priming signs with a throwaway key,
-     * and a SnapStart function loads its key only after a restore); this makes sure of it.
+     * no unsealed signing key may be in it. None is, by design (priming signs with a throwaway key;
+     * a function unseals its key for its first real token); this makes sure of it.
      */
     public synchronized void beforeCheckpoint() {
         if (signingKeys != null) {
@@ -174,9 +129,6 @@ public final class Wiring {
         // every container restored from it, each counting its uses alone.
         synchronized (this) {
             ciphers.forEach(EnvelopeSecretCipher::forgetDataKeys);
-            if (signingKeyLoading == SigningKeyLoading.AFTER_RESTORE && signingKeys != null) {
-                beginLoadingSigningKey();
-            }
         }
     }
 
@@ -233,44 +185,6 @@ public final class Wiring {
             signingKeys = new SigningKeyRing(signingKeyTable(), signingKeySealer(), rotation(), clock, random);
         }
         return signingKeys;
-    }
-
-    /**
-     * A function that signs calls this at init: with {@link SigningKeyLoading#AT_INIT} its signing
-     * key is loaded from now on, on a thread of its own ({@link SigningKeyRing#preload}). A failure
-     * there (an outage) is only logged: the first token then loads the key itself, and answers the
-     * outage if it lasts.
-     */
-    public synchronized void loadSigningKeyAhead() {
-        // Once per wiring: the tests build every function on one.
-        if (signingKeyLoading == SigningKeyLoading.AT_INIT && signingKeyLoaded == null) {
-            beginLoadingSigningKey();
-        }
-    }
-
-    /** The background load of the signing key: done at once if none was begun (tests wait on it). */
-    public synchronized CompletableFuture<Void> signingKeyLoaded() {
-        return signingKeyLoaded == null ? CompletableFuture.completedFuture(null) : signingKeyLoaded;
-    }
-
-    private synchronized void beginLoadingSigningKey() {
-        SigningKeyRing ring = signingKeys();
-        CompletableFuture<Void> loaded = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                ring.preload(clock.instant());
-                loaded.complete(null);
-            } catch (Throwable failure) {
-                // The type only: a message could one day carry more than a class name should.
-                System.out.println("{\"level\":\"WARN\",\"event\":\"signing key not loaded ahead; the first token loads it\",\"fault\":\""
-                        + failure.getClass().getSimpleName() + "\"}");
-                loaded.completeExceptionally(failure);
-            }
-        }, "signing-key-load");
-        // A daemon: Lambda may freeze the environment before it ends (a request that signs nothing).
-        thread.setDaemon(true);
-        thread.start();
-        signingKeyLoaded = loaded;
     }
 
     /** The published public keys, for checking tokens: no KMS client. */

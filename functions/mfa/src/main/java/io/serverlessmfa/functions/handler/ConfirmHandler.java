@@ -33,8 +33,6 @@ public final class ConfirmHandler extends MfaFunction {
      * write and the signing key (see {@link Priming}).
      */
     private static Route route(Wiring wiring) {
-        // First, so the signing key's read, Decrypt and first EC work overlap the rest of init.
-        wiring.loadSigningKeyAhead();
         SecretDecryptor cipher = wiring.cipher();
         RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();
         MfaTokenIssuer tokens = wiring.tokenIssuer();

@@ -32,8 +32,6 @@ public final class RecoverHandler extends MfaFunction {
      * the signing key (see {@link Priming}).
      */
     private static Route route(Wiring wiring) {
-        // First, so the signing key's read, Decrypt and first EC work overlap the rest of init.
-        wiring.loadSigningKeyAhead();
         RecoveryCodeIssuer recoveryCodes = wiring.recoveryCodes();
         MfaTokenIssuer tokens = wiring.tokenIssuer();
         TokenConfiguration tokenConfiguration = wiring.configuration().tokens();

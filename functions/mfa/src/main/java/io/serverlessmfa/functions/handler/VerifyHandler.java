@@ -31,8 +31,6 @@ public final class VerifyHandler extends MfaFunction {
      * throwaway key.
      */
     private static Route route(Wiring wiring) {
-        // First, so the signing key's read, Decrypt and first EC work overlap the rest of init.
-        wiring.loadSigningKeyAhead();
         SecretDecryptor cipher = wiring.cipher();
         MfaTokenIssuer tokens = wiring.tokenIssuer();
         TokenConfiguration tokenConfiguration = wiring.configuration().tokens();

@@ -69,20 +69,6 @@ public final class SigningKeyRing implements MfaTokenSigner, MfaTokenVerifier, P
         return claims -> sign(claims, signingKid, signingKey);
     }
 
-    /**
-     * Reads the keys and unseals the one signing at {@code now}, if there is one, ahead of the
-     * first token: Lambda's init runs this on a thread of its own ({@code Wiring#loadSigningKeyAhead}),
-     * so the GetItem, the Decrypt and the EC code's first run (the key's parsing) overlap the handler's init and the first request's own calls instead of adding to
-     * them. It makes no key: a fresh deployment's first key is made by its first signer, for a
-     * token it issues.
-     */
-    public synchronized void preload(Instant now) {
-        Optional<SigningKey> signing = schedule(now, false).signingAt(now);
-        if (signing.isPresent()) {
-            unsealed(signing.get());
-        }
-    }
-
     /** The private half of {@code signing}: unsealed once, then kept. Caller holds the lock. */
     private PrivateKey unsealed(SigningKey signing) {
         PrivateKey key = unsealed.get(signing.kid());

@@ -66,13 +66,4 @@ class WiringTest {
         assertArrayEquals(first.secrets().generate(), second.secrets().generate());
         assertEquals(first.tenRecoveryCodes(), second.tenRecoveryCodes());
     }
-
-    @Test
-    void aSigningKeyIsLoadedAheadOnlyWhereNoSnapshotIsTaken() {
-        assertEquals(Wiring.SigningKeyLoading.AT_INIT, Wiring.SigningKeyLoading.forInitializationType("on-demand"));
-        assertEquals(Wiring.SigningKeyLoading.AT_INIT, Wiring.SigningKeyLoading.forInitializationType("provisioned-concurrency"));
-        assertEquals(Wiring.SigningKeyLoading.AFTER_RESTORE, Wiring.SigningKeyLoading.forInitializationType("snap-start"));
-        assertEquals(Wiring.SigningKeyLoading.ON_FIRST_TOKEN, Wiring.SigningKeyLoading.forInitializationType(null));
-        assertEquals(Wiring.SigningKeyLoading.ON_FIRST_TOKEN, Wiring.SigningKeyLoading.forInitializationType("something-new"));
-    }
 }

@@ -227,52 +227,6 @@ class AwsCallsPerOperationIT {
     }
 
     /**
-     * Lambda's container (on demand) loads its signing key at init, on a thread of its own: its
-     * first verify then makes only the calls of a warm one plus its data key's Decrypt.
-     */
-    @Test
-    void aContainerThatLoadedItsSigningKeyAtInitMakesNoKeyCallInItsFirstRequest() {
-        MfaApi others = container();
-        TestUser user = TestUser.random();
-        MfaFixtures.Enabled enabled = new MfaFixtures(others, clock).enabled(user); // a signing key exists from here
-        Wiring lambdaInit = new Wiring(configuration, clock, new SecureRandom(), dynamoDb, kms,
-                Wiring.SigningKeyLoading.forInitializationType("on-demand"));
-        COUNTER.reset();
-        MfaApi loadedAhead = new MfaApi(lambdaInit);
-        lambdaInit.signingKeyLoaded().join();
-        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt"), COUNTER.signingKeyCalls(), "loaded once, at init");
-        clock.advance(Duration.ofSeconds(30));
-        COUNTER.reset();
-
-        ApiResult verified = loadedAhead.verify(user, loadedAhead.codeFor(enabled.secret()));
-
-        assertEquals(200, verified.status(), verified::toString);
-        assertEquals(List.of(), COUNTER.signingKeyCalls());
-        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt", "DynamoDb PutItem"), COUNTER.calls());
-    }
-
-    /**
-     * A SnapStart function loads nothing at init (a key unsealed then would be in the snapshot) and
-     * begins loading its key after each restore.
-     */
-    @Test
-    void aSnapStartContainerLoadsItsSigningKeyAfterTheRestoreAndNotBefore() {
-        new MfaFixtures(container(), clock).enabled(TestUser.random()); // a signing key exists from here
-        Wiring snapStart = new Wiring(configuration, clock, new SecureRandom(), dynamoDb, kms,
-                Wiring.SigningKeyLoading.forInitializationType("snap-start"));
-        COUNTER.reset();
-        new MfaApi(snapStart);
-        snapStart.beforeCheckpoint();
-        snapStart.signingKeyLoaded().join();
-        assertEquals(List.of(), COUNTER.signingKeyCalls(), "nothing unsealed before the snapshot");
-
-        snapStart.afterRestore();
-        snapStart.signingKeyLoaded().join();
-
-        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt"), COUNTER.signingKeyCalls(), "loaded once, after the restore");
-    }
-
-    /**
      * The table, and target/aws-calls.json for tools/bench-cost.py: per operation the calls of a
      * first and of a warm request and the DynamoDB capacity of the warm one.
      */

@@ -320,6 +320,30 @@ class SnapStartIT {
     }
 
     @Test
+    void noSigningKeyUnsealedBeforeTheSnapshotIsKeptInIt() throws Exception {
+        AwsEmulator emulator = AwsEmulator.get();
+        AwsCallCounter counter = new AwsCallCounter();
+        try (KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION)).endpointOverride(emulator.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override -> override.addExecutionInterceptor(counter)).build()) {
+            MutableClock clock = MutableClock.atStepStart();
+            Wiring wiring = new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())), clock,
+                    new SecureRandom(), emulator.dynamoDb(), kms);
+            MfaApi api = new MfaApi(wiring);
+            new MfaFixtures(api, clock).enabled(TestUser.random()); // a token signed: the key unsealed
+            counter.reset();
+
+            api.beforeCheckpoint();
+            api.afterRestore();
+            clock.advance(java.time.Duration.ofSeconds(30));
+            new MfaFixtures(api, clock).enabled(TestUser.random());
+
+            assertEquals(java.util.List.of("Kms Decrypt"), counter.signingKeyCalls(), "unsealed again after the restore");
+        }
+    }
+
+    @Test
     void noTokenMayActAsThePrimingUser() {
         AwsEmulator emulator = AwsEmulator.get();
         MfaApi api = MfaApi.over(emulator, MutableClock.atStepStart(), Map.of());

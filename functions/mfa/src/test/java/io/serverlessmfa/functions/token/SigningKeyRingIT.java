@@ -125,53 +125,16 @@ class SigningKeyRingIT {
     }
 
     @Test
-    void aKeyLoadedAheadLeavesTheFirstTokenNoCallToMake() {
+    void aKeyForgottenBeforeASnapshotIsUnsealedAgainByTheNextToken() {
         rotation.rotate(clock.instant());
         SigningKeyRing ring = container();
+        sign(ring);
+
+        ring.forgetUnsealed();
         calls.reset();
+        sign(ring);
 
-        ring.preload(clock.instant());
-        assertEquals(List.of("DynamoDb GetItem", "Kms Decrypt"), calls.calls());
-        calls.reset();
-        assertTrue(verifier().verifiedClaims(sign(ring)).isPresent());
-        assertEquals(List.of("DynamoDb GetItem"), calls.calls()); // the verifier's read alone
-    }
-
-    @Test
-    void loadingAheadInAFreshDeploymentMakesNoKey() {
-        container().preload(clock.instant());
-
-        assertEquals(List.of(), table.load());
-        assertEquals(List.of("DynamoDb GetItem", "DynamoDb GetItem"), calls.calls()); // the load, then the check above
-    }
-
-    @Test
-    void aLoadThatFailedLeavesTheFirstTokenToUnsealTheKeyItself() {
-        rotation.rotate(clock.instant());
-        FailingOnce failingOnce = new FailingOnce();
-        try (KmsClient flaky = KmsClient.builder().region(Region.of(AwsEmulator.REGION)).endpointOverride(emulator.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(override -> override.addExecutionInterceptor(failingOnce)).build()) {
-            SigningKeyRing ring = new SigningKeyRing(table, new SigningKeySealer(flaky, emulator.keyId()), rotation, clock, RANDOM);
-
-            assertThrows(io.serverlessmfa.core.port.DependencyUnavailableException.class, () -> ring.preload(clock.instant()));
-            assertTrue(verifier().verifiedClaims(sign(ring)).isPresent());
-            assertEquals(2, failingOnce.calls);
-        }
-    }
-
-    /** Fails the first call it sees, as a KMS outage would; lets every later one through. */
-    private static final class FailingOnce implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
-        private int calls;
-
-        @Override
-        public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
-                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-            if (calls++ == 0) {
-                throw software.amazon.awssdk.core.exception.SdkClientException.create("injected: the key service is unreachable");
-            }
-        }
+        assertEquals(List.of("Kms Decrypt"), calls.calls());
     }
 
     @Test
