@@ -13,13 +13,14 @@ import java.util.stream.Stream;
  * (an {@code OPTIONS} request with {@code Origin} and {@code Access-Control-Request-Method}; no route,
  * no authorizer) and adds {@code Access-Control-Allow-Origin} to every other answer. Only for an
  * allowed origin: any other origin gets no CORS header, so its browser blocks the call. The allowed
- * headers, methods and max age are template.yaml's; the origins come from
+ * headers, methods, exposed headers and max age are template.yaml's; the origins come from
  * {@value #ALLOWED_ORIGINS} (comma-separated; unset or empty: none, like the template's
  * {@code CorsAllowedOrigins} default, and then the gateway has no CORS at all).
  *
  * @param allowedOrigins exact origins ({@code scheme://host[:port]}), as a browser sends them in {@code Origin}
  */
-public record Cors(Set<String> allowedOrigins, List<String> allowHeaders, List<String> allowMethods, int maxAgeSeconds) {
+public record Cors(Set<String> allowedOrigins, List<String> allowHeaders, List<String> allowMethods, List<String> exposeHeaders,
+                   int maxAgeSeconds) {
 
     /** The local gateway's environment variable: the origins, as template.yaml's CorsAllowedOrigins. */
     public static final String ALLOWED_ORIGINS = "MFA_CORS_ALLOWED_ORIGINS";
@@ -28,11 +29,12 @@ public record Cors(Set<String> allowedOrigins, List<String> allowHeaders, List<S
         allowedOrigins = Set.copyOf(allowedOrigins);
         allowHeaders = List.copyOf(allowHeaders);
         allowMethods = List.copyOf(allowMethods);
+        exposeHeaders = List.copyOf(exposeHeaders);
     }
 
     /** No CORS: the gateway answers as an API without a CORS configuration. */
     public static Cors none() {
-        return new Cors(Set.of(), List.of(), List.of(), 0);
+        return new Cors(Set.of(), List.of(), List.of(), List.of(), 0);
     }
 
     /** template.yaml's CORS settings for the origins in {@code origins} (the variable's value; null or blank: none). */
@@ -43,7 +45,8 @@ public record Cors(Set<String> allowedOrigins, List<String> allowHeaders, List<S
             return none();
         }
         SamTemplate.CorsConfiguration configuration = template.corsConfiguration();
-        return new Cors(allowed, configuration.allowHeaders(), configuration.allowMethods(), configuration.maxAgeSeconds());
+        return new Cors(allowed, configuration.allowHeaders(), configuration.allowMethods(), configuration.exposeHeaders(),
+                configuration.maxAgeSeconds());
     }
 
     /** Whether the API has CORS at all (an origin is allowed). */
@@ -69,12 +72,22 @@ public record Cors(Set<String> allowedOrigins, List<String> allowHeaders, List<S
     }
 
     /**
-     * The headers added to an answer for a request from {@code origin}: the origin echoed, and
+     * The headers added to an answer for a request from {@code origin}: the origin echoed,
      * {@code Vary: Origin} because the answer differs by origin (a shared cache must not hand one
-     * origin's answer to another, Fetch standard, "CORS protocol and HTTP caches").
+     * origin's answer to another, Fetch standard, "CORS protocol and HTTP caches"), and the headers
+     * a script may read beyond the safelisted ones ({@code Retry-After} of a 429 or 503).
      */
     Map<String, String> responseHeaders(String origin) {
-        return allows(origin) ? Map.of("Access-Control-Allow-Origin", origin, "Vary", "Origin") : Map.of();
+        if (!allows(origin)) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Access-Control-Allow-Origin", origin);
+        headers.put("Vary", "Origin");
+        if (!exposeHeaders.isEmpty()) {
+            headers.put("Access-Control-Expose-Headers", String.join(",", exposeHeaders));
+        }
+        return headers;
     }
 
     private boolean allows(String origin) {

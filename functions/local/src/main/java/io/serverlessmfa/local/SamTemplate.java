@@ -43,7 +43,8 @@ public final class SamTemplate {
      * The HTTP API's CORS settings ({@code CorsConfiguration} of {@code MfaApi}); the origins are a
      * parameter of the deployment, so they are not here.
      */
-    public record CorsConfiguration(List<String> allowHeaders, List<String> allowMethods, int maxAgeSeconds) {
+    public record CorsConfiguration(List<String> allowHeaders, List<String> allowMethods, List<String> exposeHeaders,
+                                    int maxAgeSeconds) {
     }
 
     private final List<Function> functions;
@@ -109,7 +110,9 @@ public final class SamTemplate {
             throw new IllegalStateException("template.yaml: MfaApi has no CorsConfiguration");
         }
         return new CorsConfiguration(List.copyOf((List<String>) settings.get("AllowHeaders")),
-                List.copyOf((List<String>) settings.get("AllowMethods")), ((Number) settings.get("MaxAge")).intValue());
+                List.copyOf((List<String>) settings.get("AllowMethods")),
+                settings.get("ExposeHeaders") == null ? List.of() : List.copyOf((List<String>) settings.get("ExposeHeaders")),
+                ((Number) settings.get("MaxAge")).intValue());
     }
 
     public Function function(String logicalId) {
