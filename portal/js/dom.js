@@ -128,6 +128,7 @@ export const el = {
   resetConfirmArea: $('reset-confirm-area'),
   resetTarget: $('reset-target'),
   resetConfirm: $('reset-confirm'),
+  resetReason: $('reset-reason'),
   resetCancel: $('reset-cancel'),
 };
 

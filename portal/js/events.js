@@ -39,19 +39,26 @@ const EVENT_TEXT = {
   RECOVERY_CODES_REGENERATED: 'New recovery codes made',
   MFA_REMOVED: 'MFA turned off',
   ADMIN_RESET: 'Removed by the helpdesk',
+  ADMIN_RESET_PERFORMED: 'You reset MFA for a user',
 };
 const ALERT_EVENTS = ['LOCKED_OUT', 'MFA_REMOVED', 'ADMIN_RESET'];
 
-/** @param {string} [operatorId] the operator who acted (the operator's view only) */
+/**
+ * @param {string} [operatorId] the operator who acted (the operator's view only)
+ * The reason of a helpdesk reset is shown in every view; whom an operator reset, in their own.
+ */
 function describeEvent(event, operatorId) {
   const type = String(event.type || '');
-  const byOperator = event.byOperator === true || Boolean(operatorId);
+  const byOperator = type !== 'ADMIN_RESET_PERFORMED' && (event.byOperator === true || Boolean(operatorId));
   let text;
-  if (byOperator && (type === 'MFA_REMOVED' || type === 'ADMIN_RESET')) text = 'Removed by the helpdesk';
+  if (type === 'ADMIN_RESET_PERFORMED') text = `You reset MFA for ${String(event.userId || 'a user')}`;
+  else if (byOperator && (type === 'MFA_REMOVED' || type === 'ADMIN_RESET')) text = 'Removed by the helpdesk';
   else if (byOperator && type === 'SETUP_CANCELLED') text = 'Setup cancelled by the helpdesk';
   else if (EVENT_TEXT[type]) text = EVENT_TEXT[type] + (byOperator ? ' (by the helpdesk)' : '');
   else text = `Security event (${type || 'unknown'})`;
-  return operatorId ? `${text}: ${operatorId}` : text;
+  if (operatorId && type !== 'ADMIN_RESET_PERFORMED') text = `${text}: ${operatorId}`;
+  if (typeof event.reason === 'string' && event.reason) text = `${text} (reason: ${event.reason})`;
+  return text;
 }
 
 /** One list item: what happened, when, from where. */
@@ -71,8 +78,9 @@ export function eventItem(event, testid, operatorId) {
   time.textContent = formatWhen(event.at);
   const from = [];
   if (event.sourceIp) from.push(`from ${event.sourceIp}`);
-  from.push(browserName(event.userAgent));
-  meta.append(time, ` · ${from.join(' · ')}`);
+  // A helpdesk reset in the user's own view has no address or browser: they are the operator's.
+  if (event.userAgent) from.push(browserName(event.userAgent));
+  meta.append(time, from.length ? ` · ${from.join(' · ')}` : '');
   li.append(what, meta);
   return li;
 }

@@ -125,8 +125,8 @@ async function confirmItsYou() {
 }
 
 /** Every /admin/ call: the sign-in token (api) and the operator's step-up proof. */
-function adminApi(method, path) {
-  return api(method, path, undefined, { 'X-MFA-Token': stepUpToken });
+function adminApi(method, path, body) {
+  return api(method, path, body, { 'X-MFA-Token': stepUpToken });
 }
 
 /**
@@ -281,6 +281,7 @@ async function submitLookup() {
 function openReset() {
   setText(el.resetResult, '');
   setText(el.resetError, '');
+  el.resetReason.value = '';
   el.resetConfirmArea.hidden = false;
   el.resetUser.setAttribute('aria-expanded', 'true');
   el.resetCancel.focus(); // the safe choice has the focus; "Yes, reset" takes a deliberate move
@@ -296,8 +297,14 @@ async function resetMfa() {
   if (!userId) return;
   setText(el.resetResult, '');
   setText(el.resetError, '');
+  const reason = el.resetReason.value.trim();
+  if (!reason) {
+    setText(el.resetError, 'Say why you reset their MFA: it is recorded in their activity and in yours.');
+    el.resetReason.focus();
+    return;
+  }
   try {
-    const data = await adminApi('POST', `/admin/mfa/users/${encodeURIComponent(userId)}/reset`);
+    const data = await adminApi('POST', `/admin/mfa/users/${encodeURIComponent(userId)}/reset`, { reason });
     closeReset();
     setText(el.resetResult, data.removed === 'PENDING'
       ? `Done: the setup ${userId} had started is cancelled. MFA is off for them.`
@@ -311,6 +318,11 @@ async function resetMfa() {
     }
   } catch (err) {
     closeReset();
+    if (err instanceof ApiError && err.code === 'cannot_reset_self') {
+      setText(el.resetError, 'You cannot reset your own MFA. Ask another operator, or remove it yourself under "Your MFA".');
+      el.resetUser.focus();
+      return;
+    }
     if (operatorRequestEnded(err)) return;
     if (err instanceof ApiError && (err.status === 409 || err.code === 'mfa_not_enabled')) {
       setText(el.resetError, NOTHING_TO_RESET);

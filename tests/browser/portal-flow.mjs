@@ -282,9 +282,16 @@ try {
     await page.locator('#reset-confirm').waitFor({ state: 'visible' });
     check(await page.getAttribute('#lookup-status', 'data-status') === 'ENABLED', 'the first step resets nothing');
     await screenshot('operator-reset-confirmation');
+    // No reason, no reset: the contract requires one, and the page asks before it calls.
+    await page.click('#reset-confirm');
+    await page.locator('#reset-error').filter({ hasText: 'Say why' }).waitFor();
+    check(await page.getAttribute('#lookup-status', 'data-status') === 'ENABLED', 'a reset without a reason resets nothing');
+    check(await page.locator('#reset-reason').isVisible(), 'the confirmation stays open for the reason');
+    await page.fill('#reset-reason', 'Lost phone and recovery code; identity checked by a video call');
     await page.click('#reset-confirm');
     await page.locator('#lookup-status[data-status="NONE"]').waitFor();
-    await page.locator('#lookup-events [data-type="ADMIN_RESET"]').filter({ hasText: 'Removed by the helpdesk' }).waitFor();
+    await page.locator('#lookup-events [data-type="ADMIN_RESET"]').filter({ hasText: 'Removed by the helpdesk' })
+      .filter({ hasText: 'identity checked by a video call' }).waitFor();
     check(/MFA is off for/.test(await page.textContent('#reset-result')), 'the reset says what it did');
     check(await page.locator('#reset-user').isHidden(), 'nothing is left to reset');
     await page.locator('#stat-enabled').filter({ hasText: new RegExp(`^${enabledBefore - 1}$`) }).waitFor();
@@ -316,7 +323,9 @@ try {
     await page.click('#sign-in');
     await page.locator('#mfa-status').filter({ hasText: 'Off' }).waitFor();
     check(await page.locator('#operator-card').isHidden(), 'the reset user sees no operator card');
-    await activity('ADMIN_RESET').filter({ hasText: 'Removed by the helpdesk' }).waitFor();
+    const reset = activity('ADMIN_RESET').filter({ hasText: 'Removed by the helpdesk' });
+    await reset.filter({ hasText: 'identity checked by a video call' }).waitFor();
+    check(!/from \d/.test(await reset.first().textContent()), 'the user sees the reason, not the operator\'s address');
     await screenshot('after-helpdesk-reset');
     const storage = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }]));
     check(mfaTokens.length > 0 && mfaTokens.every(({ mfaToken }) => !storage.includes(mfaToken)

@@ -46,7 +46,7 @@ final class InMemoryStore implements EnrollmentStore {
     }
 
     @Override
-    public void delete(Enrollment current, SecurityEvent event) {
+    public void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent) {
         Enrollment stored = records.get(current.userId());
         if (stored == null || stored.version() != current.version()) {
             throw new ConcurrentUpdateException("changed since read");

@@ -11,15 +11,16 @@ import java.util.Optional;
  * @param type   what changed
  * @param at     when (the use case's clock)
  * @param origin where the request came from
- * @param actor  who acted when it was not the user: the operator of an admin reset
+ * @param helpdesk what an operator did, on the events of a helpdesk reset (in the user's trail
+ *                 and in the operator's own)
  */
-public record SecurityEvent(SecurityEventType type, Instant at, RequestOrigin origin, Optional<String> actor) {
+public record SecurityEvent(SecurityEventType type, Instant at, RequestOrigin origin, Optional<HelpdeskAction> helpdesk) {
 
     public SecurityEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(origin, "origin");
-        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(helpdesk, "helpdesk");
     }
 
     /** An event of the user's own doing. */

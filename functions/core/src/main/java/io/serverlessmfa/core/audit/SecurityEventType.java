@@ -10,6 +10,8 @@ public enum SecurityEventType {
     RECOVERY_CODE_USED,
     RECOVERY_CODES_REGENERATED,
     MFA_REMOVED,
-    /** An operator removed the user's MFA (helpdesk reset); the actor is the operator. */
-    ADMIN_RESET
+    /** An operator removed the user's MFA (helpdesk reset): in the user's trail. */
+    ADMIN_RESET,
+    /** The same reset in the operator's own trail: whom they reset, when and why. */
+    ADMIN_RESET_PERFORMED
 }

@@ -46,5 +46,13 @@ public interface EnrollmentStore {
      *
      * @throws ConcurrentUpdateException if another write came first
      */
-    void delete(Enrollment current, SecurityEvent event);
+    default void delete(Enrollment current, SecurityEvent event) {
+        delete(current, event, Optional.empty());
+    }
+
+    /**
+     * {@link #delete(Enrollment, SecurityEvent)}, and {@code operatorEvent}, when present, in the
+     * trail of the operator who acted ({@link SecurityEvent#helpdesk()}), in the same atomic write.
+     */
+    void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent);
 }

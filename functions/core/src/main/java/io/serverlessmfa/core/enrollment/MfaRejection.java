@@ -20,7 +20,9 @@ public final class MfaRejection extends RuntimeException {
         INVALID_RECOVERY_CODE,
         TOO_MANY_ATTEMPTS,
         /** Removing an enabled MFA needs a code or a recovery code. */
-        PROOF_REQUIRED
+        PROOF_REQUIRED,
+        /** An operator's helpdesk reset of their own MFA. */
+        CANNOT_RESET_SELF
     }
 
     private final Reason reason;

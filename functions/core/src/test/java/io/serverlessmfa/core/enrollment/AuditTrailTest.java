@@ -5,7 +5,9 @@ import static io.serverlessmfa.core.enrollment.Fixture.ORIGIN;
 import static io.serverlessmfa.core.enrollment.Fixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.serverlessmfa.core.audit.HelpdeskAction;
 import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.ResetReason;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import java.time.Duration;
@@ -41,7 +43,7 @@ class AuditTrailTest {
                 SecurityEventType.MFA_REMOVED), types(), "an accepted sign-in code is not a state change");
         for (SecurityEvent event : f.store.events(ALICE)) {
             assertEquals(ORIGIN, event.origin());
-            assertEquals(Optional.empty(), event.actor());
+            assertEquals(Optional.empty(), event.helpdesk());
         }
         assertEquals(f.clock.instant(), f.store.events(ALICE).get(4).at());
         assertEquals(0, f.store.enabledCount());
@@ -94,17 +96,39 @@ class AuditTrailTest {
         }
         RequestOrigin helpdesk = new RequestOrigin("198.51.100.7", "helpdesk console");
         ResetMfa reset = new ResetMfa(f.attempts);
+        ResetReason why = new ResetReason("Lost phone and recovery code; identity checked by video call");
 
-        assertEquals(EnrollmentStatus.ENABLED, reset.reset(helpdesk, "operator-1", ALICE));
+        assertEquals(EnrollmentStatus.ENABLED, reset.reset(helpdesk, "operator-1", ALICE, why));
 
         assertEquals(Optional.empty(), f.store.find(ALICE));
         SecurityEvent last = f.store.events(ALICE).get(f.store.events(ALICE).size() - 1);
-        assertEquals(SecurityEventType.ADMIN_RESET, last.type());
-        assertEquals(Optional.of("operator-1"), last.actor());
-        assertEquals(helpdesk, last.origin());
+        HelpdeskAction action = new HelpdeskAction("operator-1", ALICE, Optional.of(why));
+        assertEquals(new SecurityEvent(SecurityEventType.ADMIN_RESET, last.at(), helpdesk, Optional.of(action)), last);
+        assertEquals(List.of(new SecurityEvent(SecurityEventType.ADMIN_RESET_PERFORMED, last.at(), helpdesk, Optional.of(action))),
+                f.store.events("operator-1"), "the operator's own trail: whom, when, why");
         assertEquals(0, f.store.enabledCount());
-        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> reset.reset(helpdesk, "operator-1", ALICE)));
+        assertEquals(MfaRejection.Reason.MFA_NOT_ENABLED, rejection(() -> reset.reset(helpdesk, "operator-1", ALICE, why)));
         f.setup(ALICE);
         assertEquals(EnrollmentStatus.PENDING, f.getStatus.status(ALICE).status(), "a new setup starts unlocked");
+    }
+
+    @Test
+    void anOperatorCannotResetThemselvesAndNothingIsWritten() {
+        f.enable(ALICE);
+        int writes = f.store.committedWrites();
+
+        assertEquals(MfaRejection.Reason.CANNOT_RESET_SELF, rejection(() -> new ResetMfa(f.attempts)
+                .reset(ORIGIN, ALICE, ALICE, new ResetReason("testing"))));
+
+        assertEquals(EnrollmentStatus.ENABLED, f.getStatus.status(ALICE).status());
+        assertEquals(writes, f.store.committedWrites());
+    }
+
+    @Test
+    void aReasonIsOneToFiveHundredCharactersWithoutControlCharacters() {
+        assertEquals(500, new ResetReason("é".repeat(500)).text().length());
+        for (String invalid : List.of("", " ", "x".repeat(501), "line\nbreak", "tab\there")) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ResetReason(invalid), invalid);
+        }
     }
 }

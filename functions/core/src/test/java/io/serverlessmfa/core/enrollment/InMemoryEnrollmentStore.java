@@ -80,7 +80,7 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public synchronized void delete(Enrollment current, SecurityEvent event) {
+    public synchronized void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent) {
         beforeWrite();
         Enrollment stored = records.get(current.userId());
         if (stored == null || stored.version() != current.version()) {
@@ -88,6 +88,7 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
         }
         removedVersions.put(current.userId(), current.version() + 1);
         commit(Optional.of(stored), Optional.empty(), Optional.of(event));
+        operatorEvent.ifPresent(e -> events.computeIfAbsent(e.helpdesk().orElseThrow().operatorId(), id -> new ArrayList<>()).add(e));
     }
 
     /** Applies one write with its event and counter changes, all or nothing, as the DynamoDB store does. */

@@ -43,9 +43,14 @@ public final class AdminUserHandler extends MfaFunction {
                         .field("recoveryCodesRemaining", enabled.recoveryCodesRemaining());
                 throttling(body, enabled.throttling());
             }
+            // The helpdesk's view: everything, the operator and the user of a helpdesk event included.
             body.array("events", trail.recent(userId, EVENTS, Optional.empty()).events(), (event, json) -> {
-                EventsHandler.write(event, json);
-                event.actor().ifPresent(actor -> json.field("operator", actor));
+                json.field("type", event.type().name()).field("at", ApiResponse.timestamp(event.at()));
+                EventsHandler.origin(event, json);
+                event.helpdesk().ifPresent(action -> {
+                    json.field("operator", action.operatorId()).field("userId", action.userId());
+                    action.reason().ifPresent(reason -> json.field("reason", reason.text()));
+                });
             });
             return ApiResponse.json(200, body.build());
         });

@@ -2,7 +2,9 @@ package io.serverlessmfa.functions.handler;
 
 import io.serverlessmfa.core.audit.AuditTrail;
 import io.serverlessmfa.core.audit.InvalidCursorException;
+import io.serverlessmfa.core.audit.HelpdeskAction;
 import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
@@ -39,22 +41,33 @@ public final class EventsHandler extends MfaFunction {
             } catch (InvalidCursorException notOurs) {
                 throw new InvalidRequestException(NOT_A_CURSOR);
             }
-            JsonObject body = JsonObject.create().array("events", page.events(), (event, json) -> {
-                write(event, json);
-                // The operator's id is for the helpdesk's view; the user sees that the helpdesk acted.
-                event.actor().ifPresent(actor -> json.field("byOperator", true));
-            });
+            JsonObject body = JsonObject.create().array("events", page.events(), EventsHandler::writeOwn);
             page.next().ifPresent(next -> body.field("next", next));
             return ApiResponse.json(200, body.build());
         });
     }
 
-    /** An event's fields both views show: what, when, from where. */
-    static void write(SecurityEvent event, JsonObject json) {
-        json.field("type", event.type().name())
-                .field("at", ApiResponse.timestamp(event.at()))
-                .field("sourceIp", event.origin().sourceIp())
-                .field("userAgent", event.origin().userAgent());
+    /**
+     * An event as its owner sees it in their own trail. A reset by the helpdesk says that the
+     * helpdesk acted and why, never who, from where or with which browser (contract: "Helpdesk
+     * routes"); an operator's own reset of another user says whom and why.
+     */
+    static void writeOwn(SecurityEvent event, JsonObject json) {
+        json.field("type", event.type().name()).field("at", ApiResponse.timestamp(event.at()));
+        boolean byTheHelpdesk = event.type() != SecurityEventType.ADMIN_RESET_PERFORMED
+                && (event.type() == SecurityEventType.ADMIN_RESET || event.helpdesk().isPresent());
+        if (byTheHelpdesk) {
+            json.field("byOperator", true);
+        } else {
+            origin(event, json);
+            event.helpdesk().ifPresent(action -> json.field("userId", action.userId()));
+        }
+        event.helpdesk().flatMap(HelpdeskAction::reason).ifPresent(reason -> json.field("reason", reason.text()));
+    }
+
+    /** Where an event's request came from: the source address and the browser. */
+    static void origin(SecurityEvent event, JsonObject json) {
+        json.field("sourceIp", event.origin().sourceIp()).field("userAgent", event.origin().userAgent());
     }
 
     private static Optional<String> cursor(ApiRequest request) {

@@ -222,6 +222,8 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
                     rejection.retryAfter().orElse(Duration.ofSeconds(1)));
             case PROOF_REQUIRED -> ApiResponse.error(400, "invalid_request",
                     "Send the current code from your authenticator app (code) or a recovery code (recoveryCode).");
+            case CANNOT_RESET_SELF -> ApiResponse.error(403, "cannot_reset_self",
+                    "An operator cannot reset their own MFA. Ask another operator.");
         };
     }
 

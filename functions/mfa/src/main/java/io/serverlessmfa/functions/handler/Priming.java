@@ -165,7 +165,7 @@ final class Priming {
         }
 
         @Override
-        public void delete(Enrollment current, SecurityEvent event) {
+        public void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent) {
         }
     }
 }

@@ -2,6 +2,7 @@ package io.serverlessmfa.functions.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.ResetReason;
 import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.token.Nonce;
 import io.serverlessmfa.core.totp.TotpCode;
@@ -105,18 +106,23 @@ public final class ApiRequest {
     }
 
     /**
-     * Whether the token puts the caller in {@code group}: Cognito's {@code cognito:groups} or a
-     * {@code groups} claim. API Gateway hands a JWT array claim to the function as text, e.g.
-     * {@code [mfa-admin other]}, so the brackets, quotes, commas and spaces are separators here.
+     * Whether the token puts the caller in {@code group}: an element of Cognito's
+     * {@code cognito:groups} or of a {@code groups} claim exactly equal to it (contract: "Helpdesk
+     * routes"). API Gateway hands a JWT array claim to the function as text, its elements between
+     * brackets and separated by spaces ({@code [mfa-admin tenant-a]}); a string claim is one
+     * element. Elements are compared whole: {@code [tenant-a,mfa-admin]} is one element with a
+     * comma in it, {@code ["mfa-admin"]} one with quotes, and neither is the group.
      */
     public boolean inGroup(String group) {
         for (String claim : List.of("cognito:groups", "groups")) {
             String value = claims.get(claim);
-            if (value != null) {
-                for (String member : value.replaceAll("[\\[\\]\"]", " ").split("[\\s,]+")) {
-                    if (member.equals(group)) {
-                        return true;
-                    }
+            if (value == null) {
+                continue;
+            }
+            boolean array = value.length() >= 2 && value.startsWith("[") && value.endsWith("]");
+            for (String element : array ? value.substring(1, value.length() - 1).split(" ") : new String[] {value}) {
+                if (element.equals(group)) {
+                    return true;
                 }
             }
         }
@@ -154,6 +160,17 @@ public final class ApiRequest {
     public Optional<TotpCode> optionalTotpCode(String field, int digits) {
         return optionalString(field).map(value -> TotpCode.parse(value, digits)
                 .orElseThrow(() -> new InvalidRequestException(field + " must be " + digits + " digits")));
+    }
+
+    /** The helpdesk reset's required reason (contract: "Helpdesk routes"): 1 to 500 characters, none a control character. */
+    public ResetReason resetReason(String field) {
+        String text = optionalString(field).orElseThrow(() -> missing(field, "why the MFA is reset, 1 to "
+                + ResetReason.MAX_LENGTH + " characters"));
+        if (!ResetReason.isValid(text)) {
+            throw new InvalidRequestException(field + " must be 1 to " + ResetReason.MAX_LENGTH
+                    + " characters, not blank, with no control characters");
+        }
+        return new ResetReason(text);
     }
 
     /** A required recovery code: case-insensitive, spaces and dashes ignored. */

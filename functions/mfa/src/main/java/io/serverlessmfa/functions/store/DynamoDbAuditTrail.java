@@ -2,7 +2,9 @@ package io.serverlessmfa.functions.store;
 
 import io.serverlessmfa.core.audit.AuditTrail;
 import io.serverlessmfa.core.audit.InvalidCursorException;
+import io.serverlessmfa.core.audit.HelpdeskAction;
 import io.serverlessmfa.core.audit.RequestOrigin;
+import io.serverlessmfa.core.audit.ResetReason;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.functions.aws.AwsFailures;
@@ -34,6 +36,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 public final class DynamoDbAuditTrail implements AuditTrail {
 
     static final String EVENT_PREFIX = "EVENT#";
+    /** The operator of a helpdesk event, the user it acted on, and why. */
+    static final String ACTOR = "actor";
+    static final String SUBJECT = "subject";
+    static final String REASON = "reason";
     private static final Pattern SORT_KEY = Pattern.compile("EVENT#\\d{13}#[0-9a-f]{16}");
 
     private final DynamoDbClient dynamoDb;
@@ -57,7 +63,11 @@ public final class DynamoDbAuditTrail implements AuditTrail {
         item.put("at", AttributeValue.fromN(Long.toString(event.at().toEpochMilli())));
         item.put("sourceIp", AttributeValue.fromS(event.origin().sourceIp()));
         item.put("userAgent", AttributeValue.fromS(event.origin().userAgent()));
-        event.actor().ifPresent(actor -> item.put("actor", AttributeValue.fromS(actor)));
+        event.helpdesk().ifPresent(action -> {
+            item.put(ACTOR, AttributeValue.fromS(action.operatorId()));
+            item.put(SUBJECT, AttributeValue.fromS(action.userId()));
+            action.reason().ifPresent(reason -> item.put(REASON, AttributeValue.fromS(reason.text())));
+        });
         item.put(DynamoDbEnrollmentStore.TTL, AttributeValue.fromN(Long.toString(event.at().plus(retention).getEpochSecond())));
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
                 .conditionExpression("attribute_not_exists(#pk)")
@@ -93,12 +103,27 @@ public final class DynamoDbAuditTrail implements AuditTrail {
             events.add(new SecurityEvent(SecurityEventType.valueOf(item.get("type").s()),
                     Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
                     new RequestOrigin(item.get("sourceIp").s(), item.get("userAgent").s()),
-                    Optional.ofNullable(item.get("actor")).map(AttributeValue::s)));
+                    helpdesk(userId, item)));
         }
         Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                 ? Optional.of(encodeCursor(response.lastEvaluatedKey().get(DynamoDbEnrollmentStore.SORT_KEY).s()))
                 : Optional.empty();
         return new Page(events, next);
+    }
+
+    /**
+     * The helpdesk's part of an event item: the operator ({@code actor}), the user acted on
+     * ({@code subject}; a reset recorded before it was stored has none, and was in that user's own
+     * trail) and the reason (none on resets recorded before reasons were required).
+     */
+    private static Optional<HelpdeskAction> helpdesk(String trailOwner, Map<String, AttributeValue> item) {
+        AttributeValue actor = item.get(ACTOR);
+        if (actor == null) {
+            return Optional.empty();
+        }
+        String subject = Optional.ofNullable(item.get(SUBJECT)).map(AttributeValue::s).orElse(trailOwner);
+        return Optional.of(new HelpdeskAction(actor.s(), subject,
+                Optional.ofNullable(item.get(REASON)).map(AttributeValue::s).map(ResetReason::new)));
     }
 
     private static String encodeCursor(String sortKey) {

@@ -151,13 +151,13 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public void delete(Enrollment current, SecurityEvent event) {
+    public void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent) {
         Map<String, AttributeValue> tombstone = new HashMap<>(key(current.userId()));
         tombstone.put(STATUS, string(REMOVED));
         tombstone.put(VERSION, number(current.version() + 1));
         tombstone.put(TTL, number(clock.instant().plus(TOMBSTONE_LIFETIME).getEpochSecond()));
         // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
-        write(putAtVersion(tombstone, current), Optional.of(current), Optional.empty(), Optional.of(event));
+        write(putAtVersion(tombstone, current), Optional.of(current), Optional.empty(), Optional.of(event), operatorEvent);
     }
 
     /** Puts {@code item} in place of {@code current}, on condition that the stored version is still its. */
@@ -174,6 +174,12 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
      */
     private void write(EnrollmentWrite enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
                        Optional<SecurityEvent> event) {
+        write(enrollmentWrite, before, after, event, Optional.empty());
+    }
+
+    /** {@code operatorEvent}: the same change in the acting operator's trail, in the same transaction. */
+    private void write(EnrollmentWrite enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
+                       Optional<SecurityEvent> event, Optional<SecurityEvent> operatorEvent) {
         String userId = before.or(() -> after).orElseThrow().userId();
         AdoptionChange change = AdoptionChange.between(before, after, event);
         if (change.isEmpty() && event.isEmpty()) {
@@ -190,6 +196,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         items.add(enrollmentWrite.inTransaction(tableName));
         items.addAll(AdoptionCounters.updates(tableName, userId, event.map(SecurityEvent::at).orElse(clock.instant()), change));
         event.ifPresent(e -> items.add(DynamoDbAuditTrail.put(tableName, userId, e, auditRetention, random)));
+        operatorEvent.ifPresent(e -> items.add(DynamoDbAuditTrail.put(tableName, e.helpdesk().orElseThrow().operatorId(), e,
+                auditRetention, random)));
         byte[] token = new byte[16];
         random.nextBytes(token);
         try {

@@ -22,6 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
@@ -70,19 +71,62 @@ class AdminIT {
     }
 
     @Test
-    void theResetIsAuditedWithTheOperatorForTheHelpdeskAndShownToTheUser() {
+    void theResetIsInBothTrailsWithItsReasonAndTheUserNeverSeesWhoOrFromWhere() {
         fixtures.enabled(user);
+        String reason = "Lost phone and recovery code; identity checked by a video call";
+        String stepUp = api.stepUpToken(operator);
+        clock.advance(Duration.ofMillis(1)); // after the operator's own setup events, in a millisecond of its own
 
-        assertSuccess(200, api.admin(RESET, operator, user.sub()));
+        assertSuccess(200, api.admin(RESET, operator, user.sub(), stepUp, "{\"reason\":\"" + reason + "\"}"));
 
         ApiResult view = assertSuccess(200, api.admin(USER, operator, user.sub()));
         Map<String, JsonNode> newest = view.json().field("events").orElseThrow().asArray().get(0).asObject();
         assertEquals("ADMIN_RESET", newest.get("type").asString());
         assertEquals(operator.sub(), newest.get("operator").asString());
+        assertEquals(reason, newest.get("reason").asString());
+        assertTrue(newest.containsKey("sourceIp"), "the helpdesk's view has everything");
+
         Map<String, JsonNode> usersView = api.events(user, null).json().field("events").orElseThrow().asArray().get(0).asObject();
+        assertEquals(Set.of("type", "at", "byOperator", "reason"), usersView.keySet(),
+                "the user sees that the helpdesk acted and why, never the operator's id, address or browser");
         assertEquals("ADMIN_RESET", usersView.get("type").asString());
-        assertTrue(usersView.containsKey("byOperator"));
-        assertFalse(usersView.containsKey("operator"), "the user sees that the helpdesk acted, not who");
+        assertEquals(reason, usersView.get("reason").asString());
+
+        Map<String, JsonNode> operatorsOwn = api.events(operator, null).json().field("events").orElseThrow().asArray().get(0).asObject();
+        assertEquals("ADMIN_RESET_PERFORMED", operatorsOwn.get("type").asString());
+        assertEquals(user.sub(), operatorsOwn.get("userId").asString(), "whom");
+        assertEquals(reason, operatorsOwn.get("reason").asString(), "why");
+        assertEquals(newest.get("at").asString(), operatorsOwn.get("at").asString(), "when: the same transaction");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{}", "{\"reason\":\"\"}", "{\"reason\":\"   \"}", "{\"reason\":42}",
+            "{\"reason\":\"line\\nbreak\"}", "{\"reason\":null}"})
+    void aResetWithoutAUsableReasonIsAnInvalidRequestAndChangesNothing(String body) {
+        fixtures.enabled(user);
+
+        assertError(400, "invalid_request", api.admin(RESET, operator, user.sub(), api.stepUpToken(operator),
+                body.isEmpty() ? null : body));
+
+        assertEquals("ENABLED", api.status(user).text("status"));
+    }
+
+    @Test
+    void aReasonOfFiveHundredCharactersIsTakenAndOneMoreIsNot() {
+        fixtures.enabled(user);
+        assertError(400, "invalid_request", api.admin(RESET, operator, user.sub(), api.stepUpToken(operator),
+                "{\"reason\":\"" + "x".repeat(501) + "\"}"));
+        assertSuccess(200, api.admin(RESET, operator, user.sub(), api.stepUpToken(operator),
+                "{\"reason\":\"" + "é".repeat(500) + "\"}"));
+    }
+
+    @Test
+    void anOperatorCannotResetThemselves() {
+        String ownToken = api.stepUpToken(operator); // MFA on, and a fresh step-up
+
+        assertError(403, "cannot_reset_self", api.admin(RESET, operator, operator.sub(), ownToken));
+
+        assertEquals("ENABLED", api.status(operator).text("status"));
     }
 
     @Test
@@ -140,6 +184,28 @@ class AdminIT {
         assertError(403, "forbidden", api.admin(route, user, user.sub(), null));
 
         assertEquals("ENABLED", api.status(user).text("status"));
+    }
+
+    /** The contract's forms: an element equal to the group, compared whole (API Gateway's text of an array claim). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "cognito:groups|[mfa-admin tenant-a]|true", "groups|[tenant-a mfa-admin]|true", "groups|[mfa-admin]|true",
+            "cognito:groups|mfa-admin|true",
+            "groups|[tenant-a,mfa-admin]|false", "groups|[\"mfa-admin\"]|false", "groups|[mfa-admin-readonly]|false",
+            "cognito:groups|[MFA-ADMIN]|false", "groups|mfa-admin tenant-a|false", "roles|[mfa-admin]|false"})
+    void anOperatorIsACallerWithAGroupElementEqualToTheOperatorGroup(String claim, String value, boolean operates) {
+        fixtures.enabled(user);
+        Map<String, String> claims = new java.util.HashMap<>(TestUser.random().claims());
+        claims.put(claim, value);
+        TestUser caller = new TestUser(claims.get("sub"), claims);
+
+        ApiResult answer = api.admin(USER, caller, user.sub(), api.stepUpToken(caller));
+
+        if (operates) {
+            assertSuccess(200, answer);
+        } else {
+            assertError(403, "forbidden", answer);
+        }
     }
 
     @Test

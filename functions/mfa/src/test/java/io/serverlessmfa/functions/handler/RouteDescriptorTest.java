@@ -131,7 +131,7 @@ class RouteDescriptorTest {
         }
 
         @Override
-        public void delete(Enrollment current, SecurityEvent event) {
+        public void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent) {
             writes++;
         }
     }
