@@ -200,8 +200,9 @@ refuse() {
     status=1
   fi
 }
-# "<carried> <refused> <succeeded>": the helpdesk requests of an NDJSON report that carried the
-# step-up token $2 in X-MFA-Token, those of them answered 403, and those answered 2xx.
+# "<carried> <refused> <passed>": the helpdesk requests of an NDJSON report that carried the
+# step-up token $2 in X-MFA-Token, those of them refused at the step-up (403 but cannot_reset_self),
+# and those answered past it (2xx, 409, 403 cannot_reset_self).
 step_up_requests() {
   "$root/.venv/bin/python" - "$1" "$2" <<'PY'
 import base64, json, sys
@@ -232,10 +233,12 @@ for request, response in seen.values():
     if not urlsplit(request["uri"]).path.startswith("/admin/") or headers.get("x-mfa-token") != [token]:
         continue
     carried += 1
-    # cannot_reset_self is the contract's answer to an operator resetting their own MFA (the reset
-    # run reuses ids it saw, the operator's among them): the step-up was taken, the reset refused.
-    refused += response.get("status_code") == 403 and "cannot_reset_self" not in body_text(response)
-    succeeded += 200 <= response.get("status_code", 0) < 300
+    status, text = response.get("status_code", 0), body_text(response)
+    # Answers only a request past the step-up gets: a 2xx, a reset of a user without MFA (409), and
+    # cannot_reset_self, the contract's answer to an operator resetting their own MFA (the reset run
+    # reuses ids it saw, the operator's among them).
+    refused += status == 403 and "cannot_reset_self" not in text
+    succeeded += 200 <= status < 300 or status == 409 or (status == 403 and "cannot_reset_self" in text)
 print(carried, refused, succeeded)
 PY
 }
@@ -257,7 +260,7 @@ for name in "${runs[@]}"; do
       refuse "$name" "$helpdesk_routes" '$3 < 300' "to the helpdesk without the operator's step-up succeeded" ;;
     operator-*)
       read -r carried refused succeeded <<<"$(step_up_requests "$out/$name.ndjson" "${step_up_tokens[$name]}")"
-      echo "  $name: $carried helpdesk requests carried the step-up ($succeeded answered 2xx, $refused 403);" \
+      echo "  $name: $carried helpdesk requests carried the step-up ($succeeded answered past it, $refused refused);" \
         "it was $((step_up_age[$name])) s old at the end of the run (at most $step_up_seconds)"
       if [ "$refused" -ne 0 ] || [ "$succeeded" -eq 0 ]; then
         echo "  $name: the step-up was refused: these requests did not test the helpdesk"; status=1

@@ -51,7 +51,8 @@ function describeEvent(event, operatorId) {
   const type = String(event.type || '');
   const byOperator = type !== 'ADMIN_RESET_PERFORMED' && (event.byOperator === true || Boolean(operatorId));
   let text;
-  if (type === 'ADMIN_RESET_PERFORMED') text = `You reset MFA for ${String(event.userId || 'a user')}`;
+  // In an operator's own activity "You"; in the helpdesk's view of another operator, that operator.
+  if (type === 'ADMIN_RESET_PERFORMED') text = `${operatorId || 'You'} reset MFA for ${String(event.userId || 'a user')}`;
   else if (byOperator && (type === 'MFA_REMOVED' || type === 'ADMIN_RESET')) text = 'Removed by the helpdesk';
   else if (byOperator && type === 'SETUP_CANCELLED') text = 'Setup cancelled by the helpdesk';
   else if (EVENT_TEXT[type]) text = EVENT_TEXT[type] + (byOperator ? ' (by the helpdesk)' : '');

@@ -317,6 +317,12 @@ async function resetMfa() {
       refreshActivity();
     }
   } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid_request') {
+      // The reason was refused (e.g. a character the service does not take): the dialog stays open with it.
+      setText(el.resetError, `The reset did not happen. ${messageFor(err)}`);
+      el.resetReason.focus();
+      return;
+    }
     closeReset();
     if (err instanceof ApiError && err.code === 'cannot_reset_self') {
       setText(el.resetError, 'You cannot reset your own MFA. Ask another operator, or remove it yourself under "Your MFA".');

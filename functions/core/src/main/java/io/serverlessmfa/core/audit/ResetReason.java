@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Why an operator reset a user's MFA: 1 to {@value #MAX_LENGTH} characters (contract: "Helpdesk
- * routes"), no control characters, so it reads back as one line in every trail and log view.
+ * routes"), as one line of well-formed text, so it reads back the same in every trail and view.
  */
 public record ResetReason(String text) {
 
@@ -17,9 +17,20 @@ public record ResetReason(String text) {
         }
     }
 
+    /**
+     * 1 to {@value #MAX_LENGTH} code points, not all white space; no control character, no line or
+     * paragraph separator (one line everywhere), and no unpaired surrogate (not text: DynamoDB and
+     * every reader of the trail need well-formed UTF-8).
+     */
     public static boolean isValid(String text) {
         int length = text.codePointCount(0, text.length());
         return length >= 1 && length <= MAX_LENGTH && !text.isBlank()
-                && text.codePoints().noneMatch(Character::isISOControl);
+                && text.codePoints().noneMatch(ResetReason::refused);
+    }
+
+    private static boolean refused(int codePoint) {
+        int type = Character.getType(codePoint);
+        return Character.isISOControl(codePoint) || type == Character.SURROGATE || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

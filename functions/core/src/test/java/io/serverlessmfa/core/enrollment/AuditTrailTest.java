@@ -127,7 +127,9 @@ class AuditTrailTest {
     @Test
     void aReasonIsOneToFiveHundredCharactersWithoutControlCharacters() {
         assertEquals(500, new ResetReason("é".repeat(500)).text().length());
-        for (String invalid : List.of("", " ", "x".repeat(501), "line\nbreak", "tab\there")) {
+        assertEquals(1000, new ResetReason("😀".repeat(500)).text().length(), "500 characters, 1,000 UTF-16 units");
+        for (String invalid : List.of("", " ", "x".repeat(501), "😀".repeat(501), "line\nbreak", "tab\there",
+                "lone \ud800 surrogate", "line\u2028separator")) {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ResetReason(invalid), invalid);
         }
     }

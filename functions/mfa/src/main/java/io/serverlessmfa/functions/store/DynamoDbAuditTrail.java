@@ -100,7 +100,12 @@ public final class DynamoDbAuditTrail implements AuditTrail {
         List<SecurityEvent> events = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
             // The origin was cleaned before it was stored; cleaning it again changes nothing.
-            events.add(new SecurityEvent(SecurityEventType.valueOf(item.get("type").s()),
+            Optional<SecurityEventType> type = knownType(item.get("type").s());
+            if (type.isEmpty()) {
+                // Written by a later version (this one rolled back to): left out, not a failed page.
+                continue;
+            }
+            events.add(new SecurityEvent(type.get(),
                     Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
                     new RequestOrigin(item.get("sourceIp").s(), item.get("userAgent").s()),
                     helpdesk(userId, item)));
@@ -109,6 +114,15 @@ public final class DynamoDbAuditTrail implements AuditTrail {
                 ? Optional.of(encodeCursor(response.lastEvaluatedKey().get(DynamoDbEnrollmentStore.SORT_KEY).s()))
                 : Optional.empty();
         return new Page(events, next);
+    }
+
+    private static Optional<SecurityEventType> knownType(String name) {
+        for (SecurityEventType type : SecurityEventType.values()) {
+            if (type.name().equals(name)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

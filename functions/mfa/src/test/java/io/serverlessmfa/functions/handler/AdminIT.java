@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The helpdesk routes: operators only, nothing secret shown, and a reset that really resets. */
 class AdminIT {
@@ -97,6 +98,30 @@ class AdminIT {
         assertEquals(user.sub(), operatorsOwn.get("userId").asString(), "whom");
         assertEquals(reason, operatorsOwn.get("reason").asString(), "why");
         assertEquals(newest.get("at").asString(), operatorsOwn.get("at").asString(), "when: the same transaction");
+    }
+
+    @Test
+    void aResetRecordedBeforeReasonsShowsTheUserOnlyThatTheHelpdeskActedAndAnUnknownEventIsLeftOut() {
+        String sortKey = "EVENT#" + clock.instant().toEpochMilli() + "#";
+        AwsEmulator.get().dynamoDb().putItem(request -> request.tableName(AwsEmulator.get().tableName()).item(Map.of(
+                "pk", AttributeValue.fromS("USER#" + user.sub()), "sk", AttributeValue.fromS(sortKey + "00000000000000a1"),
+                "type", AttributeValue.fromS("ADMIN_RESET"), "at", AttributeValue.fromN(Long.toString(clock.instant().toEpochMilli())),
+                "sourceIp", AttributeValue.fromS("198.51.100.7"), "userAgent", AttributeValue.fromS("helpdesk console"),
+                "actor", AttributeValue.fromS(operator.sub()))));
+        AwsEmulator.get().dynamoDb().putItem(request -> request.tableName(AwsEmulator.get().tableName()).item(Map.of(
+                "pk", AttributeValue.fromS("USER#" + user.sub()), "sk", AttributeValue.fromS(sortKey + "00000000000000b2"),
+                "type", AttributeValue.fromS("A_TYPE_OF_A_LATER_VERSION"), "at", AttributeValue.fromN(Long.toString(clock.instant().toEpochMilli())),
+                "sourceIp", AttributeValue.fromS("203.0.113.9"), "userAgent", AttributeValue.fromS("x"))));
+
+        List<JsonNode> own = assertSuccess(200, api.events(user, null)).json().field("events").orElseThrow().asArray();
+
+        assertEquals(1, own.size(), "the unknown event is left out, the page still answers");
+        assertEquals(Set.of("type", "at", "byOperator"), own.get(0).asObject().keySet());
+        Map<String, JsonNode> helpdesks = assertSuccess(200, api.admin(USER, operator, user.sub())).json().field("events")
+                .orElseThrow().asArray().get(0).asObject();
+        assertEquals(operator.sub(), helpdesks.get("operator").asString());
+        assertEquals(user.sub(), helpdesks.get("userId").asString());
+        assertFalse(helpdesks.containsKey("reason"));
     }
 
     @ParameterizedTest
@@ -192,7 +217,8 @@ class AdminIT {
             "cognito:groups|[mfa-admin tenant-a]|true", "groups|[tenant-a mfa-admin]|true", "groups|[mfa-admin]|true",
             "cognito:groups|mfa-admin|true",
             "groups|[tenant-a,mfa-admin]|false", "groups|[\"mfa-admin\"]|false", "groups|[mfa-admin-readonly]|false",
-            "cognito:groups|[MFA-ADMIN]|false", "groups|mfa-admin tenant-a|false", "roles|[mfa-admin]|false"})
+            "cognito:groups|[MFA-ADMIN]|false", "groups|mfa-admin tenant-a|false", "roles|[mfa-admin]|false",
+            "groups|[]|false", "groups|[|false", "groups|[tenant-a  mfa-admin]|true", "groups|[tenant-a\tmfa-admin]|false"})
     void anOperatorIsACallerWithAGroupElementEqualToTheOperatorGroup(String claim, String value, boolean operates) {
         fixtures.enabled(user);
         Map<String, String> claims = new java.util.HashMap<>(TestUser.random().claims());

@@ -394,6 +394,16 @@ class FaultMatrixIT {
             assertEquals(200, fresh.status(), cell + ": the recovery code shown is the one stored: " + fresh);
         }
 
+        /** The operator's own trail holds exactly {@code count} resets of this user: once for a success, never for an outage. */
+        static void resetsInTheOperatorsTrail(Outcome outcome, String cell, int count) {
+            ApiResult trail = outcome.healthy().events(outcome.start().operator(), null);
+            long resets = trail.json().field("events").orElseThrow().asArray().stream().map(event -> event.asObject())
+                    .filter(event -> event.get("type").asString().equals("ADMIN_RESET_PERFORMED")
+                            && event.get("userId").asString().equals(outcome.user().sub()))
+                    .count();
+            assertEquals(count, resets, cell + ": the operator's trail, whom they reset: " + trail);
+        }
+
         static void removed(Outcome outcome, String cell) {
             RawItems.assertTombstone(outcome.after());
             assertEquals("NONE", outcome.healthy().status(outcome.user()).text("status"), cell);
@@ -550,7 +560,12 @@ class FaultMatrixIT {
                         run -> admin(run, RESET, true), 200, (outcome, cell) -> {
                             keysUnchanged(outcome, cell);
                             removed(outcome, cell);
-                        }).afterOutage(sameRequestStillWorks(outcome -> outcome.healthy().admin(RESET,
-                                outcome.start().operator(), outcome.user().sub(), outcome.start().mfaToken()), 200)));
+                            resetsInTheOperatorsTrail(outcome, cell, 1);
+                        }).afterOutage((outcome, cell) -> {
+                            resetsInTheOperatorsTrail(outcome, cell, 0);
+                            sameRequestStillWorks(again -> again.healthy().admin(RESET, again.start().operator(),
+                                    again.user().sub(), again.start().mfaToken()), 200).check(outcome, cell);
+                            resetsInTheOperatorsTrail(outcome, cell, 1);
+                        }));
     }
 }

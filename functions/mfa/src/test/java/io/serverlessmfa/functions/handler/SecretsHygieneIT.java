@@ -146,6 +146,11 @@ class SecretsHygieneIT {
             assertError(400, "invalid_code", send(api, "POST /mfa/remove", code(fixtures.wrongCode(secret))));
             assertSuccess(200, send(api, "POST /mfa/remove", code(outageCode)));
             assertSuccess(200, send(api, "GET /mfa", null));
+
+            // The helpdesk reset (of a new pending setup): its request, its two trail events, its answer.
+            assertSuccess(201, send(api, "POST /mfa/setup", "{}"));
+            String reset = "POST /admin/mfa/users/{userId}/reset";
+            assertSuccess(200, sendAs(operator, api, reset, MfaApi.RESET_BODY, Map.of(MfaApi.STEP_UP_HEADER, stepUp)));
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);

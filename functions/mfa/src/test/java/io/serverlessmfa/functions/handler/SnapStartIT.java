@@ -298,14 +298,19 @@ class SnapStartIT {
         assertEquals(4, requestLines, "one request line each for setup, confirm, verify and status: " + printed);
     }
 
+    /** A KMS client of the functions' kind over the emulator, each call counted by {@code counter}. */
+    private static KmsClient countedKms(AwsEmulator emulator, AwsCallCounter counter) {
+        return KmsClient.builder().region(Region.of(AwsEmulator.REGION)).endpointOverride(emulator.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override -> override.addExecutionInterceptor(counter)).build();
+    }
+
     @Test
     void aRestoredEnvironmentAsksKmsForItsOwnDataKey() throws Exception {
         AwsEmulator emulator = AwsEmulator.get();
         AwsCallCounter counter = new AwsCallCounter();
-        try (KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION)).endpointOverride(emulator.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(override -> override.addExecutionInterceptor(counter)).build()) {
+        try (KmsClient kms = countedKms(emulator, counter)) {
             MfaApi api = new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())),
                     MutableClock.atStepStart(), new SecureRandom(), emulator.dynamoDb(), kms));
             api.beforeCheckpoint();
@@ -323,10 +328,7 @@ class SnapStartIT {
     void noSigningKeyUnsealedBeforeTheSnapshotIsKeptInIt() throws Exception {
         AwsEmulator emulator = AwsEmulator.get();
         AwsCallCounter counter = new AwsCallCounter();
-        try (KmsClient kms = KmsClient.builder().region(Region.of(AwsEmulator.REGION)).endpointOverride(emulator.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(override -> override.addExecutionInterceptor(counter)).build()) {
+        try (KmsClient kms = countedKms(emulator, counter)) {
             MutableClock clock = MutableClock.atStepStart();
             Wiring wiring = new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())), clock,
                     new SecureRandom(), emulator.dynamoDb(), kms);
