@@ -32,11 +32,13 @@ import java.util.OptionalLong;
  *                         {@code MFA_DATA_KEY_MAX_USES}, {@code MFA_DATA_KEY_CACHE_ENTRIES}
  * @param tokens           {@code MFA_TOKEN_ISSUER}, {@code MFA_TOKEN_AUDIENCE}, {@code MFA_TOKEN_LIFETIME_SECONDS},
  *                         {@code MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS}
+ * @param operatorGroup    {@code MFA_OPERATOR_GROUP}: the group whose members are operators (contract:
+ *                         "Helpdesk routes", default {@value #DEFAULT_OPERATOR_GROUP})
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
                                Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
                                Duration auditRetention, OptionalLong totalUsers, DataKeyCaching dataKeyCaching,
-                               TokenConfiguration tokens) {
+                               TokenConfiguration tokens, String operatorGroup) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -59,11 +61,15 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String TOKEN_AUDIENCE = "MFA_TOKEN_AUDIENCE";
     public static final String TOKEN_LIFETIME_SECONDS = "MFA_TOKEN_LIFETIME_SECONDS";
     public static final String SIGNING_KEY_PUBLISHED_AHEAD_SECONDS = "MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS";
+    public static final String OPERATOR_GROUP = "MFA_OPERATOR_GROUP";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
     /** The issuer when {@code MFA_ISSUER} is unset: the name the authenticator app shows. */
     public static final String DEFAULT_ISSUER = "Serverless MFA";
+
+    /** The operators' group when {@code MFA_OPERATOR_GROUP} is unset (contract: "Helpdesk routes"). */
+    public static final String DEFAULT_OPERATOR_GROUP = "mfa-admin";
 
     /** @throws ConfigurationException naming the first variable that is missing or invalid */
     public static MfaConfiguration fromEnvironment(Map<String, String> environment) {
@@ -105,8 +111,14 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         int entries = env.integer(DATA_KEY_CACHE_ENTRIES, defaults.maxEntries(), 1, 100_000);
         DataKeyCaching caching = maxAge == 0 ? DataKeyCaching.OFF
                 : new DataKeyCaching(Duration.ofSeconds(maxAge), maxUses, entries);
+        String operatorGroup = env.optional(OPERATOR_GROUP).orElse(DEFAULT_OPERATOR_GROUP);
+        if (operatorGroup.length() > 128 || !operatorGroup.codePoints().allMatch(c -> c > ' ' && c != '[' && c != ']' && c != 127)) {
+            // API Gateway hands a group claim over as "[a b]": a name with a space or a bracket could never match.
+            throw new ConfigurationException(OPERATOR_GROUP + " must be 1 to 128 characters without spaces, brackets or"
+                    + " control characters, got '" + operatorGroup + "'");
+        }
         return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays),
-                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching, tokens(env));
+                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching, tokens(env), operatorGroup);
     }
 
     private static TokenConfiguration tokens(Reader env) {

@@ -146,7 +146,7 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
      * @return the priming answer
      */
     final ApiResponse prime() {
-        ApiResponse answer = respond(route.primingEvent(), Priming.REQUEST_ID, request -> {
+        ApiResponse answer = respond(route.primingEvent(wiring.configuration().operatorGroup()), Priming.REQUEST_ID, request -> {
             route.warmUpForPriming();
             return priming.apply(request);
         }, UNLOGGED);

@@ -9,23 +9,25 @@ import io.serverlessmfa.functions.http.InvalidRequestException;
 
 /**
  * The operator routes' checks (contract: "Helpdesk routes"). The JWT authorizer has already checked
- * the sign-in token; being an operator is a claim of that token (the {@code mfa-admin} group), so
+ * the sign-in token; being an operator is a claim of that token (the group {@code MFA_OPERATOR_GROUP},
+ * by default {@code mfa-admin}), so
  * the identity provider stays the one place where operators are named. On top of it the operator
  * shows their own second factor: an MFA token of this service in {@code X-MFA-Token}, at most five
  * minutes old ({@link StepUp}), so a stolen operator password alone reaches no one's MFA.
  */
 final class Operators {
 
-    static final String GROUP = "mfa-admin";
     static final String STEP_UP_HEADER = "X-MFA-Token";
     private static final int MAX_USER_ID = 128;
 
     private final StepUp stepUp;
     private final TokenConfiguration tokens;
+    private final String group;
 
     Operators(Wiring wiring) {
         this.stepUp = wiring.stepUp();
         this.tokens = wiring.configuration().tokens();
+        this.group = wiring.configuration().operatorGroup();
     }
 
     /**
@@ -33,8 +35,8 @@ final class Operators {
      * group, then 403 mfa_required without a fresh step-up of their own.
      */
     String requireOperator(ApiRequest request) {
-        if (!request.inGroup(GROUP)) {
-            throw new ForbiddenException("not in " + GROUP);
+        if (!request.inGroup(group)) {
+            throw new ForbiddenException("not in the operator group");
         }
         stepUp.require(MfaTokens.issuer(tokens, request), request.userId(), request.header(STEP_UP_HEADER));
         return request.userId();

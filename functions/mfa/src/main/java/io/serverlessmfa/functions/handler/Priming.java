@@ -59,8 +59,8 @@ final class Priming {
      * The priming user as an operator on {@code route}, looking up or resetting the priming user
      * itself (the {@code userId} path parameter): never a real user's data.
      */
-    static APIGatewayV2HTTPEvent operatorEvent(String route) {
-        return event(route, Map.of("sub", USER_ID, "cognito:groups", "[" + Operators.GROUP + "]"), null,
+    static APIGatewayV2HTTPEvent operatorEvent(String route, String operatorGroup) {
+        return event(route, Map.of("sub", USER_ID, "cognito:groups", "[" + operatorGroup + "]"), null,
                 Map.of("userId", USER_ID));
     }
 

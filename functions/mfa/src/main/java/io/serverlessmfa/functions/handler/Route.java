@@ -118,9 +118,9 @@ final class Route {
         return paths.apply(store);
     }
 
-    /** The priming request: the reserved user, as an operator on the helpdesk's routes. */
-    APIGatewayV2HTTPEvent primingEvent() {
-        return key.contains(" /admin/") ? Priming.operatorEvent(key) : Priming.userEvent(key, primingBody);
+    /** The priming request: the reserved user, as an operator (of {@code operatorGroup}) on the helpdesk's routes. */
+    APIGatewayV2HTTPEvent primingEvent(String operatorGroup) {
+        return key.contains(" /admin/") ? Priming.operatorEvent(key, operatorGroup) : Priming.userEvent(key, primingBody);
     }
 
     void warmUpForPriming() {

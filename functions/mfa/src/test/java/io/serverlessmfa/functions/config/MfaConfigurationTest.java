@@ -10,6 +10,7 @@ import io.serverlessmfa.functions.crypto.DataKeyCaching;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,5 +120,18 @@ class MfaConfigurationTest {
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(minimal());
         ConfigurationException failure = assertThrows(ConfigurationException.class, configuration::requireKmsKeyId);
         assertTrue(failure.getMessage().startsWith("MFA_KMS_KEY_ID "));
+    }
+
+    @Test
+    void theOperatorGroupIsMfaAdminUnlessSetAndMustBeOneElementOfAGroupsClaim() {
+        assertEquals("mfa-admin", MfaConfiguration.fromEnvironment(minimal()).operatorGroup());
+        Map<String, String> environment = new java.util.HashMap<>(minimal());
+        environment.put(MfaConfiguration.OPERATOR_GROUP, "helpdesk-tier-2");
+        assertEquals("helpdesk-tier-2", MfaConfiguration.fromEnvironment(environment).operatorGroup());
+        for (String invalid : List.of("two words", "[mfa-admin]", "x".repeat(129), "tab\there")) {
+            environment.put(MfaConfiguration.OPERATOR_GROUP, invalid);
+            ConfigurationException refused = assertThrows(ConfigurationException.class, () -> MfaConfiguration.fromEnvironment(environment));
+            assertTrue(refused.getMessage().contains(MfaConfiguration.OPERATOR_GROUP), refused.getMessage());
+        }
     }
 }

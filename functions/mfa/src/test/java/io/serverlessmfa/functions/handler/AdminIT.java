@@ -101,6 +101,19 @@ class AdminIT {
     }
 
     @Test
+    void theOperatorGroupIsConfigurationAndOnlyThatGroupOperates() {
+        MfaApi helpdesk = MfaApi.over(AwsEmulator.get(), clock, Map.of("MFA_OPERATOR_GROUP", "helpdesk-tier-2"));
+        fixtures.enabled(user);
+        Map<String, String> claims = new java.util.HashMap<>(TestUser.random().claims());
+        claims.put("cognito:groups", "[staff helpdesk-tier-2]");
+        TestUser tierTwo = new TestUser(claims.get("sub"), claims);
+
+        assertSuccess(200, helpdesk.admin(USER, tierTwo, user.sub(), helpdesk.stepUpToken(tierTwo)));
+        // mfa-admin is only the default: with another group configured, its members are not operators.
+        assertError(403, "forbidden", helpdesk.admin(USER, operator, user.sub(), helpdesk.stepUpToken(operator)));
+    }
+
+    @Test
     void aResetRecordedBeforeReasonsShowsTheUserOnlyThatTheHelpdeskActedAndAnUnknownEventIsLeftOut() {
         String sortKey = "EVENT#" + clock.instant().toEpochMilli() + "#";
         AwsEmulator.get().dynamoDb().putItem(request -> request.tableName(AwsEmulator.get().tableName()).item(Map.of(

@@ -81,12 +81,12 @@ class RouteDescriptorTest {
 
     @Test
     void theHelpdesksRoutesArePrimedAsAnOperatorAndTheOthersAsAUser() {
-        Map<String, String> operator = Route.reading("test", "GET /admin/mfa/test", request -> ok()).primingEvent()
+        Map<String, String> operator = Route.reading("test", "GET /admin/mfa/test", request -> ok()).primingEvent("helpdesk")
                 .getRequestContext().getAuthorizer().getJwt().getClaims();
-        Map<String, String> user = Route.reading("test", "GET /mfa/test", request -> ok()).primingEvent()
+        Map<String, String> user = Route.reading("test", "GET /mfa/test", request -> ok()).primingEvent("helpdesk")
                 .getRequestContext().getAuthorizer().getJwt().getClaims();
 
-        assertEquals("[" + Operators.GROUP + "]", operator.get("cognito:groups"));
+        assertEquals("[helpdesk]", operator.get("cognito:groups"));
         assertEquals(null, user.get("cognito:groups"));
         assertEquals(Priming.USER_ID, user.get("sub"));
     }
