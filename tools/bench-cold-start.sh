@@ -199,8 +199,7 @@ for ((round = 1; round <= runs; round++)); do
                 run_java "$out/prepare.log" "${classpath[$tools]}" io.serverlessmfa.bench.coldstart.Prepare \
                     "$(handler_of "$family" setup)" "$(handler_of "$family" confirm)" "$fn" events "$event"
             fi
-            # As Lambda sets them for an on-demand function (a SnapStart restore is not measured here).
-            BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" AWS_LAMBDA_INITIALIZATION_TYPE=on-demand \
+            BENCH_LAUNCH_EPOCH_MS="$(date +%s%3N)" AWS_LAMBDA_FUNCTION_NAME="bench-$fn" \
                 run_java "$out/run.log" "${classpath[$impl]}" io.serverlessmfa.bench.coldstart.ColdStart \
                 "$impl" "$handler" "$event" "$(expected_status "$impl" "$fn")"
             line="$(grep '^{"bench":"cold-start"' "$out/run.log")"

@@ -40,8 +40,8 @@ public final class SigningKeyRotation {
 
     /** Adds the next key (or the first, signing at once) and deletes the keys no token can need any more. */
     public Outcome rotate(Instant now) {
-        List<SigningKeyTable.StoredKey> stored = table.load();
-        KeySchedule schedule = new KeySchedule(stored.stream().map(SigningKeyTable.StoredKey::key).toList());
+        SigningKeyTable.Contents stored = table.read();
+        KeySchedule schedule = new KeySchedule(stored.keys().stream().map(SigningKeyTable.StoredKey::key).toList());
         Instant signsFrom = schedule.isEmpty() ? now : now.plus(publishedAhead);
         SigningKey created = create(now, signsFrom);
         List<String> deleted = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class SigningKeyRotation {
             }
         }
         // Entries no rotation wrote are left out of every read; they go here, so they cannot pile up.
-        for (String kid : table.unreadable()) {
+        for (String kid : stored.unreadable()) {
             table.delete(kid);
             deleted.add(kid);
         }

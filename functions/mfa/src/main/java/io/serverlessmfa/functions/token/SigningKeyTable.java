@@ -27,7 +27,6 @@ public final class SigningKeyTable {
     static final String PARTITION = "SIGNING_KEYS";
     static final String SORT = "KEYS";
     static final String KEYS = "keys";
-    static final String KID = "kid";
     static final String X = "x";
     static final String Y = "y";
     static final String SEALED_PRIVATE_KEY = "sealedPrivateKey";
@@ -49,11 +48,21 @@ public final class SigningKeyTable {
         this.tableName = tableName;
     }
 
+    /** What one read finds: the keys, and the kids of the entries no rotation could have written (rotation removes them). */
+    record Contents(List<StoredKey> keys, List<String> unreadable) {
+    }
+
     /** Every stored key; a strongly consistent read, so a key just added is never missed. */
     List<StoredKey> load() {
+        return read().keys();
+    }
+
+    /** One strongly consistent read of the keys, the readable and the unreadable apart. */
+    Contents read() {
         List<StoredKey> keys = new ArrayList<>();
-        stored().forEach((kid, entry) -> readable(kid, entry).ifPresent(keys::add));
-        return keys;
+        List<String> unreadable = new ArrayList<>();
+        stored().forEach((kid, entry) -> readable(kid, entry).ifPresentOrElse(keys::add, () -> unreadable.add(kid)));
+        return new Contents(List.copyOf(keys), List.copyOf(unreadable));
     }
 
     /**
@@ -133,17 +142,6 @@ public final class SigningKeyTable {
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("UpdateItem", failure);
         }
-    }
-
-    /** The kids of the entries {@link #load()} leaves out: rotation removes them. */
-    List<String> unreadable() {
-        List<String> kids = new ArrayList<>();
-        stored().forEach((kid, entry) -> {
-            if (readable(kid, entry).isEmpty()) {
-                kids.add(kid);
-            }
-        });
-        return kids;
     }
 
     /**
