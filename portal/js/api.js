@@ -18,6 +18,7 @@ export const MSG = {
   invalidRequest: 'The server could not accept that. Check what you entered and try again.',
   notOperator: 'Your account is not an operator.',
   stepUpRequired: 'Confirm it’s you first: enter the code your authenticator app shows now.',
+  lockedUntilReset: 'Too many wrong codes: your account is locked. Contact the helpdesk to reset your MFA.',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -98,6 +99,7 @@ export function messageFor(err) {
     case 'invalid_code': return MSG.invalidCode;
     case 'invalid_recovery_code': return MSG.invalidRecoveryCode;
     case 'too_many_attempts': return tooManyAttempts(err.retryAfter);
+    case 'locked_until_reset': return MSG.lockedUntilReset;
     case 'no_pending_setup': return MSG.noPendingSetup;
     case 'mfa_already_enabled': return MSG.alreadyEnabled;
     case 'mfa_not_enabled': return MSG.notEnabled;
@@ -118,6 +120,11 @@ function tooManyAttempts(seconds) {
     return 'Too many wrong codes. Try again in a few minutes.';
   }
   const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes >= 120) {
+    // Each lock lasts twice the one before, up to a day: say hours once it is long.
+    const hours = Math.ceil(minutes / 60);
+    return `Too many wrong codes. Try again in ${hours} hours.`;
+  }
   return `Too many wrong codes. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
 }
 

@@ -35,13 +35,14 @@ const EVENT_TEXT = {
   SETUP_CANCELLED: 'Setup cancelled',
   MFA_ENABLED: 'MFA turned on',
   LOCKED_OUT: 'Locked after too many wrong codes',
+  LOCKED_UNTIL_RESET: 'Locked until the helpdesk resets MFA (too many wrong codes)',
   RECOVERY_CODE_USED: 'Recovery code used',
   RECOVERY_CODES_REGENERATED: 'New recovery codes made',
   MFA_REMOVED: 'MFA turned off',
   ADMIN_RESET: 'Removed by the helpdesk',
   ADMIN_RESET_PERFORMED: 'You reset MFA for a user',
 };
-const ALERT_EVENTS = ['LOCKED_OUT', 'MFA_REMOVED', 'ADMIN_RESET'];
+const ALERT_EVENTS = ['LOCKED_OUT', 'LOCKED_UNTIL_RESET', 'MFA_REMOVED', 'ADMIN_RESET'];
 
 /**
  * @param {string} [operatorId] the operator who acted (the operator's view only)

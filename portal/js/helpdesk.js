@@ -246,8 +246,10 @@ function renderLookup(data, requested) {
     setText(el.lookupStatus, STATUS_WORDS[status] || 'Unknown');
   }
   el.lookupStatus.title = status;
-  setText(el.lookupLock, data.lockedUntil ? `Locked until ${formatWhen(data.lockedUntil)}` : 'Not locked');
-  el.lookupLock.classList.toggle('locked', Boolean(data.lockedUntil));
+  const lockedUntilReset = data.lockedUntilReset === true;
+  setText(el.lookupLock, lockedUntilReset ? 'Locked until you reset MFA (too many wrong codes)'
+    : data.lockedUntil ? `Locked until ${formatWhen(data.lockedUntil)}` : 'Not locked');
+  el.lookupLock.classList.toggle('locked', lockedUntilReset || Boolean(data.lockedUntil));
   setText(el.lookupFailed, formatCount(data.failedAttempts));
   setText(el.lookupRecovery, status === 'ENABLED' ? formatCount(data.recoveryCodesRemaining) : '–');
   el.lookupEvents.textContent = '';

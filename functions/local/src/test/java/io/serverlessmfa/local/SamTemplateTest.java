@@ -172,13 +172,33 @@ class SamTemplateTest {
                 watched.put(resource.getKey(), String.valueOf(definition.get("Properties")));
             }
         }
-        assertEquals(Set.of("VerifyFailedAlarm", "LockedOutAlarm", "KmsUnavailableAlarm", "Api5xxAlarm",
-                "DynamoDbThrottleAlarm"), watched.keySet());
+        assertEquals(Set.of("VerifyFailedAlarm", "LockedOutAlarm", "AccountUnderAttackAlarm", "KmsUnavailableAlarm",
+                "Api5xxAlarm", "DynamoDbThrottleAlarm"), watched.keySet());
         assertTrue(watched.get("VerifyFailedAlarm").contains("MetricName=VerifyFailed"));
         assertTrue(watched.get("LockedOutAlarm").contains("MetricName=LockedOut"));
         assertTrue(watched.get("Api5xxAlarm").contains("MetricName=5xx"));
         assertTrue(watched.get("DynamoDbThrottleAlarm").contains("WriteThrottleEvents"));
         assertTrue(watched.get("KmsUnavailableAlarm").contains("MetricName=KmsUnavailable"));
+    }
+
+    /**
+     * One account under attack raises an alarm of its own: the all-users alarms miss an attacker who
+     * keeps to 5 guesses per lock. One signal is enough, on every route that checks a code, and no
+     * dimension names a user (CloudWatch would make a metric per user).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void oneAccountUnderAttackRaisesItsAlarmOnItsFirstSignalWithoutAUserDimension() {
+        Map<String, Object> alarm = (Map<String, Object>) ((Map<String, Object>) template.resources()
+                .get("AccountUnderAttackAlarm")).get("Properties");
+        assertEquals(1, ((Number) alarm.get("Threshold")).intValue());
+        assertEquals("GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator"));
+        String metrics = String.valueOf(alarm.get("Metrics"));
+        for (String function : List.of("confirm", "verify", "recover", "recovery-codes", "remove")) {
+            assertTrue(metrics.contains("Value=" + function), function);
+        }
+        assertTrue(metrics.contains("MetricName=AccountUnderAttack"));
+        assertEquals(5, metrics.split("Name=function", -1).length - 1, "the function is the only dimension");
     }
 
     @Test

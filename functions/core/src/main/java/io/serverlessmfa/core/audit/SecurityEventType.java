@@ -5,8 +5,10 @@ public enum SecurityEventType {
     SETUP_STARTED,
     SETUP_CANCELLED,
     MFA_ENABLED,
-    /** A failed code reached the limit and started a lock (NIST SP 800-63B §5.2.2). */
+    /** A failed code started a timed lock, the first or a longer one (NIST SP 800-63B §5.2.2). */
     LOCKED_OUT,
+    /** The consecutive failures reached the limit: no code is evaluated until a helpdesk reset. */
+    LOCKED_UNTIL_RESET,
     RECOVERY_CODE_USED,
     RECOVERY_CODES_REGENERATED,
     MFA_REMOVED,

@@ -21,7 +21,7 @@ public final class Attempts {
 
     /**
      * Writes that lose a conditional check are re-decided on fresh state. Each loss means another
-     * request committed, and a lock stops all writes after {@code maxFailures} of them, so a
+     * request committed, and a lock stops all writes after {@code failuresPerLock} of them, so a
      * request rarely loses more than a few times.
      */
     static final int MAX_CONFLICTS = 12;
@@ -65,6 +65,9 @@ public final class Attempts {
 
     /** Every attempt while a lock runs is refused, even a correct one (contract: lockout). */
     void rejectIfLocked(Enrollment enrollment, Instant now) {
+        if (enrollment.lockout().untilReset()) {
+            throw new MfaRejection(MfaRejection.Reason.LOCKED_UNTIL_RESET);
+        }
         enrollment.lockout().activeUntil(now).ifPresent(until -> {
             throw new MfaRejection(MfaRejection.Reason.TOO_MANY_ATTEMPTS, Duration.between(now, until));
         });
@@ -88,11 +91,17 @@ public final class Attempts {
      */
     RuntimeException fail(RequestOrigin origin, Enrollment enrollment, Instant now, MfaRejection.Reason reason) {
         Enrollment failed = enrollment.withFailure(now, policy.lockout());
-        boolean lockStarted = failed.lockout().activeUntil(now).isPresent();
-        // The lock is audited (the user and the helpdesk see it); single failures are not.
-        store.replace(enrollment, failed, lockStarted
-                ? Optional.of(SecurityEvent.of(SecurityEventType.LOCKED_OUT, now, origin)) : Optional.empty());
-        return lockStarted ? MfaRejection.startingLock(reason) : new MfaRejection(reason);
+        Lockout lockout = failed.lockout();
+        // Each lock is audited (the user and the helpdesk see it); single failures are not.
+        Optional<SecurityEvent> lockEvent = lockout.untilReset()
+                ? Optional.of(SecurityEvent.of(SecurityEventType.LOCKED_UNTIL_RESET, now, origin))
+                : lockout.activeUntil(now).map(until -> SecurityEvent.of(SecurityEventType.LOCKED_OUT, now, origin));
+        store.replace(enrollment, failed, lockEvent);
+        if (lockEvent.isEmpty()) {
+            return new MfaRejection(reason);
+        }
+        // The lock until a reset ranks with the timed lock its count would have started.
+        return MfaRejection.startingLock(reason, Math.max(1, lockout.failedAttempts() / policy.lockout().failuresPerLock()));
     }
 
     private static void backOff(int attempt) {

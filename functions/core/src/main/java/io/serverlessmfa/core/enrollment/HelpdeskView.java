@@ -47,17 +47,21 @@ public sealed interface HelpdeskView permits HelpdeskView.NoMfa, HelpdeskView.Pe
     }
 
     /**
-     * @param failedAttempts consecutive failed codes
-     * @param lockedUntil    the end of a lock running now; empty when none runs (an ended lock is
-     *                       not shown: it no longer refuses anything)
+     * @param failedAttempts   consecutive failed codes since the last success (locks do not restart it)
+     * @param lockedUntil      the end of a timed lock running now; empty when none runs (an ended
+     *                         lock is not shown: it no longer refuses anything)
+     * @param lockedUntilReset the count reached the limit: only a helpdesk reset lets the user in
      */
-    record Throttling(int failedAttempts, Optional<Instant> lockedUntil) {
+    record Throttling(int failedAttempts, Optional<Instant> lockedUntil, boolean lockedUntilReset) {
         public Throttling {
             Objects.requireNonNull(lockedUntil, "lockedUntil");
+            if (lockedUntilReset && lockedUntil.isPresent()) {
+                throw new IllegalArgumentException("a lock until reset has no end");
+            }
         }
 
         static Throttling of(Lockout lockout, Instant now) {
-            return new Throttling(lockout.failedAttempts(), lockout.activeUntil(now));
+            return new Throttling(lockout.failedAttempts(), lockout.activeUntil(now), lockout.untilReset());
         }
     }
 }

@@ -19,6 +19,8 @@ public final class MfaRejection extends RuntimeException {
         INVALID_CODE,
         INVALID_RECOVERY_CODE,
         TOO_MANY_ATTEMPTS,
+        /** The consecutive failures reached the limit: locked until a helpdesk reset (no retry time). */
+        LOCKED_UNTIL_RESET,
         /** Removing an enabled MFA needs a code or a recovery code. */
         PROOF_REQUIRED,
         /** An operator's helpdesk reset of their own MFA. */
@@ -27,26 +29,34 @@ public final class MfaRejection extends RuntimeException {
 
     private final Reason reason;
     private final transient Duration retryAfter;
-    private final boolean lockStarted;
+    private final int startedLockLevel;
 
     public MfaRejection(Reason reason) {
-        this(reason, null, false);
+        this(reason, null, 0);
     }
 
     public MfaRejection(Reason reason, Duration retryAfter) {
-        this(reason, retryAfter, false);
+        this(reason, retryAfter, 0);
     }
 
-    private MfaRejection(Reason reason, Duration retryAfter, boolean lockStarted) {
+    private MfaRejection(Reason reason, Duration retryAfter, int startedLockLevel) {
         super(reason.name(), null, false, false);
         this.reason = reason;
         this.retryAfter = retryAfter;
-        this.lockStarted = lockStarted;
+        this.startedLockLevel = startedLockLevel;
     }
 
-    /** A wrong code whose counted failure reached the limit and started a lock (ops count these). */
-    public static MfaRejection startingLock(Reason reason) {
-        return new MfaRejection(reason, null, true);
+    /**
+     * A wrong code whose counted failure started a lock (ops count these).
+     *
+     * @param level 1 for the first lock since the last success, 2 for the next, ...; the lock until
+     *              a reset has the level its failure count would have had
+     */
+    public static MfaRejection startingLock(Reason reason, int level) {
+        if (level < 1) {
+            throw new IllegalArgumentException("a started lock has a level of at least 1");
+        }
+        return new MfaRejection(reason, null, level);
     }
 
     public Reason reason() {
@@ -55,7 +65,12 @@ public final class MfaRejection extends RuntimeException {
 
     /** True when this refusal's counted failure started a lock. */
     public boolean lockStarted() {
-        return lockStarted;
+        return startedLockLevel > 0;
+    }
+
+    /** The level of the lock this refusal's failure started (see {@link #startingLock}), or 0. */
+    public int startedLockLevel() {
+        return startedLockLevel;
     }
 
     /** For {@link Reason#TOO_MANY_ATTEMPTS}: how long the lock still runs. */

@@ -260,7 +260,7 @@ class ConfirmSetupTest {
     @Test
     void aLockedSetupEarnsNoTokenEvenWithTheRightCode() {
         String secret = f.setup(ALICE).secret();
-        for (int i = 0; i < f.policy.lockout().maxFailures(); i++) {
+        for (int i = 0; i < f.policy.lockout().failuresPerLock(); i++) {
             rejection(() -> f.confirm(ALICE, f.wrongCode(secret)));
         }
 

@@ -25,7 +25,7 @@ class HelpdeskLookupTest {
         SetupStarted started = f.setup(ALICE);
         Fixture.rejection(() -> f.confirm(ALICE, f.wrongCode(started.secret())));
 
-        assertEquals(new HelpdeskView.PendingSetup(started.expiresAt(), new Throttling(1, Optional.empty())),
+        assertEquals(new HelpdeskView.PendingSetup(started.expiresAt(), new Throttling(1, Optional.empty(), false)),
                 lookup.lookup(ALICE));
     }
 
@@ -42,20 +42,34 @@ class HelpdeskLookupTest {
         Fixture.Enabled enabled = f.enable(ALICE);
         Fixture.rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
 
-        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(1, Optional.empty())), lookup.lookup(ALICE));
+        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(1, Optional.empty(), false)), lookup.lookup(ALICE));
     }
 
     @Test
     void aRunningLockShowsItsEndAndAnEndedOneDoesNot() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        for (int i = 0; i < LockoutPolicy.defaults().maxFailures(); i++) {
+        for (int i = 0; i < LockoutPolicy.defaults().failuresPerLock(); i++) {
             Fixture.rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
         }
-        Instant lockEnd = f.clock.instant().plus(LockoutPolicy.defaults().lockDuration());
+        Instant lockEnd = f.clock.instant().plus(LockoutPolicy.defaults().firstLock());
 
-        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(0, Optional.of(lockEnd))), lookup.lookup(ALICE));
+        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(5, Optional.of(lockEnd), false)), lookup.lookup(ALICE));
 
-        f.clock.advance(LockoutPolicy.defaults().lockDuration());
-        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(0, Optional.empty())), lookup.lookup(ALICE));
+        f.clock.advance(LockoutPolicy.defaults().firstLock());
+        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(5, Optional.empty(), false)), lookup.lookup(ALICE),
+                "the count goes on after the lock");
+    }
+
+    @Test
+    void aLockUntilResetIsShownWithoutAnEnd() {
+        Fixture.Enabled enabled = f.enable(ALICE);
+        while (f.stored(ALICE).lockout().failedAttempts() < LockoutPolicy.NIST_LIMIT) {
+            f.stored(ALICE).activeLockUntil(f.clock.instant()).ifPresent(f.clock::set);
+            f.nextStep();
+            Fixture.rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+        }
+
+        assertEquals(new HelpdeskView.MfaEnabled(START, 1, new Throttling(100, Optional.empty(), true)),
+                lookup.lookup(ALICE));
     }
 }

@@ -21,7 +21,7 @@ class InMemoryEnrollmentStoreTest {
 
     private static final String USER = "u1";
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
-    private static final LockoutPolicy LOCKOUT = new LockoutPolicy(2, Duration.ofMinutes(5));
+    private static final LockoutPolicy LOCKOUT = new LockoutPolicy(2, Duration.ofMinutes(5), Duration.ofHours(24), 100);
 
     private final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore();
 

@@ -10,12 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.audit.ResetReason;
+import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.totp.TotpSettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class LockoutTest {
 
@@ -128,18 +134,87 @@ class LockoutTest {
     }
 
     @Test
-    void afterTheLockTheUserHasTheFullNumberOfAttemptsAgain() {
+    void aLockDoesNotRestartTheCountAndTheNextLockIsTwiceAsLong() {
         Instant lockStart = failFiveTimesAcrossRoutes();
         f.clock.set(lockStart.plus(LOCK).plusSeconds(1));
 
-        for (int i = 1; i <= 4; i++) {
+        for (int i = 6; i <= 9; i++) {
             assertEquals(MfaRejection.Reason.INVALID_CODE,
                     rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))), "failure " + i);
+            assertEquals(i, f.stored(ALICE).lockout().failedAttempts(), "a lock is not a success");
         }
-        assertEquals(MfaRejection.Reason.INVALID_CODE,
-                rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))), "the fifth is evaluated");
-        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS,
-                rejection(() -> f.verify(ALICE, f.currentCode(enabled.secret()))), "and locks again");
+        Instant secondLockStart = f.clock.instant();
+        MfaRejection tenth = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+        assertEquals(MfaRejection.Reason.INVALID_CODE, tenth.reason(), "the tenth is evaluated");
+        assertEquals(2, tenth.startedLockLevel());
+
+        MfaRejection refusal = rejected(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
+        assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason(), "and locks again");
+        assertEquals(Optional.of(LOCK.multipliedBy(2)), refusal.retryAfter());
+        assertEquals(Optional.of(secondLockStart.plus(LOCK.multipliedBy(2))), f.stored(ALICE).lockout().lockEnd());
+    }
+
+    @Test
+    void locksDoubleFromFiveMinutesToAtMostADay() {
+        List<Duration> locks = new ArrayList<>();
+        for (int failure = 1; failure < 100; failure++) {
+            MfaRejection refusal = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+            assertEquals(MfaRejection.Reason.INVALID_CODE, refusal.reason(), "failure " + failure);
+            assertEquals(failure % 5 == 0 ? failure / 5 : 0, refusal.startedLockLevel(), "failure " + failure);
+            Optional<Instant> end = f.stored(ALICE).activeLockUntil(f.clock.instant());
+            assertEquals(failure % 5 == 0, end.isPresent(), "failure " + failure);
+            if (end.isPresent()) {
+                locks.add(Duration.between(f.clock.instant(), end.get()));
+                f.clock.set(end.get());
+                f.nextStep();
+            }
+        }
+
+        List<Duration> expected = new ArrayList<>();
+        for (int level = 1; level <= 19; level++) {
+            expected.add(level <= 9 ? LOCK.multipliedBy(1L << (level - 1)) : Duration.ofHours(24));
+        }
+        assertEquals(expected, locks, "5, 10, 20, ... 1280 minutes, then 24 hours (contract: Lockout)");
+    }
+
+    @Test
+    void theHundredthConsecutiveFailureLocksUntilAHelpdeskReset() {
+        failWithLocksUntil(99);
+        MfaRejection hundredth = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
+        assertEquals(MfaRejection.Reason.INVALID_CODE, hundredth.reason(), "the hundredth is still evaluated");
+        assertTrue(hundredth.lockStarted());
+        assertTrue(f.stored(ALICE).lockout().untilReset());
+        assertEquals(100, f.stored(ALICE).lockout().failedAttempts());
+
+        f.clock.advance(Duration.ofDays(400));
+        f.nextStep();
+        for (Executable proof : List.<Executable>of(
+                () -> f.verify(ALICE, f.currentCode(enabled.secret())),
+                () -> f.recover(ALICE, enabled.recoveryCode()),
+                () -> f.remove(ALICE, f.currentCode(enabled.secret())),
+                () -> f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret())))) {
+            MfaRejection refusal = rejected(proof);
+            assertEquals(MfaRejection.Reason.LOCKED_UNTIL_RESET, refusal.reason(), "even a year later, even a right code");
+            assertEquals(Optional.empty(), refusal.retryAfter(), "waiting does not help");
+        }
+
+        new ResetMfa(f.attempts).reset(ORIGIN, "operator-1", ALICE, new ResetReason("lost phone, identity checked"));
+        assertEquals(Optional.empty(), f.maybeStored(ALICE), "the helpdesk reset lifts it");
+        Fixture.Enabled again = f.enable(ALICE);
+        assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
+        assertDoesNotThrow(() -> f.verify(ALICE, f.currentCode(again.secret())));
+    }
+
+    @Test
+    void everyLockIsAnAuditEventAndTheLastOneSaysUntilReset() {
+        failWithLocksUntil(100);
+
+        List<SecurityEventType> locks = f.store.events(ALICE).stream().map(SecurityEvent::type)
+                .filter(type -> type == SecurityEventType.LOCKED_OUT || type == SecurityEventType.LOCKED_UNTIL_RESET)
+                .toList();
+        assertEquals(20, locks.size(), "19 timed locks and the lock until reset");
+        assertEquals(SecurityEventType.LOCKED_UNTIL_RESET, locks.get(locks.size() - 1));
+        assertEquals(19, locks.stream().filter(type -> type == SecurityEventType.LOCKED_OUT).count());
     }
 
     @Test
@@ -208,7 +283,7 @@ class LockoutTest {
     @Test
     void theConfiguredLockoutPolicyIsApplied() {
         Fixture g = new Fixture(new MfaPolicy(Fixture.ISSUER, TotpSettings.defaults(), 1,
-                new LockoutPolicy(3, Duration.ofMinutes(1)), Duration.ofMinutes(10), 1));
+                new LockoutPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(3), 7), Duration.ofMinutes(10), 1));
         Fixture.Enabled other = g.enable(ALICE);
         for (int i = 0; i < 3; i++) {
             assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> g.verify(ALICE, g.wrongCode(other.secret()))));
@@ -219,7 +294,15 @@ class LockoutTest {
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason());
         assertEquals(Optional.of(Duration.ofMinutes(1)), refusal.retryAfter());
         g.clock.advance(Duration.ofMinutes(1));
-        assertDoesNotThrow(() -> g.verify(ALICE, g.currentCode(other.secret())));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> g.verify(ALICE, g.wrongCode(other.secret()))));
+        }
+        assertEquals(Optional.of(Duration.ofMinutes(2)),
+                rejected(() -> g.verify(ALICE, g.currentCode(other.secret()))).retryAfter(), "the second lock doubles");
+        g.clock.advance(Duration.ofMinutes(2));
+        assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> g.verify(ALICE, g.wrongCode(other.secret()))));
+        assertEquals(MfaRejection.Reason.LOCKED_UNTIL_RESET,
+                rejection(() -> g.verify(ALICE, g.currentCode(other.secret()))), "at the 7th failure");
     }
 
     @Test
@@ -241,6 +324,15 @@ class LockoutTest {
         MfaRejection whileLocked = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, whileLocked.reason());
         assertFalse(whileLocked.lockStarted(), "a refusal during the lock starts nothing");
+    }
+
+    /** Wrong codes until the count is {@code failures}, waiting out every lock they start. */
+    private void failWithLocksUntil(int failures) {
+        while (f.stored(ALICE).lockout().failedAttempts() < failures) {
+            f.stored(ALICE).activeLockUntil(f.clock.instant()).ifPresent(f.clock::set);
+            f.nextStep();
+            assertEquals(MfaRejection.Reason.INVALID_CODE, rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret()))));
+        }
     }
 
     private void failTimes(int times) {

@@ -9,6 +9,7 @@ import io.serverlessmfa.core.totp.TotpSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,28 +27,53 @@ class PolicyTest {
     // ---- LockoutPolicy ----
 
     @Test
-    void lockoutDefaultsAreFiveFailuresForFiveMinutes() {
-        assertEquals(new LockoutPolicy(5, Duration.ofMinutes(5)), LockoutPolicy.defaults());
+    void lockoutDefaultsAreTheContracts() {
+        assertEquals(new LockoutPolicy(5, Duration.ofMinutes(5), Duration.ofHours(24), 100), LockoutPolicy.defaults());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 101, 1000})
-    void lockoutRejectsAMaxFailuresOutside1To100(int maxFailures) {
-        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(maxFailures, Duration.ofMinutes(5)));
+    void lockoutRejectsFailuresPerLockOutside1To100(int failuresPerLock) {
+        assertThrows(IllegalArgumentException.class,
+                () -> new LockoutPolicy(failuresPerLock, Duration.ofMinutes(5), Duration.ofHours(1), 100));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 5, 100})
-    void lockoutAcceptsAMaxFailuresFrom1To100(int maxFailures) {
-        assertDoesNotThrow(() -> new LockoutPolicy(maxFailures, Duration.ofMinutes(5)));
+    void lockoutAcceptsFailuresPerLockFrom1To100(int failuresPerLock) {
+        assertDoesNotThrow(() -> new LockoutPolicy(failuresPerLock, Duration.ofMinutes(5), Duration.ofHours(1), 100));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {4, 101, 0, -1})
+    void theLockUntilResetComesAtTheEarliestAtTheFirstLockAndAtTheLatestAt100(int failuresUntilReset) {
+        assertThrows(IllegalArgumentException.class,
+                () -> new LockoutPolicy(5, Duration.ofMinutes(5), Duration.ofHours(1), failuresUntilReset));
+        assertDoesNotThrow(() -> new LockoutPolicy(5, Duration.ofMinutes(5), Duration.ofHours(1), 5));
     }
 
     @Test
-    void lockoutRejectsAMissingZeroOrNegativeDuration() {
-        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, null));
-        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, Duration.ofSeconds(-1)));
-        assertDoesNotThrow(() -> new LockoutPolicy(5, Duration.ofNanos(1)));
+    void lockoutRejectsAMissingZeroOrNegativeFirstLockAndALongestLockShorterThanIt() {
+        Duration day = Duration.ofHours(24);
+        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, null, day, 100));
+        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, Duration.ZERO, day, 100));
+        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, Duration.ofSeconds(-1), day, 100));
+        assertThrows(IllegalArgumentException.class, () -> new LockoutPolicy(5, Duration.ofMinutes(5), null, 100));
+        assertThrows(IllegalArgumentException.class,
+                () -> new LockoutPolicy(5, Duration.ofMinutes(5), Duration.ofMinutes(4), 100));
+        assertDoesNotThrow(() -> new LockoutPolicy(5, Duration.ofNanos(1), Duration.ofNanos(1), 100));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5, 5", "10, 10", "15, 20", "20, 40", "45, 1280", "50, 1440", "95, 1440"})
+    void eachLockIsTwiceTheOneBeforeUpToTheLongest(int failures, long minutes) {
+        assertEquals(Duration.ofMinutes(minutes), LOCKOUT.lockAfter(failures));
+    }
+
+    @Test
+    void theLockLengthDoesNotOverflowWithAVeryLongCount() {
+        LockoutPolicy everyFailure = new LockoutPolicy(1, Duration.ofSeconds(1), Duration.ofDays(7), 100);
+        assertEquals(Duration.ofDays(7), everyFailure.lockAfter(99));
     }
 
     // ---- MfaPolicy ----

@@ -219,7 +219,7 @@ class RecoverAccessTest {
     @Test
     void aLockedUserEarnsNoTokenEvenWithTheRightRecoveryCode() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        for (int i = 0; i < f.policy.lockout().maxFailures(); i++) {
+        for (int i = 0; i < f.policy.lockout().failuresPerLock(); i++) {
             rejection(() -> f.recover(ALICE, f.unknownRecoveryCode()));
         }
         int signedBefore = f.tokenSigner.signedCount();

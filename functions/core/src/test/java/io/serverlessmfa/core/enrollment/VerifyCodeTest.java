@@ -254,7 +254,7 @@ class VerifyCodeTest {
     @Test
     void aLockedUserEarnsNoTokenEvenWithTheRightCode() {
         Fixture.Enabled enabled = f.enable(ALICE);
-        for (int i = 0; i < f.policy.lockout().maxFailures(); i++) {
+        for (int i = 0; i < f.policy.lockout().failuresPerLock(); i++) {
             rejection(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
         }
         int signedBefore = f.tokenSigner.signedCount();

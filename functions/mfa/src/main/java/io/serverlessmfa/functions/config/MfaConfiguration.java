@@ -47,8 +47,10 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String TOTP_DIGITS = "MFA_TOTP_DIGITS";
     public static final String TOTP_PERIOD_SECONDS = "MFA_TOTP_PERIOD_SECONDS";
     public static final String TOTP_WINDOW = "MFA_TOTP_WINDOW";
-    public static final String LOCKOUT_MAX_FAILURES = "MFA_LOCKOUT_MAX_FAILURES";
-    public static final String LOCKOUT_SECONDS = "MFA_LOCKOUT_SECONDS";
+    public static final String LOCKOUT_FAILURES_PER_LOCK = "MFA_LOCKOUT_FAILURES_PER_LOCK";
+    public static final String LOCKOUT_FIRST_LOCK_SECONDS = "MFA_LOCKOUT_FIRST_LOCK_SECONDS";
+    public static final String LOCKOUT_LONGEST_LOCK_SECONDS = "MFA_LOCKOUT_LONGEST_LOCK_SECONDS";
+    public static final String LOCKOUT_FAILURES_UNTIL_RESET = "MFA_LOCKOUT_FAILURES_UNTIL_RESET";
     public static final String PENDING_SETUP_SECONDS = "MFA_PENDING_SETUP_SECONDS";
     public static final String RECOVERY_CODE_COUNT = "MFA_RECOVERY_CODE_COUNT";
     public static final String METRICS_NAMESPACE = "MFA_METRICS_NAMESPACE";
@@ -84,8 +86,15 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         int digits = env.integer(TOTP_DIGITS, 6, 6, 8);
         int period = env.integer(TOTP_PERIOD_SECONDS, 30, 15, 300);
         int window = env.integer(TOTP_WINDOW, 1, 0, 10);
-        int maxFailures = env.integer(LOCKOUT_MAX_FAILURES, 5, 1, 100);
-        int lockSeconds = env.integer(LOCKOUT_SECONDS, 300, 1, 86_400);
+        LockoutPolicy lockoutDefaults = LockoutPolicy.defaults();
+        int failuresPerLock = env.integer(LOCKOUT_FAILURES_PER_LOCK, lockoutDefaults.failuresPerLock(), 1,
+                LockoutPolicy.NIST_LIMIT);
+        int firstLockSeconds = env.integer(LOCKOUT_FIRST_LOCK_SECONDS, (int) lockoutDefaults.firstLock().toSeconds(),
+                1, 86_400);
+        int longestLockSeconds = env.integer(LOCKOUT_LONGEST_LOCK_SECONDS,
+                (int) lockoutDefaults.longestLock().toSeconds(), firstLockSeconds, 7 * 86_400);
+        int failuresUntilReset = env.integer(LOCKOUT_FAILURES_UNTIL_RESET, lockoutDefaults.failuresUntilReset(),
+                failuresPerLock, LockoutPolicy.NIST_LIMIT);
         int pendingSeconds = env.integer(PENDING_SETUP_SECONDS, 600, 60, 86_400);
         int recoveryCodes = env.integer(RECOVERY_CODE_COUNT, 1, 1, 16);
         String issuer = env.optional(ISSUER).orElse(DEFAULT_ISSUER);
@@ -95,7 +104,8 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
 
         MfaPolicy policy = new MfaPolicy(issuer,
                 new TotpSettings(algorithm, digits, Duration.ofSeconds(period)), window,
-                new LockoutPolicy(maxFailures, Duration.ofSeconds(lockSeconds)),
+                new LockoutPolicy(failuresPerLock, Duration.ofSeconds(firstLockSeconds),
+                        Duration.ofSeconds(longestLockSeconds), failuresUntilReset),
                 Duration.ofSeconds(pendingSeconds), recoveryCodes);
         String namespace = env.optional(METRICS_NAMESPACE).orElse(EmfMetrics.DEFAULT_NAMESPACE);
         if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}") || namespace.startsWith("AWS/")) {

@@ -59,5 +59,6 @@ public final class AdminUserHandler extends MfaFunction {
     private static void throttling(JsonObject body, HelpdeskView.Throttling throttling) {
         body.field("failedAttempts", throttling.failedAttempts());
         throttling.lockedUntil().ifPresent(until -> body.field("lockedUntil", ApiResponse.timestamp(until)));
+        body.field("lockedUntilReset", throttling.lockedUntilReset());
     }
 }

@@ -195,12 +195,21 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         }
     }
 
-    /** A code evaluated and refused is a failed verification, on any route; reaching the limit is a lockout. */
+    /**
+     * A code evaluated and refused is a failed verification, on any route; one that starts a lock is
+     * a lockout, and one that starts the third lock in a row or a later one means a single account
+     * is under attack (a metric without the user: dimensions must not hold user ids).
+     */
     private static MfaMetric[] metricsOf(MfaRejection rejection) {
         return switch (rejection.reason()) {
-            case INVALID_CODE, INVALID_RECOVERY_CODE -> rejection.lockStarted()
-                    ? new MfaMetric[] {MfaMetric.VERIFY_FAILED, MfaMetric.LOCKED_OUT}
-                    : new MfaMetric[] {MfaMetric.VERIFY_FAILED};
+            case INVALID_CODE, INVALID_RECOVERY_CODE -> {
+                if (!rejection.lockStarted()) {
+                    yield new MfaMetric[] {MfaMetric.VERIFY_FAILED};
+                }
+                yield rejection.startedLockLevel() >= MfaMetric.ACCOUNT_UNDER_ATTACK_LOCK_LEVEL
+                        ? new MfaMetric[] {MfaMetric.VERIFY_FAILED, MfaMetric.LOCKED_OUT, MfaMetric.ACCOUNT_UNDER_ATTACK}
+                        : new MfaMetric[] {MfaMetric.VERIFY_FAILED, MfaMetric.LOCKED_OUT};
+            }
             default -> new MfaMetric[0];
         };
     }
@@ -220,6 +229,9 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
             case TOO_MANY_ATTEMPTS -> ApiResponse.error(429, "too_many_attempts",
                     "Too many wrong codes. Wait a few minutes, then try again.",
                     rejection.retryAfter().orElse(Duration.ofSeconds(1)));
+            // No Retry-After: waiting does not help (contract: "Lockout").
+            case LOCKED_UNTIL_RESET -> ApiResponse.error(429, "locked_until_reset",
+                    "Too many wrong codes: this account is locked until the helpdesk resets its MFA.");
             case PROOF_REQUIRED -> ApiResponse.error(400, "invalid_request",
                     "Send the current code from your authenticator app (code) or a recovery code (recoveryCode).");
             case CANNOT_RESET_SELF -> ApiResponse.error(403, "cannot_reset_self",

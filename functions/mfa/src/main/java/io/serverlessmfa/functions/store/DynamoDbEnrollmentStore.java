@@ -70,6 +70,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     static final String LAST_ACCEPTED_STEP = "lastAcceptedStep";
     static final String FAILED_ATTEMPTS = "failedAttempts";
     static final String LOCKED_UNTIL = "lockedUntilMillis";
+    static final String LOCKED_UNTIL_RESET = "lockedUntilReset";
     static final String RECOVERY_CODES = "recoveryCodeHashes";
     static final String VERSION = "version";
 
@@ -353,7 +354,25 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         }
         enrollment.authenticator().lastAcceptedStep().ifPresent(step -> item.put(LAST_ACCEPTED_STEP, number(step)));
         enrollment.lockout().lockEnd().ifPresent(until -> item.put(LOCKED_UNTIL, number(until.toEpochMilli())));
+        if (enrollment.lockout().untilReset()) {
+            item.put(LOCKED_UNTIL_RESET, AttributeValue.fromBool(true));
+        }
         return item;
+    }
+
+    /** The throttling state an item holds (see {@link #toItem}). */
+    private static Lockout lockout(Map<String, AttributeValue> item) {
+        int failures = item.containsKey(FAILED_ATTEMPTS) ? Integer.parseInt(item.get(FAILED_ATTEMPTS).n()) : 0;
+        if (item.containsKey(LOCKED_UNTIL_RESET) && Boolean.TRUE.equals(item.get(LOCKED_UNTIL_RESET).bool())) {
+            return new Lockout.LockedUntilReset(Math.max(1, failures));
+        }
+        if (item.containsKey(LOCKED_UNTIL)) {
+            // An item written before the count went on through locks stored a lock with a count of
+            // zero; it counts as the one failure that started its lock, so that lock still runs.
+            return new Lockout.Locked(Math.max(1, failures),
+                    Instant.ofEpochMilli(Long.parseLong(item.get(LOCKED_UNTIL).n())));
+        }
+        return new Lockout.Counting(failures);
     }
 
     /** The enrollment an item holds; its {@code status} says which state (a tombstone is never passed here). */
@@ -361,10 +380,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         Authenticator authenticator = new Authenticator(new EncryptedSecret(item.get(SECRET).b().asByteArray()),
                 item.containsKey(LAST_ACCEPTED_STEP)
                         ? OptionalLong.of(Long.parseLong(item.get(LAST_ACCEPTED_STEP).n())) : OptionalLong.empty());
-        // A lock restarts the count, so a stored lock end comes with a count of zero.
-        Lockout lockout = item.containsKey(LOCKED_UNTIL)
-                ? new Lockout.Locked(Instant.ofEpochMilli(Long.parseLong(item.get(LOCKED_UNTIL).n())))
-                : new Lockout.Counting(item.containsKey(FAILED_ATTEMPTS) ? Integer.parseInt(item.get(FAILED_ATTEMPTS).n()) : 0);
+        Lockout lockout = lockout(item);
         long version = Long.parseLong(item.get(VERSION).n());
         switch (EnrollmentStatus.valueOf(item.get(STATUS).s())) {
             case PENDING:

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
 import io.serverlessmfa.functions.crypto.DataKeyCaching;
@@ -34,8 +35,11 @@ class MfaConfigurationTest {
         assertEquals(6, policy.totp().digits());
         assertEquals(Duration.ofSeconds(30), policy.totp().period());
         assertEquals(1, policy.window());
-        assertEquals(5, policy.lockout().maxFailures());
-        assertEquals(Duration.ofMinutes(5), policy.lockout().lockDuration());
+        assertEquals(LockoutPolicy.defaults(), policy.lockout());
+        assertEquals(5, policy.lockout().failuresPerLock());
+        assertEquals(Duration.ofMinutes(5), policy.lockout().firstLock());
+        assertEquals(Duration.ofHours(24), policy.lockout().longestLock());
+        assertEquals(100, policy.lockout().failuresUntilReset());
         assertEquals(Duration.ofMinutes(10), policy.pendingLifetime());
         assertEquals(1, policy.recoveryCodeCount());
         assertEquals("Serverless MFA", policy.issuer());
@@ -48,8 +52,9 @@ class MfaConfigurationTest {
         Map<String, String> environment = minimal();
         environment.putAll(Map.of("MFA_KMS_KEY_ID", "alias/mfa", "MFA_ISSUER", "Example Corp",
                 "MFA_TOTP_ALGORITHM", "sha256", "MFA_TOTP_DIGITS", "8", "MFA_TOTP_PERIOD_SECONDS", "60",
-                "MFA_TOTP_WINDOW", "2", "MFA_LOCKOUT_MAX_FAILURES", "10", "MFA_LOCKOUT_SECONDS", "900",
+                "MFA_TOTP_WINDOW", "2", "MFA_LOCKOUT_FAILURES_PER_LOCK", "10", "MFA_LOCKOUT_FIRST_LOCK_SECONDS", "900",
                 "MFA_PENDING_SETUP_SECONDS", "120", "MFA_RECOVERY_CODE_COUNT", "10"));
+        environment.putAll(Map.of("MFA_LOCKOUT_LONGEST_LOCK_SECONDS", "7200", "MFA_LOCKOUT_FAILURES_UNTIL_RESET", "50"));
         environment.put("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(environment);
         MfaPolicy policy = configuration.policy();
@@ -59,8 +64,7 @@ class MfaConfigurationTest {
         assertEquals(8, policy.totp().digits());
         assertEquals(Duration.ofSeconds(60), policy.totp().period());
         assertEquals(2, policy.window());
-        assertEquals(10, policy.lockout().maxFailures());
-        assertEquals(Duration.ofSeconds(900), policy.lockout().lockDuration());
+        assertEquals(new LockoutPolicy(10, Duration.ofSeconds(900), Duration.ofHours(2), 50), policy.lockout());
         assertEquals(Duration.ofSeconds(120), policy.pendingLifetime());
         assertEquals(10, policy.recoveryCodeCount());
         assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), configuration.endpoint());
@@ -76,9 +80,14 @@ class MfaConfigurationTest {
         "MFA_TOTP_DIGITS, six",
         "MFA_TOTP_PERIOD_SECONDS, 0",
         "MFA_TOTP_WINDOW, 11",
-        "MFA_LOCKOUT_MAX_FAILURES, 0",
-        "MFA_LOCKOUT_MAX_FAILURES, 101",
-        "MFA_LOCKOUT_SECONDS, -1",
+        "MFA_LOCKOUT_FAILURES_PER_LOCK, 0",
+        "MFA_LOCKOUT_FAILURES_PER_LOCK, 101",
+        "MFA_LOCKOUT_FIRST_LOCK_SECONDS, -1",
+        "MFA_LOCKOUT_FIRST_LOCK_SECONDS, 86401",
+        "MFA_LOCKOUT_LONGEST_LOCK_SECONDS, 299",
+        "MFA_LOCKOUT_LONGEST_LOCK_SECONDS, 604801",
+        "MFA_LOCKOUT_FAILURES_UNTIL_RESET, 4",
+        "MFA_LOCKOUT_FAILURES_UNTIL_RESET, 101",
         "MFA_PENDING_SETUP_SECONDS, 59",
         "MFA_RECOVERY_CODE_COUNT, 0",
         "MFA_RECOVERY_CODE_COUNT, 17",

@@ -179,7 +179,9 @@ class AdminIT {
         assertEquals(user.sub(), view.text("userId"));
         assertEquals("ENABLED", view.text("status"));
         assertEquals(Set.of("userId", "status", "enabledAt", "recoveryCodesRemaining", "failedAttempts", "lockedUntil",
-                "events"), view.json().asObject().keySet());
+                "lockedUntilReset", "events"), view.json().asObject().keySet());
+        assertEquals("5", view.json().field("failedAttempts").orElseThrow().asNumber(), "the count goes on through the lock");
+        assertFalse(view.json().field("lockedUntilReset").orElseThrow().asBoolean());
         assertEquals(List.of("LOCKED_OUT", "MFA_ENABLED", "SETUP_STARTED"), types(view));
         assertFalse(view.body().contains(enabled.secret()));
         assertFalse(view.body().contains(enabled.recoveryCode()));

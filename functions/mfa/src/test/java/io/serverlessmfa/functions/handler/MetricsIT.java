@@ -73,4 +73,21 @@ class MetricsIT {
         System.out.println("metrics: " + documents + " EMF documents for " + counted.values().stream()
                 .mapToInt(Integer::intValue).sum() + " events");
     }
+
+    @Test
+    void theThirdLockInARowAndEveryLaterOneSignalAnAccountUnderAttack() {
+        AwsEmulator emulator = AwsEmulator.get();
+        MutableClock clock = MutableClock.atStepStart();
+        TestUser user = TestUser.random();
+        PrintedMetrics.Counted printed = PrintedMetrics.whileRunning("Test/Attack", () -> {
+            MfaApi api = MfaApi.over(emulator, clock, Map.of(MfaConfiguration.METRICS_NAMESPACE, "Test/Attack"));
+            MfaFixtures fixtures = new MfaFixtures(api, clock);
+            MfaFixtures.Enabled enabled = fixtures.enabled(user);
+            fixtures.failWaitingOutLocks(user, enabled.secret(), 20);
+        });
+
+        Map<String, Integer> counted = printed.counts();
+        assertEquals(4, counted.get("LockedOut verify/invalid_code"), "locks at 5, 10, 15 and 20 failures");
+        assertEquals(2, counted.get("AccountUnderAttack verify/invalid_code"), "the locks at 15 and 20 failures");
+    }
 }

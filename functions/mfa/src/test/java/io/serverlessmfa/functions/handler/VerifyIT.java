@@ -167,15 +167,37 @@ class VerifyIT extends RouteTest {
     }
 
     @Test
-    void afterTheLockTheUserHasTheFullNumberOfAttemptsAgain() {
+    void aLockDoesNotRestartTheCountAndTheNextLockLastsTenMinutes() {
         MfaFixtures.Enabled enabled = fixtures.enabled(user);
         fixtures.lockOut(user, enabled.secret());
         clock.advance(Duration.ofMinutes(5));
 
-        for (int i = 0; i < 4; i++) {
+        for (int i = 6; i <= 10; i++) {
             assertError(400, "invalid_code", api.verify(user, fixtures.wrongCode(enabled.secret())));
         }
-        assertSuccess(200, api.verify(user, api.codeFor(enabled.secret())));
+        assertLocked(api.verify(user, fixtures.nextCode(enabled.secret())), 570, 600);
+        clock.advance(Duration.ofMinutes(10));
+        assertSuccess(200, api.verify(user, fixtures.nextCode(enabled.secret())));
+    }
+
+    @Test
+    void theHundredthConsecutiveFailureLocksUntilAHelpdeskResetWithoutRetryAfter() {
+        MfaFixtures.Enabled enabled = fixtures.enabled(user);
+        int evaluated = fixtures.failWaitingOutLocks(user, enabled.secret(), 100);
+        assertEquals(100, evaluated);
+
+        clock.advance(Duration.ofDays(365));
+        ApiResult locked = assertError(429, "locked_until_reset", api.verify(user, fixtures.nextCode(enabled.secret())));
+        assertEquals(null, locked.header("Retry-After"), "waiting does not help: no Retry-After");
+        assertError(429, "locked_until_reset", api.recover(user, enabled.recoveryCode()));
+        assertError(429, "locked_until_reset", api.removeWithCode(user, fixtures.nextCode(enabled.secret())));
+        ApiResult view = assertSuccess(200, api.admin("GET /admin/mfa/users/{userId}", TestUser.operator(), user.sub()));
+        assertEquals(true, view.json().field("lockedUntilReset").orElseThrow().asBoolean());
+        assertEquals("100", view.json().field("failedAttempts").orElseThrow().asNumber());
+
+        assertSuccess(200, api.admin("POST /admin/mfa/users/{userId}/reset", TestUser.operator(), user.sub()));
+        MfaFixtures.Enabled again = fixtures.enabled(user);
+        assertSuccess(200, api.verify(user, fixtures.nextCode(again.secret())));
     }
 
     @Test

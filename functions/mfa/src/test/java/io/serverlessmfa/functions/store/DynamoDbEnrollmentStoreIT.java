@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,11 +88,24 @@ class DynamoDbEnrollmentStoreIT {
     void pendingEnrollmentWithALockRoundTrips() {
         Enrollment.Pending saved = savedPending();
         Enrollment.Pending locked = new Enrollment.Pending(user.sub(), saved.authenticator(), saved.expiresAt(),
-                new Lockout.Locked(millisPrecision(clock.instant().plus(Duration.ofMinutes(5)))), saved.version() + 1);
+                new Lockout.Locked(5, millisPrecision(clock.instant().plus(Duration.ofMinutes(5)))), saved.version() + 1);
 
         store.replace(saved, locked, Optional.empty());
 
         assertEquals(locked, store.find(user.sub()).orElseThrow());
+    }
+
+    @Test
+    void aLockUntilResetRoundTripsWithItsCount() {
+        Enrollment.Pending saved = savedPending();
+        Enrollment.Enabled locked = new Enrollment.Enabled(user.sub(), saved.authenticator(),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS), List.of(hashed()), new Lockout.LockedUntilReset(100),
+                saved.version() + 1);
+
+        store.replace(saved, locked, Optional.empty());
+
+        assertEquals(locked, store.find(user.sub()).orElseThrow());
+        assertEquals(AttributeValue.fromBool(true), raw.get(user.sub()).get("lockedUntilReset"));
     }
 
     @Test
@@ -101,7 +115,7 @@ class DynamoDbEnrollmentStoreIT {
         long step = clock.instant().getEpochSecond() / 30;
         List<HashedRecoveryCode> hashes = List.of(hashed(), hashed(), hashed());
         Enrollment.Enabled enabled = new Enrollment.Enabled(user.sub(), saved.authenticator().accepted(step), enabledAt,
-                hashes, new Lockout.Locked(millisPrecision(clock.instant().plusMillis(123_456))), saved.version() + 1);
+                hashes, new Lockout.Locked(15, millisPrecision(clock.instant().plusMillis(123_456))), saved.version() + 1);
 
         store.replace(saved, enabled, Optional.empty());
 
@@ -141,10 +155,16 @@ class DynamoDbEnrollmentStoreIT {
 
             Enrollment found = store.find(user.sub()).orElseThrow();
 
-            assertEquals(stored, DynamoDbEnrollmentStore.toItem(found), () -> "written back unchanged: " + found);
+            // A lock stored when a lock restarted the count (count 0) is the one failure that started it.
+            Map<String, AttributeValue> expected = new HashMap<>(stored);
+            if (stored.containsKey("lockedUntilMillis")) {
+                expected.put("failedAttempts", AttributeValue.fromN("1"));
+            }
+            assertEquals(expected, DynamoDbEnrollmentStore.toItem(found), () -> "written back unchanged: " + found);
         }
         Enrollment.Enabled enabled = (Enrollment.Enabled) store.find(user.sub()).orElseThrow();
-        assertEquals(new Lockout.Locked(Instant.ofEpochMilli(1_800_000_123_456L)), enabled.lockout());
+        assertEquals(new Lockout.Locked(1, Instant.ofEpochMilli(1_800_000_123_456L)), enabled.lockout(),
+                "the lock it holds still runs");
         assertEquals(OptionalLong.of(60_000_000L), enabled.authenticator().lastAcceptedStep());
         assertEquals(Instant.ofEpochSecond(1_800_000_000L), enabled.enabledAt());
         assertEquals(12, enabled.version());
@@ -229,9 +249,16 @@ class DynamoDbEnrollmentStoreIT {
     void savePendingOverAPendingSetupReplacesTheSecretButKeepsTheLock() {
         Instant lockedUntil = millisPrecision(clock.instant().plus(Duration.ofMinutes(5)));
 
-        Enrollment.Pending found = restartedOver(new Lockout.Locked(lockedUntil));
+        Enrollment.Pending found = restartedOver(new Lockout.Locked(5, lockedUntil));
 
-        assertEquals(new Lockout.Locked(lockedUntil), found.lockout(), "restarting setup does not lift a lock");
+        assertEquals(new Lockout.Locked(5, lockedUntil), found.lockout(), "restarting setup does not lift a lock");
+    }
+
+    @Test
+    void restartingSetupKeepsALockUntilReset() {
+        Enrollment.Pending found = restartedOver(new Lockout.LockedUntilReset(100));
+
+        assertEquals(new Lockout.LockedUntilReset(100), found.lockout(), "restarting setup does not lift it");
     }
 
     /** Stores a pending setup with {@code lockout}, restarts setup over it, and returns what is then stored. */

@@ -92,6 +92,27 @@ public final class MfaFixtures {
         }
     }
 
+    /**
+     * Wrong codes on verify, waiting out every lock they start (moving the clock by Retry-After),
+     * until {@code failures} of them were evaluated or a lock without Retry-After answers.
+     *
+     * @return how many wrong codes were evaluated ({@code 400 invalid_code})
+     */
+    public int failWaitingOutLocks(TestUser user, String secret, int failures) {
+        int evaluated = 0;
+        while (evaluated < failures) {
+            clock.advance(Duration.ofSeconds(30));
+            ApiResult result = api.verify(user, wrongCode(secret));
+            if (result.status() == 400) {
+                evaluated++;
+                continue;
+            }
+            assertError(429, "too_many_attempts", result);
+            clock.advance(Duration.ofSeconds(Long.parseLong(result.header("Retry-After"))));
+        }
+        return evaluated;
+    }
+
     /** A fresh current code for an enabled user: moves the clock one step on first. */
     public String nextCode(String secret) {
         clock.advance(Duration.ofSeconds(30));
