@@ -100,6 +100,7 @@ export function messageFor(err) {
     case 'invalid_recovery_code': return MSG.invalidRecoveryCode;
     case 'too_many_attempts': return tooManyAttempts(err.retryAfter);
     case 'locked_until_reset': return MSG.lockedUntilReset;
+    case 'too_many_requests': return tooManySetupChanges(err.retryAfter);
     case 'no_pending_setup': return MSG.noPendingSetup;
     case 'mfa_already_enabled': return MSG.alreadyEnabled;
     case 'mfa_not_enabled': return MSG.notEnabled;
@@ -113,6 +114,11 @@ export function messageFor(err) {
       if (err.status >= 500) return MSG.serverError;
       return err.serverMessage || `The request failed (HTTP ${err.status}). Try again.`;
   }
+}
+
+function tooManySetupChanges(seconds) {
+  const minutes = Math.max(1, Math.ceil((seconds || 60) / 60));
+  return `You started or cancelled the setup too often. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
 }
 
 function tooManyAttempts(seconds) {

@@ -1,6 +1,7 @@
 package io.serverlessmfa.microbench;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
@@ -25,7 +26,8 @@ final class InMemoryStore implements EnrollmentStore {
     }
 
     @Override
-    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event,
+                            SetupChangeWindow window) {
         Enrollment stored = records.get(pending.userId());
         long storedVersion = stored == null ? 0 : stored.version();
         long readVersion = current.map(Enrollment::version).orElse(0L);
@@ -43,6 +45,11 @@ final class InMemoryStore implements EnrollmentStore {
             throw new ConcurrentUpdateException("changed since read");
         }
         records.put(next.userId(), next);
+    }
+
+    @Override
+    public void cancelPending(Enrollment.Pending current, SecurityEvent event, SetupChangeWindow window) {
+        delete(current, event, Optional.empty());
     }
 
     @Override

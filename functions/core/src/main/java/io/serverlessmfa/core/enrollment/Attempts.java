@@ -73,6 +73,12 @@ public final class Attempts {
         });
     }
 
+    /** The refusal of a setup change past the user's bound: retry when the window ends. */
+    MfaRejection tooManySetupChanges(SetupChangeLimitReachedException limit) {
+        Duration wait = Duration.between(now(), limit.window().end());
+        return new MfaRejection(MfaRejection.Reason.TOO_MANY_REQUESTS, wait.isNegative() ? Duration.ZERO : wait);
+    }
+
     /**
      * The user's enrollment, which must be enabled (a pending or expired setup is not enough) and
      * not locked.

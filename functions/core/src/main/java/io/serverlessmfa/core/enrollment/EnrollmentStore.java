@@ -26,10 +26,24 @@ public interface EnrollmentStore {
      *
      * @throws EnrollmentChangedException if the stored enrollment is not {@code current}, with the
      *         one that is (empty: none, or a removal's tombstone)
+     * @param window the user's setup changes are counted in it, in the same atomic write
      * @throws ConcurrentUpdateException if the write lost a race and the store cannot tell what is
      *         stored (e.g. another transaction held one of its items)
+     * @throws SetupChangeLimitReachedException if the user made the window's last change already
      */
-    void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event);
+    void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event,
+                     SetupChangeWindow window);
+
+    /**
+     * Cancels a pending setup: deletes its secret, on condition that the stored version is
+     * {@code current.version()}, and counts the change in {@code window}. Its failure count is
+     * kept with the removal, so a new setup goes on counting (only a success or a helpdesk reset
+     * sets it back to 0).
+     *
+     * @throws ConcurrentUpdateException if another write came first
+     * @throws SetupChangeLimitReachedException if the user made the window's last change already
+     */
+    void cancelPending(Enrollment.Pending current, SecurityEvent event, SetupChangeWindow window);
 
     /**
      * Replaces {@code current} with {@code next}, on condition that the stored version is still

@@ -21,6 +21,8 @@ public final class MfaRejection extends RuntimeException {
         TOO_MANY_ATTEMPTS,
         /** The consecutive failures reached the limit: locked until a helpdesk reset (no retry time). */
         LOCKED_UNTIL_RESET,
+        /** Too many setup starts and cancels by one user in this window (a 429 with Retry-After). */
+        TOO_MANY_REQUESTS,
         /** Removing an enabled MFA needs a code or a recovery code. */
         PROOF_REQUIRED,
         /** An operator's helpdesk reset of their own MFA. */
@@ -73,7 +75,7 @@ public final class MfaRejection extends RuntimeException {
         return startedLockLevel;
     }
 
-    /** For {@link Reason#TOO_MANY_ATTEMPTS}: how long the lock still runs. */
+    /** For {@link Reason#TOO_MANY_ATTEMPTS}: how long the lock still runs; for {@link Reason#TOO_MANY_REQUESTS}, the window. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

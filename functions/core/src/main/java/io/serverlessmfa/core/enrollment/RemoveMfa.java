@@ -33,10 +33,15 @@ public final class RemoveMfa {
             Instant now = attempts.now();
             EffectiveEnrollment seen = EffectiveEnrollment.of(attempts.store().find(userId), now);
             if (seen instanceof Enrollment.Pending pending) {
-                // Cancelling would delete the lock with the record, and a new setup would then
-                // start unlocked: a lock outlives a cancelled setup as it outlives a restarted one.
+                // A lock outlives a cancelled setup as it outlives a restarted one: the running
+                // lock refuses the cancel, and the count is kept with the removal.
                 attempts.rejectIfLocked(pending, now);
-                attempts.store().delete(pending, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, now, origin));
+                try {
+                    attempts.store().cancelPending(pending, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, now, origin),
+                            attempts.policy().setupChanges().windowAt(now));
+                } catch (SetupChangeLimitReachedException limit) {
+                    throw attempts.tooManySetupChanges(limit);
+                }
                 return EnrollmentStatus.PENDING;
             }
             if (!(seen instanceof Enrollment.Enabled enrollment)) {

@@ -38,22 +38,28 @@ public final class StartSetup {
     }
 
     /**
-     * @throws MfaRejection MFA_ALREADY_ENABLED; nothing is written
+     * @throws MfaRejection MFA_ALREADY_ENABLED, TOO_MANY_REQUESTS; nothing is written
      * @throws IllegalArgumentException if the account name cannot be put in a Key URI
      */
     public SetupStarted start(RequestOrigin origin, String userId, String accountName) {
         byte[] secret = secrets.generate();
         try {
-            String base32 = Base32.encode(secret);
-            // The URI and its QR code are built before anything is written, so a failure here
-            // leaves no pending setup behind.
-            String uri = new KeyUri(attempts.policy().issuer(), accountName, base32, attempts.policy().totp()).toUriString();
-            String qrCode = qrCodes.renderDataUri(uri);
-            EncryptedSecret encrypted = encryptor.encrypt(userId, secret);
-            return new SetupStarted(base32, uri, qrCode, save(origin, userId, encrypted));
+            return started(origin, userId, accountName, secret);
+        } catch (SetupChangeLimitReachedException limit) {
+            throw attempts.tooManySetupChanges(limit);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
+    }
+
+    private SetupStarted started(RequestOrigin origin, String userId, String accountName, byte[] secret) {
+        String base32 = Base32.encode(secret);
+        // The URI and its QR code are built before anything is written, so a failure here
+        // leaves no pending setup behind.
+        String uri = new KeyUri(attempts.policy().issuer(), accountName, base32, attempts.policy().totp()).toUriString();
+        String qrCode = qrCodes.renderDataUri(uri);
+        EncryptedSecret encrypted = encryptor.encrypt(userId, secret);
+        return new SetupStarted(base32, uri, qrCode, save(origin, userId, encrypted));
     }
 
     /**
@@ -90,7 +96,7 @@ public final class StartSetup {
         }
         Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(attempts.policy().pendingLifetime());
         attempts.store().savePending(current, Enrollment.Pending.started(userId, encrypted, expires),
-                SecurityEvent.of(SecurityEventType.SETUP_STARTED, now, origin));
+                SecurityEvent.of(SecurityEventType.SETUP_STARTED, now, origin), attempts.policy().setupChanges().windowAt(now));
         return expires;
     }
 }

@@ -21,6 +21,9 @@ import java.util.Optional;
  *       with the stored record, as the DynamoDB store does, and writes nothing;</li>
  *   <li>{@code replace}: only if the stored version is {@code next.version() - 1};</li>
  *   <li>{@code delete}: only if the stored version is {@code current.version()}.</li>
+ *   <li>{@code cancelPending}: as delete, and the failure count is kept for the next setup;</li>
+ *   <li>{@code savePending} and {@code cancelPending} count the change in their window and refuse
+ *       the one past its limit ({@link SetupChangeLimitReachedException}), writing nothing.</li>
  * </ul>
  * Hooks: {@link #failNextWrite} throws an exception on the next write (nothing written),
  * {@link #beforeNextWrite} runs a "concurrent request" just before the next write is checked,
@@ -31,6 +34,10 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     private final Map<String, Enrollment> records = new HashMap<>();
     /** The tombstone versions of removed enrollments, as the DynamoDB store keeps them. */
     private final Map<String, Long> removedVersions = new HashMap<>();
+    /** The failure counts of cancelled setups, as the DynamoDB store keeps them in the tombstone. */
+    private final Map<String, Integer> removedFailures = new HashMap<>();
+    /** Setup changes per user and window start. */
+    private final Map<String, Integer> setupChanges = new HashMap<>();
     private final Deque<RuntimeException> writeFailures = new ArrayDeque<>();
     private RuntimeException readFailure;
     private Runnable beforeNextWrite;
@@ -52,7 +59,8 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public synchronized void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+    public synchronized void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event,
+                                         SetupChangeWindow window) {
         beforeWrite();
         Enrollment existing = records.get(pending.userId());
         boolean unchanged = existing == null ? current.isEmpty()
@@ -61,12 +69,37 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
             // As the DynamoDB store's refused write returns the item it was checked against.
             throw new EnrollmentChangedException("the enrollment changed since it was read", Optional.ofNullable(existing));
         }
+        countSetupChange(pending.userId(), window);
         Enrollment stored = existing == null
                 ? new Enrollment.Pending(pending.userId(), pending.authenticator(), pending.expiresAt(),
-                        pending.lockout(), removedVersions.getOrDefault(pending.userId(), 0L) + 1)
+                        new Lockout.Counting(removedFailures.getOrDefault(pending.userId(), 0)),
+                        removedVersions.getOrDefault(pending.userId(), 0L) + 1)
                 : new Enrollment.Pending(pending.userId(), pending.authenticator(), pending.expiresAt(),
                         existing.lockout(), existing.version() + 1);
         commit(current, Optional.of(stored), Optional.of(event));
+    }
+
+    @Override
+    public synchronized void cancelPending(Enrollment.Pending current, SecurityEvent event, SetupChangeWindow window) {
+        beforeWrite();
+        Enrollment stored = records.get(current.userId());
+        if (stored == null || stored.version() != current.version()) {
+            throw new ConcurrentUpdateException("stored version is not " + current.version());
+        }
+        countSetupChange(current.userId(), window);
+        removedVersions.put(current.userId(), current.version() + 1);
+        removedFailures.put(current.userId(), stored.lockout().failedAttempts());
+        commit(Optional.of(stored), Optional.empty(), Optional.of(event));
+    }
+
+    /** Counts one setup change in {@code window}, or refuses it past the limit (nothing written). */
+    private void countSetupChange(String userId, SetupChangeWindow window) {
+        String key = userId + "@" + window.start();
+        int changes = setupChanges.getOrDefault(key, 0);
+        if (changes >= window.maxChanges()) {
+            throw new SetupChangeLimitReachedException(window);
+        }
+        setupChanges.put(key, changes + 1);
     }
 
     @Override
@@ -87,6 +120,7 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
             throw new ConcurrentUpdateException("stored version is not " + current.version());
         }
         removedVersions.put(current.userId(), current.version() + 1);
+        removedFailures.remove(current.userId());
         commit(Optional.of(stored), Optional.empty(), Optional.of(event));
         operatorEvent.ifPresent(e -> events.computeIfAbsent(e.helpdesk().orElseThrow().operatorId(), id -> new ArrayList<>()).add(e));
     }

@@ -21,6 +21,9 @@ class InMemoryEnrollmentStoreTest {
 
     private static final String USER = "u1";
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+    /** A window that no test here fills. */
+    private static final SetupChangeWindow WINDOW = new SetupChangeLimit(1_000, java.time.Duration.ofHours(1))
+            .windowAt(java.time.Instant.parse("2026-11-28T10:00:00Z"));
     private static final LockoutPolicy LOCKOUT = new LockoutPolicy(2, Duration.ofMinutes(5), Duration.ofHours(24), 100);
 
     private final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore();
@@ -33,7 +36,7 @@ class InMemoryEnrollmentStoreTest {
 
     @Test
     void savePendingOverNothingStartsAtVersionOne() {
-        store.savePending(Optional.empty(), pending(1), EVENT);
+        store.savePending(Optional.empty(), pending(1), EVENT, WINDOW);
 
         Enrollment stored = store.find(USER).orElseThrow();
         assertEquals(1, stored.version());
@@ -44,12 +47,12 @@ class InMemoryEnrollmentStoreTest {
 
     @Test
     void savePendingOverPendingIncrementsTheVersionAndKeepsTheLockoutState() {
-        store.savePending(Optional.empty(), pending(1), EVENT);
+        store.savePending(Optional.empty(), pending(1), EVENT, WINDOW);
         Enrollment failed = store.find(USER).orElseThrow().withFailure(NOW, LOCKOUT).withFailure(NOW, LOCKOUT);
         store.put(failed);
         assertEquals(Optional.of(NOW.plus(Duration.ofMinutes(5))), failed.lockout().lockEnd());
 
-        store.savePending(Optional.of(failed), pending(2), EVENT);
+        store.savePending(Optional.of(failed), pending(2), EVENT, WINDOW);
 
         Enrollment stored = store.find(USER).orElseThrow();
         assertEquals(failed.version() + 1, stored.version());
@@ -60,12 +63,12 @@ class InMemoryEnrollmentStoreTest {
 
     @Test
     void savePendingOverAStaleReadConflictsAndWritesNothing() {
-        store.savePending(Optional.empty(), pending(1), EVENT);
+        store.savePending(Optional.empty(), pending(1), EVENT, WINDOW);
         Enrollment enabled = ((Enrollment.Pending) store.find(USER).orElseThrow()).confirmed(NOW, 5, List.of());
         store.replace(store.find(USER).orElseThrow(), enabled, Optional.empty());
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
-                () -> store.savePending(Optional.empty(), pending(2), EVENT));
+                () -> store.savePending(Optional.empty(), pending(2), EVENT, WINDOW));
 
         assertEquals(Optional.of(enabled), refused.stored(), "the refusal says what is stored");
         assertEquals(enabled, store.find(USER).orElseThrow());
@@ -75,7 +78,7 @@ class InMemoryEnrollmentStoreTest {
 
     @Test
     void replaceNeedsTheStoredVersionToBeTheOneBefore() {
-        store.savePending(Optional.empty(), pending(1), EVENT);
+        store.savePending(Optional.empty(), pending(1), EVENT, WINDOW);
         Enrollment current = store.find(USER).orElseThrow();
         Enrollment next = current.withFailure(NOW, LOCKOUT);
 
@@ -96,7 +99,7 @@ class InMemoryEnrollmentStoreTest {
 
     @Test
     void deleteNeedsTheStoredVersion() {
-        store.savePending(Optional.empty(), pending(1), EVENT);
+        store.savePending(Optional.empty(), pending(1), EVENT, WINDOW);
         Enrollment v1 = store.find(USER).orElseThrow();
         store.replace(v1, v1.withFailure(NOW, LOCKOUT), Optional.empty());
         SecurityEvent cancelled = SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, NOW, Fixture.ORIGIN);
@@ -116,10 +119,10 @@ class InMemoryEnrollmentStoreTest {
         store.failNextWrite(outage);
 
         assertSame(outage, assertThrows(DependencyUnavailableException.class,
-                () -> store.savePending(Optional.empty(), pending(1), EVENT)));
+                () -> store.savePending(Optional.empty(), pending(1), EVENT, WINDOW)));
         assertTrue(store.find(USER).isEmpty());
         assertEquals(List.of(), store.events(USER));
-        assertDoesNotThrow(() -> store.savePending(Optional.empty(), pending(1), EVENT));
+        assertDoesNotThrow(() -> store.savePending(Optional.empty(), pending(1), EVENT, WINDOW));
         assertEquals(1, store.committedWrites());
     }
 }

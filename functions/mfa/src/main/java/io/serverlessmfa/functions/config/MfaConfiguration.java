@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.config;
 
+import io.serverlessmfa.core.enrollment.SetupChangeLimit;
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
@@ -23,7 +24,7 @@ import java.util.OptionalLong;
  * @param region     {@code AWS_REGION} (set by Lambda)
  * @param endpoint   {@code AWS_ENDPOINT_URL}: an emulator, for local runs and tests only
  * @param policy     the enrollment rules ({@code MFA_ISSUER}, {@code MFA_TOTP_*}, {@code MFA_LOCKOUT_*},
- *                   {@code MFA_PENDING_SETUP_SECONDS}, {@code MFA_RECOVERY_CODE_COUNT})
+ *                   {@code MFA_PENDING_SETUP_SECONDS}, {@code MFA_RECOVERY_CODE_COUNT}, {@code MFA_SETUP_CHANGE_*})
  * @param metricsNamespace {@code MFA_METRICS_NAMESPACE}: the CloudWatch namespace of the EMF metrics
  * @param auditRetention   {@code MFA_AUDIT_RETENTION_DAYS}: how long security events are kept
  * @param totalUsers       {@code MFA_TOTAL_USERS}: all users of the portal, for the adoption ratio
@@ -52,6 +53,8 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String LOCKOUT_LONGEST_LOCK_SECONDS = "MFA_LOCKOUT_LONGEST_LOCK_SECONDS";
     public static final String LOCKOUT_FAILURES_UNTIL_RESET = "MFA_LOCKOUT_FAILURES_UNTIL_RESET";
     public static final String PENDING_SETUP_SECONDS = "MFA_PENDING_SETUP_SECONDS";
+    public static final String SETUP_CHANGE_LIMIT = "MFA_SETUP_CHANGE_LIMIT";
+    public static final String SETUP_CHANGE_WINDOW_SECONDS = "MFA_SETUP_CHANGE_WINDOW_SECONDS";
     public static final String RECOVERY_CODE_COUNT = "MFA_RECOVERY_CODE_COUNT";
     public static final String METRICS_NAMESPACE = "MFA_METRICS_NAMESPACE";
     public static final String AUDIT_RETENTION_DAYS = "MFA_AUDIT_RETENTION_DAYS";
@@ -97,6 +100,10 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
                 failuresPerLock, LockoutPolicy.NIST_LIMIT);
         int pendingSeconds = env.integer(PENDING_SETUP_SECONDS, 600, 60, 86_400);
         int recoveryCodes = env.integer(RECOVERY_CODE_COUNT, 1, 1, 16);
+        SetupChangeLimit setupDefaults = SetupChangeLimit.defaults();
+        int setupChanges = env.integer(SETUP_CHANGE_LIMIT, setupDefaults.maxChanges(), 1, 1_000);
+        int setupWindowSeconds = env.integer(SETUP_CHANGE_WINDOW_SECONDS, (int) setupDefaults.window().toSeconds(),
+                60, 86_400);
         String issuer = env.optional(ISSUER).orElse(DEFAULT_ISSUER);
         if (issuer.indexOf(':') >= 0 || issuer.length() > 64) {
             throw new ConfigurationException(ISSUER + " must be at most 64 characters and contain no ':' (Key Uri Format)");
@@ -106,7 +113,8 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
                 new TotpSettings(algorithm, digits, Duration.ofSeconds(period)), window,
                 new LockoutPolicy(failuresPerLock, Duration.ofSeconds(firstLockSeconds),
                         Duration.ofSeconds(longestLockSeconds), failuresUntilReset),
-                Duration.ofSeconds(pendingSeconds), recoveryCodes);
+                Duration.ofSeconds(pendingSeconds), recoveryCodes,
+                new SetupChangeLimit(setupChanges, Duration.ofSeconds(setupWindowSeconds)));
         String namespace = env.optional(METRICS_NAMESPACE).orElse(EmfMetrics.DEFAULT_NAMESPACE);
         if (!namespace.matches("[A-Za-z0-9._/#:-]{1,255}") || namespace.startsWith("AWS/")) {
             // CloudWatch's rule for namespaces; AWS/ is reserved for AWS services.

@@ -232,6 +232,9 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
             // No Retry-After: waiting does not help (contract: "Lockout").
             case LOCKED_UNTIL_RESET -> ApiResponse.error(429, "locked_until_reset",
                     "Too many wrong codes: this account is locked until the helpdesk resets its MFA.");
+            case TOO_MANY_REQUESTS -> ApiResponse.error(429, "too_many_requests",
+                    "Too many setups started or cancelled. Wait, then try again.",
+                    rejection.retryAfter().orElse(Duration.ofSeconds(1)));
             case PROOF_REQUIRED -> ApiResponse.error(400, "invalid_request",
                     "Send the current code from your authenticator app (code) or a recovery code (recoveryCode).");
             case CANNOT_RESET_SELF -> ApiResponse.error(403, "cannot_reset_self",

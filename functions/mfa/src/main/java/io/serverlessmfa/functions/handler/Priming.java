@@ -2,6 +2,7 @@ package io.serverlessmfa.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
@@ -156,8 +157,13 @@ final class Priming {
          * DynamoDB client the write goes through (credentials, signing, HTTP, the JSON protocol).
          */
         @Override
-        public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+        public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event,
+                                SetupChangeWindow window) {
             store.find(pending.userId());
+        }
+
+        @Override
+        public void cancelPending(Enrollment.Pending current, SecurityEvent event, SetupChangeWindow window) {
         }
 
         @Override

@@ -12,6 +12,8 @@ import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.enrollment.Lockout;
+import io.serverlessmfa.core.enrollment.SetupChangeLimitReachedException;
+import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.ByteBuffer;
@@ -108,7 +110,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     }
 
     @Override
-    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+    public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event,
+                            SetupChangeWindow window) {
         long expiresAt = pending.expiresAt().getEpochSecond();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":pending", string(EnrollmentStatus.PENDING.name()),
@@ -140,7 +143,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
                         + "#failedAttempts = if_not_exists(#failedAttempts, :zero) "
                         + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes",
                 condition, names, values, true);
-        write(upsert, current, Optional.of(pending), Optional.of(event));
+        write(upsert, current, Optional.of(pending), Optional.of(event), Optional.empty(), Optional.of(window));
     }
 
     @Override
@@ -153,12 +156,30 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
 
     @Override
     public void delete(Enrollment current, SecurityEvent event, Optional<SecurityEvent> operatorEvent) {
+        // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
+        write(putAtVersion(tombstone(current), current), Optional.of(current), Optional.empty(), Optional.of(event),
+                operatorEvent, Optional.empty());
+    }
+
+    @Override
+    public void cancelPending(Enrollment.Pending current, SecurityEvent event, SetupChangeWindow window) {
+        // The ciphertext is gone; the failure count stays with the tombstone, and the next setup's
+        // upsert keeps it (if_not_exists), so cancelling does not set it back to 0.
+        Map<String, AttributeValue> tombstone = tombstone(current);
+        if (current.lockout().failedAttempts() > 0) {
+            tombstone.put(FAILED_ATTEMPTS, number(current.lockout().failedAttempts()));
+        }
+        write(putAtVersion(tombstone, current), Optional.of(current), Optional.empty(), Optional.of(event),
+                Optional.empty(), Optional.of(window));
+    }
+
+    /** What a removal leaves: the status NONE and the next version (versions never repeat), for a day. */
+    private Map<String, AttributeValue> tombstone(Enrollment current) {
         Map<String, AttributeValue> tombstone = new HashMap<>(key(current.userId()));
         tombstone.put(STATUS, string(REMOVED));
         tombstone.put(VERSION, number(current.version() + 1));
         tombstone.put(TTL, number(clock.instant().plus(TOMBSTONE_LIFETIME).getEpochSecond()));
-        // A full replacement: the ciphertext, the recovery hashes and the lock state are gone.
-        write(putAtVersion(tombstone, current), Optional.of(current), Optional.empty(), Optional.of(event), operatorEvent);
+        return tombstone;
     }
 
     /** Puts {@code item} in place of {@code current}, on condition that the stored version is still its. */
@@ -175,12 +196,16 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
      */
     private void write(EnrollmentWrite enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
                        Optional<SecurityEvent> event) {
-        write(enrollmentWrite, before, after, event, Optional.empty());
+        write(enrollmentWrite, before, after, event, Optional.empty(), Optional.empty());
     }
 
-    /** {@code operatorEvent}: the same change in the acting operator's trail, in the same transaction. */
+    /**
+     * {@code operatorEvent}: the same change in the acting operator's trail; {@code setupChange}:
+     * the window the change is counted in (a setup start or cancel); both in the same transaction.
+     */
     private void write(EnrollmentWrite enrollmentWrite, Optional<Enrollment> before, Optional<Enrollment> after,
-                       Optional<SecurityEvent> event, Optional<SecurityEvent> operatorEvent) {
+                       Optional<SecurityEvent> event, Optional<SecurityEvent> operatorEvent,
+                       Optional<SetupChangeWindow> setupChange) {
         String userId = before.or(() -> after).orElseThrow().userId();
         AdoptionChange change = AdoptionChange.between(before, after, event);
         if (change.isEmpty() && event.isEmpty()) {
@@ -199,12 +224,18 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         event.ifPresent(e -> items.add(DynamoDbAuditTrail.put(tableName, userId, e, auditRetention, random)));
         operatorEvent.ifPresent(e -> items.add(DynamoDbAuditTrail.put(tableName, e.helpdesk().orElseThrow().operatorId(), e,
                 auditRetention, random)));
+        // The counter goes last, so its refusal is the last cancellation reason.
+        setupChange.ifPresent(window -> items.add(SetupChanges.count(tableName, userId, window)));
         byte[] token = new byte[16];
         random.nextBytes(token);
         try {
             dynamoDb.transactWriteItems(request -> request.transactItems(items)
                     .clientRequestToken(HexFormat.of().formatHex(token)));
         } catch (TransactionCanceledException cancelled) {
+            if (setupChange.isPresent() && SetupChanges.refusedLast(cancelled)
+                    && !SetupChanges.refusedFirst(cancelled)) {
+                throw new SetupChangeLimitReachedException(setupChange.get());
+            }
             throw translate(userId, enrollmentWrite, cancelled);
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("DynamoDB TransactWriteItems", failure);

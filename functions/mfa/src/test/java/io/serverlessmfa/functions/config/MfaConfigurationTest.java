@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
+import io.serverlessmfa.core.enrollment.SetupChangeLimit;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
 import io.serverlessmfa.functions.crypto.DataKeyCaching;
 import java.net.URI;
@@ -40,6 +41,7 @@ class MfaConfigurationTest {
         assertEquals(Duration.ofMinutes(5), policy.lockout().firstLock());
         assertEquals(Duration.ofHours(24), policy.lockout().longestLock());
         assertEquals(100, policy.lockout().failuresUntilReset());
+        assertEquals(SetupChangeLimit.defaults(), policy.setupChanges());
         assertEquals(Duration.ofMinutes(10), policy.pendingLifetime());
         assertEquals(1, policy.recoveryCodeCount());
         assertEquals("Serverless MFA", policy.issuer());
@@ -54,7 +56,8 @@ class MfaConfigurationTest {
                 "MFA_TOTP_ALGORITHM", "sha256", "MFA_TOTP_DIGITS", "8", "MFA_TOTP_PERIOD_SECONDS", "60",
                 "MFA_TOTP_WINDOW", "2", "MFA_LOCKOUT_FAILURES_PER_LOCK", "10", "MFA_LOCKOUT_FIRST_LOCK_SECONDS", "900",
                 "MFA_PENDING_SETUP_SECONDS", "120", "MFA_RECOVERY_CODE_COUNT", "10"));
-        environment.putAll(Map.of("MFA_LOCKOUT_LONGEST_LOCK_SECONDS", "7200", "MFA_LOCKOUT_FAILURES_UNTIL_RESET", "50"));
+        environment.putAll(Map.of("MFA_LOCKOUT_LONGEST_LOCK_SECONDS", "7200", "MFA_LOCKOUT_FAILURES_UNTIL_RESET", "50",
+                "MFA_SETUP_CHANGE_LIMIT", "3", "MFA_SETUP_CHANGE_WINDOW_SECONDS", "600"));
         environment.put("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(environment);
         MfaPolicy policy = configuration.policy();
@@ -65,6 +68,7 @@ class MfaConfigurationTest {
         assertEquals(Duration.ofSeconds(60), policy.totp().period());
         assertEquals(2, policy.window());
         assertEquals(new LockoutPolicy(10, Duration.ofSeconds(900), Duration.ofHours(2), 50), policy.lockout());
+        assertEquals(new SetupChangeLimit(3, Duration.ofMinutes(10)), policy.setupChanges());
         assertEquals(Duration.ofSeconds(120), policy.pendingLifetime());
         assertEquals(10, policy.recoveryCodeCount());
         assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), configuration.endpoint());
@@ -88,6 +92,9 @@ class MfaConfigurationTest {
         "MFA_LOCKOUT_LONGEST_LOCK_SECONDS, 604801",
         "MFA_LOCKOUT_FAILURES_UNTIL_RESET, 4",
         "MFA_LOCKOUT_FAILURES_UNTIL_RESET, 101",
+        "MFA_SETUP_CHANGE_LIMIT, 0",
+        "MFA_SETUP_CHANGE_LIMIT, 1001",
+        "MFA_SETUP_CHANGE_WINDOW_SECONDS, 59",
         "MFA_PENDING_SETUP_SECONDS, 59",
         "MFA_RECOVERY_CODE_COUNT, 0",
         "MFA_RECOVERY_CODE_COUNT, 17",

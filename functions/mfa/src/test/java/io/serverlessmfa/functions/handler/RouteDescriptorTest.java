@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
+import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.functions.config.MfaConfiguration;
@@ -121,7 +122,13 @@ class RouteDescriptorTest {
         }
 
         @Override
-        public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event) {
+        public void savePending(Optional<Enrollment> current, Enrollment.Pending pending, SecurityEvent event,
+                                SetupChangeWindow window) {
+            writes++;
+        }
+
+        @Override
+        public void cancelPending(Enrollment.Pending current, SecurityEvent event, SetupChangeWindow window) {
             writes++;
         }
 

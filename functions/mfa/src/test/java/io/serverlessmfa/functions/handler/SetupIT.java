@@ -194,6 +194,40 @@ class SetupIT extends RouteTest {
         assertSuccess(200, eightDigits.verify(user, eightDigits.codeFor(secret)));
     }
 
+    /**
+     * Issue 14: one user looping setup and cancel used to write a transaction and a year-long audit
+     * item per call. Past the bound (10 changes an hour) each call is 429 with Retry-After and writes
+     * nothing, so 1,000 calls leave the enrollment's item, the window's counter and 10 events.
+     */
+    @Test
+    void oneThousandSetupAndCancelCallsByOneUserLeaveABoundedNumberOfItemsAndNo5xx() {
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int call = 0; call < 1_000; call++) {
+            ApiResult result = call % 2 == 0 ? api.setup(user) : api.call("POST /mfa/remove", user, "{}");
+            statuses.merge(result.status(), 1, Integer::sum);
+            if (result.status() == 429) {
+                assertError(429, "too_many_requests", result);
+                long retryAfter = Long.parseLong(result.header("Retry-After"));
+                assertTrue(retryAfter >= 1 && retryAfter <= 3_600, () -> "Retry-After until the hour ends: " + result);
+            }
+        }
+
+        // After the 10th change (a cancel) nothing is pending: each further setup is 429, so each
+        // further cancel finds nothing to cancel (409).
+        assertEquals(Map.of(201, 5, 200, 5, 429, 495, 409, 495), statuses, "10 changes an hour, then 429; never a 5xx");
+        java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items =
+                new io.serverlessmfa.functions.testing.RawItems(AwsEmulator.forTestClass(getClass())).scanAll().stream()
+                        .filter(item -> item.get("pk").s().equals("USER#" + user.sub())).toList();
+        Map<String, Long> kinds = items.stream().collect(java.util.stream.Collectors.groupingBy(
+                item -> item.get("sk").s().replaceAll("#.*", "#"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        assertEquals(Map.of("MFA", 1L, "EVENT#", 10L, "SETUP_CHANGES#", 1L), kinds,
+                "the enrollment's tombstone, the 10 changes' events and the window's counter: " + kinds);
+        System.out.println("1,000 setup/cancel calls by one user: " + statuses + ", items left: " + kinds);
+
+        clock.advance(Duration.ofHours(1));
+        assertSuccess(201, api.setup(user));
+    }
+
     private static TestUser userWith(Map<String, String> names) {
         String sub = UUID.randomUUID().toString();
         Map<String, String> claims = new HashMap<>(names);

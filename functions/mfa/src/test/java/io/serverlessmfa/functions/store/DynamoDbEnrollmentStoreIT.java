@@ -11,6 +11,9 @@ import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.Lockout;
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
+import io.serverlessmfa.core.enrollment.SetupChangeLimit;
+import io.serverlessmfa.core.enrollment.SetupChangeLimitReachedException;
+import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
 import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
@@ -61,6 +64,8 @@ class DynamoDbEnrollmentStoreIT {
 
     private static final RequestOrigin ORIGIN = new RequestOrigin("192.0.2.1", "store test");
     private static final SecurityEvent STARTED = SecurityEvent.of(SecurityEventType.SETUP_STARTED, Instant.now(), ORIGIN);
+    /** A window that no test here fills. */
+    private static final SetupChangeWindow WINDOW = new SetupChangeLimit(1_000, Duration.ofHours(1)).windowAt(Instant.now());
     private static final SecurityEvent CANCELLED = SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, Instant.now(), ORIGIN);
     private static final SecurityEvent REMOVED = SecurityEvent.of(SecurityEventType.MFA_REMOVED, Instant.now(), ORIGIN);
 
@@ -68,7 +73,7 @@ class DynamoDbEnrollmentStoreIT {
     void pendingEnrollmentRoundTripsThroughTheTable() {
         Enrollment.Pending pending = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
 
-        store.savePending(Optional.empty(), pending, STARTED);
+        store.savePending(Optional.empty(), pending, STARTED, WINDOW);
 
         assertEquals(pending, store.find(user.sub()).orElseThrow(), "a new pending setup has version 1 and no failures");
     }
@@ -188,7 +193,7 @@ class DynamoDbEnrollmentStoreIT {
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
                 () -> store.savePending(Optional.empty(), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()),
-                        STARTED),
+                        STARTED, WINDOW),
                 "setup never silently replaces an enabled MFA");
         assertEquals(Optional.of(enabled), refused.stored(), "the refused write returns the enrollment it found");
         assertEquals(before, raw.get(user.sub()), "the enabled item is byte-for-byte unchanged");
@@ -202,11 +207,11 @@ class DynamoDbEnrollmentStoreIT {
         Enrollment.Pending next = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
-                () -> store.savePending(Optional.empty(), next, STARTED));
+                () -> store.savePending(Optional.empty(), next, STARTED, WINDOW));
 
         assertEquals(Optional.of(saved), refused.stored());
         assertEquals(before, raw.get(user.sub()), "the refused transaction wrote nothing");
-        store.savePending(refused.stored(), next, STARTED);
+        store.savePending(refused.stored(), next, STARTED, WINDOW);
         assertEquals(next.authenticator().secret(), store.find(user.sub()).orElseThrow().authenticator().secret());
         assertEquals(saved.version() + 1, store.find(user.sub()).orElseThrow().version());
     }
@@ -218,7 +223,7 @@ class DynamoDbEnrollmentStoreIT {
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
                 () -> store.savePending(Optional.of(enabled), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()),
-                        STARTED));
+                        STARTED, WINDOW));
 
         assertEquals(Optional.empty(), refused.stored(), "a tombstone is no enrollment");
         RawItems.assertTombstone(raw.get(user.sub()));
@@ -232,10 +237,52 @@ class DynamoDbEnrollmentStoreIT {
 
         EnrollmentChangedException refused = assertThrows(EnrollmentChangedException.class,
                 () -> store.savePending(Optional.of(saved), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()),
-                        STARTED));
+                        STARTED, WINDOW));
 
         assertEquals(Optional.empty(), refused.stored());
         assertEquals(Map.of(), raw.get(user.sub()));
+    }
+
+    @Test
+    void aCancelledSetupLeavesItsFailureCountInTheTombstoneAndTheNextSetupGoesOnFromIt() {
+        Enrollment.Pending saved = savedPending();
+        Enrollment.Pending failed = new Enrollment.Pending(user.sub(), saved.authenticator(), saved.expiresAt(),
+                new Lockout.Counting(7), saved.version() + 1);
+        store.replace(saved, failed, Optional.empty());
+
+        store.cancelPending(failed, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, clock.instant(), ORIGIN), WINDOW);
+
+        Map<String, AttributeValue> tombstone = raw.get(user.sub());
+        assertEquals("NONE", tombstone.get("status").s());
+        assertEquals("7", tombstone.get("failedAttempts").n());
+        assertFalse(tombstone.containsKey("secretCiphertext"), "the secret is gone");
+        assertEquals(Optional.empty(), store.find(user.sub()), "a cancelled setup is no setup");
+        store.savePending(Optional.empty(), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()), STARTED,
+                WINDOW);
+        assertEquals(new Lockout.Counting(7), store.find(user.sub()).orElseThrow().lockout(),
+                "only a success or a helpdesk reset sets the count back to 0");
+    }
+
+    @Test
+    void theSetupChangePastTheWindowsLimitIsRefusedAndWritesNothing() {
+        SetupChangeWindow two = new SetupChangeLimit(2, Duration.ofHours(1)).windowAt(clock.instant());
+        store.savePending(Optional.empty(), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()), STARTED, two);
+        Enrollment.Pending first = (Enrollment.Pending) store.find(user.sub()).orElseThrow();
+        store.savePending(Optional.of(first), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()), STARTED, two);
+        Enrollment.Pending second = (Enrollment.Pending) store.find(user.sub()).orElseThrow();
+        List<Map<String, AttributeValue>> before = raw.scanAll();
+
+        SetupChangeLimitReachedException refused = assertThrows(SetupChangeLimitReachedException.class,
+                () -> store.cancelPending(second, SecurityEvent.of(SecurityEventType.SETUP_CANCELLED, clock.instant(), ORIGIN),
+                        two));
+
+        assertEquals(two, refused.window());
+        assertEquals(before, raw.scanAll(), "nothing written: no tombstone, no event, no count");
+        Map<String, AttributeValue> counter = before.stream()
+                .filter(item -> item.get("pk").s().equals("USER#" + user.sub()) && item.get("sk").s().startsWith("SETUP_CHANGES#"))
+                .findFirst().orElseThrow();
+        assertEquals("2", counter.get("changes").n());
+        assertEquals(Long.toString(two.end().getEpochSecond()), counter.get("expireAt").n(), "it expires with its window");
     }
 
     @Test
@@ -271,7 +318,7 @@ class DynamoDbEnrollmentStoreIT {
         clock.advance(Duration.ofMinutes(1));
         Instant newExpiry = inTenMinutes();
 
-        store.savePending(Optional.of(failed), Enrollment.Pending.started(user.sub(), newSecret, newExpiry), STARTED);
+        store.savePending(Optional.of(failed), Enrollment.Pending.started(user.sub(), newSecret, newExpiry), STARTED, WINDOW);
 
         Enrollment.Pending found = (Enrollment.Pending) store.find(user.sub()).orElseThrow();
         assertEquals(newSecret, found.authenticator().secret(), "the new secret replaces the old one");
@@ -367,7 +414,7 @@ class DynamoDbEnrollmentStoreIT {
 
     private Enrollment.Pending savedPending() {
         Enrollment.Pending pending = Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes());
-        store.savePending(Optional.empty(), pending, STARTED);
+        store.savePending(Optional.empty(), pending, STARTED, WINDOW);
         return (Enrollment.Pending) store.find(user.sub()).orElseThrow();
     }
 
