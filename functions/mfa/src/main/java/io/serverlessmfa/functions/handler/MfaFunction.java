@@ -97,7 +97,11 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         long started = System.nanoTime();
         String requestId = requestId(event, context);
         ApiResponse response = respond(event, requestId, this::handleUnlessReserved, log);
-        log.request(route.name(), requestId, response.statusCode(), response.errorCode(), (System.nanoTime() - started) / 1_000_000);
+        // Who asked, read from the event apart from the request's parsing: a request refused as
+        // malformed (400) or without claims (401) is logged with what it has, and an event that
+        // could not be read at all (null) with neither.
+        log.request(route.name(), requestId, response.statusCode(), response.errorCode(), (System.nanoTime() - started) / 1_000_000,
+                RequestLog.Caller.of(event));
         metrics.publish(route.name(), response.errorCode() == null ? "ok" : response.errorCode(), response.metrics());
         return response.toEvent();
     }

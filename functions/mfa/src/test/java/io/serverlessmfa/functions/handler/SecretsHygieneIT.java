@@ -25,11 +25,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -41,10 +43,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Nothing secret reaches stdout or stderr (where Lambda's logs come from) while the whole flow
  * runs, errors and a DynamoDB outage included: not the secret, a code sent, a recovery code, the
- * KMS ciphertext, the user's sub or email, nor the bearer token; not an MFA token (those the flow
+ * KMS ciphertext, the user's email, nor the bearer token; not an MFA token (those the flow
  * earns, and the operator's step-up sent in X-MFA-Token); and not the token signing key's private
  * half in any form (PKCS#8, the scalar d), which also never appears in any response, the JWKS
  * included. The private key is the one the table holds, unsealed here with KMS.
+ *
+ * <p>A {@code sub} has one place, on purpose: the {@code sub} field of its caller's own request
+ * line, for incident tracing (RequestLog). Every request line must name exactly its caller (none on
+ * a public route), and anywhere else (another field, another caller's line, a fault line, an EMF
+ * document) the user's and the operator's sub are searched for like any forbidden string; so the
+ * user looked up or reset by the helpdesk never appears in the operator's lines.
  */
 class SecretsHygieneIT {
 
@@ -55,6 +63,8 @@ class SecretsHygieneIT {
     private final List<String> recoveryCodes = new ArrayList<>();
     /** Every MFA token a response carried, by where it came from. */
     private final Map<String, String> mfaTokens = new LinkedHashMap<>();
+    /** The caller's sub of each request, by request id (null: a public route, no caller). */
+    private final Map<String, String> callers = new HashMap<>();
     /** Every response body, searched for the private key too. */
     private final List<String> responses = new ArrayList<>();
     private int requestNumber;
@@ -63,7 +73,7 @@ class SecretsHygieneIT {
     private final TestUser operator = TestUser.operator();
 
     @Test
-    void theFullFlowLogsNoSecretCodeCiphertextIdentityOrToken() {
+    void theFullFlowLogsNoSecretCodeCiphertextEmailOrTokenAndASubOnlyAsItsOwnCaller() {
         AwsEmulator emulator = AwsEmulator.get();
         RawItems raw = new RawItems(emulator);
         MutableClock clock = MutableClock.atStepStart();
@@ -164,6 +174,29 @@ class SecretsHygieneIT {
         assertTrue(metricDocuments > 0, "the EMF metrics are written to the same output and scanned too");
         assertTrue(lines.size() >= requestNumber, () -> "one log line per request at least: " + lines.size() + " < " + requestNumber);
 
+        // Each request line names its own caller and no one else; that field is then set aside, and
+        // everything that is left (the other fields, the other lines) is searched below, the subs included.
+        List<String> wrongCaller = new ArrayList<>();
+        List<String> searched = new ArrayList<>();
+        int requestLines = 0;
+        for (String line : lines) {
+            Map<String, JsonNode> fields = requestLine(line);
+            if (fields == null) {
+                searched.add(line);
+                continue;
+            }
+            requestLines++;
+            String requestId = fields.get("requestId").asString();
+            String logged = fields.containsKey("sub") ? fields.get("sub").asString() : null;
+            if (!callers.containsKey(requestId) || !Objects.equals(callers.get(requestId), logged)) {
+                wrongCaller.add("expected sub " + callers.get(requestId) + ": " + line);
+            }
+            searched.add(logged == null ? line : line.replace("\"sub\":\"" + logged + "\"", "\"sub\":\"(the caller)\""));
+        }
+        assertEquals(requestNumber, requestLines, "one request line per request");
+        assertEquals(List.of(), wrongCaller, "every request line names exactly its caller");
+        String searchedOutput = String.join("\n", searched);
+
         // Each forbidden value as a pattern: a literal, or for a TOTP code a number of its own.
         Map<String, Pattern> forbidden = new LinkedHashMap<>();
         forbidden.put("secret", literal(secret));
@@ -187,11 +220,11 @@ class SecretsHygieneIT {
             forbidden.put("KMS ciphertext #" + i + " (Base64, a 24-character slice)", literal(ciphertext.substring(20, 44)));
             forbidden.put("KMS ciphertext #" + i + " (hex)", literal(HexFormat.of().formatHex(Base64.getDecoder().decode(ciphertext)).substring(0, 40)));
         }
-        forbidden.put("sub", literal(user.sub()));
+        forbidden.put("sub (outside its own request lines' sub field)", literal(user.sub()));
         forbidden.put("email", literal(user.email()));
         forbidden.put("bearer token", literal(token));
         forbidden.put("bearer token signature part", literal(token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'))));
-        forbidden.put("operator's sub", literal(operator.sub()));
+        forbidden.put("operator's sub (outside its own request lines' sub field)", literal(operator.sub()));
         forbidden.put("operator's email", literal(operator.email()));
         assertTrue(codesSent.size() >= 7, "codes were sent: " + codesSent);
         assertEquals(Set.of("confirm", "verify", "recover", "operator's confirm", "operator's verify"), mfaTokens.keySet());
@@ -217,8 +250,8 @@ class SecretsHygieneIT {
 
         List<String> leaks = new ArrayList<>();
         forbidden.forEach((what, value) -> {
-            if (value.matcher(output).find()) {
-                leaks.add(what + " in: " + lines.stream().filter(line -> value.matcher(line).find()).findFirst().orElse("?"));
+            if (value.matcher(searchedOutput).find()) {
+                leaks.add(what + " in: " + searched.stream().filter(line -> value.matcher(line).find()).findFirst().orElse("?"));
             }
         });
         System.out.println("secrets hygiene: " + forbidden.size() + " forbidden strings checked, " + codesSent.size()
@@ -252,10 +285,26 @@ class SecretsHygieneIT {
             event.setPathParameters(Map.of("userId", user.sub()));
         }
         // A request id of letters only, so a 6-digit code cannot appear in it by chance.
-        event.getRequestContext().setRequestId("hygiene-request-" + letters(++requestNumber));
+        String requestId = "hygiene-request-" + letters(++requestNumber);
+        event.getRequestContext().setRequestId(requestId);
+        callers.put(requestId, caller == null ? null : caller.sub());
         ApiResult result = handlers.invoke(route, event);
         responses.add(result.body());
         return result;
+    }
+
+    /** A request line (RequestLog: JSON with a duration and a request id) as its fields; null for any other line. */
+    private static Map<String, JsonNode> requestLine(String line) {
+        if (!line.startsWith("{") || line.startsWith("{\"_aws\"")) {
+            return null;
+        }
+        Map<String, JsonNode> fields;
+        try {
+            fields = JsonNode.parser().parse(line).asObject();
+        } catch (RuntimeException notJson) {
+            return null; // searched whole, as any other line
+        }
+        return fields.containsKey("durationMs") && fields.containsKey("requestId") ? fields : null;
     }
 
     /** Keeps the MFA token of a success; returns it. */
