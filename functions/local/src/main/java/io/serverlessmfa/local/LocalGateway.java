@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
@@ -45,6 +48,14 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * portal page at {@code /}. With origins in {@value Cors#ALLOWED_ORIGINS}, CORS as API Gateway does
  * it for template.yaml's {@code CorsConfiguration} ({@link Cors}). One log line per request: method,
  * path, status, milliseconds.
+ *
+ * <p>It answers only requests addressed to itself ({@link #isAddressedHere}), before CORS or routing:
+ * a {@code Host} naming anything else gets {@code 421 misdirected_request}, and a request without
+ * exactly one {@code Host} {@code 400 invalid_request}. Listening on loopback keeps other machines
+ * out, not web pages: a page on a domain whose DNS answer turns into 127.0.0.1 (DNS rebinding) is
+ * same-origin with its own domain, so the browser lets it call this gateway and read the answers,
+ * {@code POST /dev/token} and an operator's token included. Its requests still name the page's own
+ * host in {@code Host}, which is what this check refuses.
  */
 public final class LocalGateway {
 
@@ -67,6 +78,8 @@ public final class LocalGateway {
     private final Path portal;
     private final Cors cors;
     private HttpServer server;
+    /** The authorities this gateway answers to, lower case: its loopback names with its port ({@link #start}). */
+    private Set<String> ownAuthorities = Set.of();
 
     /** Without CORS, as the API is deployed when {@code CorsAllowedOrigins} is empty. */
     public LocalGateway(Map<String, MfaFunction> routes,
@@ -103,6 +116,7 @@ public final class LocalGateway {
 
     public void start(InetSocketAddress address) throws IOException {
         server = HttpServer.create(address, 64);
+        ownAuthorities = ownAuthorities(server.getAddress().getPort()); // the port bound, also when asked for 0
         server.createContext("/", this::serve);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
@@ -125,7 +139,13 @@ public final class LocalGateway {
         int status;
         try {
             String origin = exchange.getRequestHeaders().getFirst("Origin");
-            if (cors.isPreflight(method, origin, exchange.getRequestHeaders().getFirst("Access-Control-Request-Method"))) {
+            List<String> hosts = exchange.getRequestHeaders().get("Host");
+            if (hosts == null || hosts.size() != 1) {
+                // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host or with more than one.
+                status = badRequest(exchange, "a request names its host in exactly one Host header");
+            } else if (!isAddressedHere(hosts.get(0), exchange.getRequestURI())) {
+                status = misdirected(exchange);
+            } else if (cors.isPreflight(method, origin, exchange.getRequestHeaders().getFirst("Access-Control-Request-Method"))) {
                 status = preflight(exchange, origin);
             } else {
                 cors.responseHeaders(origin).forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -143,6 +163,52 @@ public final class LocalGateway {
     private static void log(String method, String path, int status, long started) {
         // Never the body, the query string or a header: codes and tokens travel there.
         System.out.printf("%s %s %d %dms%n", method, path, status, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * The loopback names this gateway answers to, with {@code port}: {@code 127.0.0.1}, {@code localhost}
+     * and {@code [::1]}. On port 80 also without it: a client given {@code http://127.0.0.1/} sends
+     * {@code Host: 127.0.0.1}, the target URI's authority as it stands (RFC 9110 §7.2).
+     */
+    static Set<String> ownAuthorities(int port) {
+        Set<String> authorities = new HashSet<>();
+        for (String name : List.of("127.0.0.1", "localhost", "[::1]")) {
+            authorities.add(name + ":" + port);
+            if (port == 80) {
+                authorities.add(name);
+            }
+        }
+        return Set.copyOf(authorities);
+    }
+
+    /**
+     * Whether the request names this gateway: its {@code Host} is one of {@link #ownAuthorities} (the
+     * name in any case), and so is the authority of a request target in absolute form
+     * ({@code GET http://host/...}), which a server follows instead of {@code Host} (RFC 9112 §3.2.2).
+     * Another name or another port: no. A target without a scheme is a path, whatever Java's URI
+     * makes of it ({@code //etc/passwd} has the "authority" {@code etc} there).
+     */
+    private boolean isAddressedHere(String host, URI target) {
+        if (!isOwn(host)) {
+            return false;
+        }
+        return target.getScheme() == null || (target.getRawAuthority() != null && isOwn(target.getRawAuthority()));
+    }
+
+    private boolean isOwn(String authority) {
+        return ownAuthorities.contains(authority.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * 421 Misdirected Request (RFC 9110 §15.5.20): this server will not answer for the host the
+     * request names. Not 403: nothing about the caller is refused, only where the request says it
+     * goes, and the same request sent to 127.0.0.1 works. The Host is not echoed back.
+     */
+    private int misdirected(HttpExchange exchange) throws IOException {
+        int port = port();
+        return send(exchange, 421, "application/json", JsonObject.create().field("error", "misdirected_request")
+                .field("message", "This local gateway answers only requests addressed to 127.0.0.1:" + port + ", localhost:"
+                        + port + " or [::1]:" + port + ". Open http://127.0.0.1:" + port + "/ instead.").build(), Map.of());
     }
 
     /**
