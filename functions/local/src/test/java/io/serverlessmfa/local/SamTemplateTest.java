@@ -25,6 +25,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /** template.yaml and the code agree: what `sam deploy` ships is what the code and the contract say. */
@@ -199,6 +206,67 @@ class SamTemplateTest {
         }
         assertTrue(metrics.contains("MetricName=AccountUnderAttack"));
         assertEquals(5, metrics.split("Name=function", -1).length - 1, "the function is the only dimension");
+    }
+
+    /**
+     * Every route is throttled (docs/security.md, "No throttling"): MfaApi's DefaultRouteSettings take
+     * the rate and the burst from the stack's parameters with {@code !Ref} (read from the YAML's own
+     * nodes, since the parsed template drops the tags), the parameters are numbers of at least 1 (0
+     * would refuse every request), and no route's event overrides them with RouteSettings of its own.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyRouteIsThrottledAtTheRateAndBurstOfTheStacksParameters() throws IOException {
+        MappingNode root;
+        try (java.io.Reader reader = Files.newBufferedReader(RepositoryFiles.template(), StandardCharsets.UTF_8)) {
+            root = (MappingNode) new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+        }
+        Node settings = child(child(child(child(root, "Resources"), "MfaApi"), "Properties"), "DefaultRouteSettings");
+        assertTrue(settings instanceof MappingNode, "MfaApi has DefaultRouteSettings");
+        for (String limit : List.of("ThrottlingRateLimit", "ThrottlingBurstLimit")) {
+            Node value = child(settings, limit);
+            assertTrue(value instanceof ScalarNode, "DefaultRouteSettings sets " + limit);
+            assertEquals("!Ref " + limit, value.getTag().getValue() + " " + ((ScalarNode) value).getValue(),
+                    limit + " comes from the parameter of the same name");
+            Map<String, Object> parameter = (Map<String, Object>) template.parameters().get(limit);
+            assertTrue(parameter != null, "a parameter " + limit);
+            assertEquals("Number", parameter.get("Type"), limit);
+            assertTrue(((Number) parameter.get("MinValue")).doubleValue() >= 1, limit + ": at least 1 request");
+            assertTrue(((Number) parameter.get("Default")).doubleValue() >= ((Number) parameter.get("MinValue")).doubleValue(),
+                    limit + ": a default within its bounds");
+        }
+        assertEquals(Set.of("ThrottlingRateLimit", "ThrottlingBurstLimit"), mappingKeys(settings),
+                "DefaultRouteSettings holds the throttling only");
+        for (Map.Entry<String, Object> resource : template.resources().entrySet()) {
+            Map<String, Object> definition = (Map<String, Object>) resource.getValue();
+            Map<String, Object> properties = (Map<String, Object>) definition.get("Properties");
+            if (!"AWS::Serverless::Function".equals(definition.get("Type")) || properties.get("Events") == null) {
+                continue;
+            }
+            for (Object event : ((Map<String, Object>) properties.get("Events")).values()) {
+                Map<String, Object> eventProperties = (Map<String, Object>) ((Map<String, Object>) event).get("Properties");
+                assertFalse(eventProperties != null && eventProperties.containsKey("RouteSettings"),
+                        resource.getKey() + " overrides the API's throttling with RouteSettings of its own");
+            }
+        }
+    }
+
+    /** The value under {@code key} in a YAML mapping node; null when there is none. */
+    private static Node child(Node mapping, String key) {
+        if (!(mapping instanceof MappingNode map)) {
+            return null;
+        }
+        for (NodeTuple entry : map.getValue()) {
+            if (entry.getKeyNode() instanceof ScalarNode name && name.getValue().equals(key)) {
+                return entry.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> mappingKeys(Node mapping) {
+        return ((MappingNode) mapping).getValue().stream().map(entry -> ((ScalarNode) entry.getKeyNode()).getValue())
+                .collect(Collectors.toSet());
     }
 
     @Test
