@@ -8,6 +8,7 @@ import io.serverlessmfa.core.port.EncryptedSecret;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.functions.crypto.DataKeyCaching;
 import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
+import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
@@ -48,7 +49,8 @@ class RaceMatrixIT {
     void setUp() {
         emulator = AwsEmulator.get();
         clock = MutableClock.atStepStart();
-        api = MfaApi.over(emulator, clock, Map.of());
+        // Races start many setups for one user; the bound on setup changes (SetupIT) is not raced here.
+        api = MfaApi.over(emulator, clock, Map.of(MfaConfiguration.SETUP_CHANGE_LIMIT, "1000"));
         raw = new RawItems(emulator);
         user = TestUser.random();
     }
