@@ -30,8 +30,9 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * Proves the files in events/ work with `sam local invoke` (which needs Docker, absent here): each
  * file's bytes go to the stream handler template.yaml names for its route, as Lambda's runtime
  * hands them over, and are answered as the contract says, over the emulator. Only values change
- * in the text before the call: fresh user ids (tests stay independent) and a real code in place
- * of the file's example code. And {@link HttpApiPayload}, which reads those bytes in place of the
+ * in the text before the call: fresh user ids (tests stay independent), a real code in place
+ * of the file's example code, and the sign-in ({@code auth_time}, {@code iat}) dated now: setup,
+ * recovery codes and remove refuse the files' sign-in of 2026-11-28 once it is an hour old. And {@link HttpApiPayload}, which reads those bytes in place of the
  * Lambda runtime's serializer, reads every file exactly as that serializer does
  * (aws-lambda-java-tests' EventLoader), field by field, for every field a route uses.
  */
@@ -42,6 +43,8 @@ class EventFilesIT {
     private static final String FILE_OPERATOR = "9b1d2c3e-4f50-4a6b-8c7d-0e1f2a3b4c5d";
     /** The admin files' X-MFA-Token: what a developer pastes there is the operator's token from POST /mfa/verify. */
     private static final String FILE_STEP_UP = "MFA-TOKEN-OF-THE-OPERATOR-FROM-POST-mfa-verify";
+    /** The files' sign-in ({@code auth_time} and {@code iat}, 2026-11-28T10:00:00Z), as the JWT authorizer hands it over. */
+    private static final String FILE_SIGN_IN = "\"1795860000\"";
     /** The files' API domain, from which the functions derive the tokens' issuer. */
     private static final String FILE_DOMAIN = "abc123.execute-api.eu-west-1.amazonaws.com";
 
@@ -136,7 +139,8 @@ class EventFilesIT {
         String stepUp = text.contains(FILE_STEP_UP) ? api.stepUpToken(operator) : "";
         String event = text.replace(FILE_USER, user.sub()).replace(FILE_OPERATOR, operator.sub())
                 .replace(FILE_STEP_UP, stepUp).replace(FILE_DOMAIN, MfaApi.DOMAIN_NAME)
-                .replace("123456", prepared.code()).replace("ABCD-EFGH-IJKL-MNOP-QRST-UVWX", prepared.recoveryCode());
+                .replace("123456", prepared.code()).replace("ABCD-EFGH-IJKL-MNOP-QRST-UVWX", prepared.recoveryCode())
+                .replace(FILE_SIGN_IN, "\"" + clock.instant().getEpochSecond() + "\"");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         invoker.invoke(function, clock, event.getBytes(StandardCharsets.UTF_8), out);

@@ -26,7 +26,9 @@ public final class MfaRejection extends RuntimeException {
         /** Removing an enabled MFA needs a code or a recovery code. */
         PROOF_REQUIRED,
         /** An operator's helpdesk reset of their own MFA. */
-        CANNOT_RESET_SELF
+        CANNOT_RESET_SELF,
+        /** A change that needs a recent sign-in, asked with an older (or undated) one: {@link FreshSignIn}. */
+        REAUTHENTICATION_REQUIRED
     }
 
     private final Reason reason;

@@ -1,8 +1,9 @@
 package io.serverlessmfa.functions.config;
 
-import io.serverlessmfa.core.enrollment.SetupChangeLimit;
+import io.serverlessmfa.core.enrollment.FreshSignIn;
 import io.serverlessmfa.core.enrollment.LockoutPolicy;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
+import io.serverlessmfa.core.enrollment.SetupChangeLimit;
 import io.serverlessmfa.core.totp.HmacAlgorithm;
 import io.serverlessmfa.core.totp.TotpSettings;
 import io.serverlessmfa.functions.crypto.DataKeyCaching;
@@ -35,11 +36,14 @@ import java.util.OptionalLong;
  *                         {@code MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS}
  * @param operatorGroup    {@code MFA_OPERATOR_GROUP}: the group whose members are operators (contract:
  *                         "Helpdesk routes", default {@value #DEFAULT_OPERATOR_GROUP})
+ * @param reauthenticationAge {@code MFA_REAUTHENTICATION_MINUTES}: how old the user's sign-in may be
+ *                         for setup, regenerating the recovery codes and removal ({@link FreshSignIn};
+ *                         1 to 1440 minutes, default 60)
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
                                Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
                                Duration auditRetention, OptionalLong totalUsers, DataKeyCaching dataKeyCaching,
-                               TokenConfiguration tokens, String operatorGroup) {
+                               TokenConfiguration tokens, String operatorGroup, Duration reauthenticationAge) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -67,6 +71,7 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String TOKEN_LIFETIME_SECONDS = "MFA_TOKEN_LIFETIME_SECONDS";
     public static final String SIGNING_KEY_PUBLISHED_AHEAD_SECONDS = "MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS";
     public static final String OPERATOR_GROUP = "MFA_OPERATOR_GROUP";
+    public static final String REAUTHENTICATION_MINUTES = "MFA_REAUTHENTICATION_MINUTES";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -135,8 +140,11 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
             throw new ConfigurationException(OPERATOR_GROUP + " must be 1 to 128 characters without spaces, brackets or"
                     + " control characters, got '" + operatorGroup + "'");
         }
+        int reauthenticationMinutes = env.integer(REAUTHENTICATION_MINUTES, (int) FreshSignIn.DEFAULT_MAX_AGE.toMinutes(),
+                (int) FreshSignIn.MIN_MAX_AGE.toMinutes(), (int) FreshSignIn.MAX_MAX_AGE.toMinutes());
         return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays),
-                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching, tokens(env), operatorGroup);
+                totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching, tokens(env), operatorGroup,
+                Duration.ofMinutes(reauthenticationMinutes));
     }
 
     private static TokenConfiguration tokens(Reader env) {

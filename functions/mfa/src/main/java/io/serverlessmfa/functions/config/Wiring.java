@@ -5,6 +5,7 @@ import io.serverlessmfa.core.audit.AuditTrail;
 import io.serverlessmfa.core.enrollment.Attempts;
 import io.serverlessmfa.core.enrollment.CodeCheck;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.FreshSignIn;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.port.SecretDecryptor;
@@ -213,6 +214,11 @@ public final class Wiring {
     /** The operator's step-up on the helpdesk's routes. */
     public StepUp stepUp() {
         return new StepUp(publishedKeys(), configuration.tokens().settings().audience(), clock);
+    }
+
+    /** The fresh sign-in that setup, regenerating the recovery codes and removal need. */
+    public FreshSignIn freshSignIn() {
+        return new FreshSignIn(configuration.reauthenticationAge(), clock);
     }
 
     private synchronized SigningKeyTable signingKeyTable() {

@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 import org.crac.Core;
 import org.crac.Resource;
@@ -150,7 +151,8 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
      * @return the priming answer
      */
     final ApiResponse prime() {
-        ApiResponse answer = respond(route.primingEvent(wiring.configuration().operatorGroup()), Priming.REQUEST_ID, request -> {
+        APIGatewayV2HTTPEvent event = route.primingEvent(wiring.configuration().operatorGroup(), wiring.clock().instant());
+        ApiResponse answer = respond(event, Priming.REQUEST_ID, request -> {
             route.warmUpForPriming();
             return priming.apply(request);
         }, UNLOGGED);
@@ -179,7 +181,7 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         } catch (InvalidRequestException invalid) {
             return ApiResponse.error(400, "invalid_request", invalid.getMessage());
         } catch (MfaRejection rejection) {
-            return rejected(rejection).withMetrics(metricsOf(rejection));
+            return rejected(rejection, wiring.configuration().reauthenticationAge()).withMetrics(metricsOf(rejection));
         } catch (DependencyUnavailableException outage) {
             faults.fault(route.name(), requestId, outage.getMessage());
             ApiResponse unavailable = ApiResponse.error(503, "service_unavailable",
@@ -218,7 +220,8 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
         };
     }
 
-    static ApiResponse rejected(MfaRejection rejection) {
+    /** The contract's answer to {@code rejection}; {@code signInMaxAge} is what a fresh sign-in means here. */
+    static ApiResponse rejected(MfaRejection rejection, Duration signInMaxAge) {
         return switch (rejection.reason()) {
             case NO_PENDING_SETUP -> ApiResponse.error(409, "no_pending_setup",
                     "There is no setup to confirm, or it expired. Start the setup again.");
@@ -243,6 +246,16 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
                     "Send the current code from your authenticator app (code) or a recovery code (recoveryCode).");
             case CANNOT_RESET_SELF -> ApiResponse.error(403, "cannot_reset_self",
                     "An operator cannot reset their own MFA. Ask another operator.");
+            // 401: the credential, the sign-in token, is not good enough for this request, and a new
+            // sign-in gives one that is; its own code tells a client this from an expired token. The
+            // challenge is RFC 9470's (OAuth 2.0 Step Up Authentication Challenge, §3): a client that
+            // speaks it asks its identity provider for a sign-in at most max_age seconds old; and
+            // RFC 9110 §15.5.2 wants a challenge on every 401.
+            case REAUTHENTICATION_REQUIRED -> ApiResponse.error(401, "reauthentication_required",
+                    "For your security, sign in again to change your MFA settings. Nothing was changed.")
+                    .withHeaders(Map.of("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\","
+                            + " error_description=\"A more recent sign-in is required\","
+                            + " max_age=\"" + signInMaxAge.toSeconds() + "\""));
         };
     }
 

@@ -11,6 +11,7 @@ import io.serverlessmfa.core.totp.SecretKeys;
 import io.serverlessmfa.core.totp.TotpCode;
 import io.serverlessmfa.core.totp.TotpSettings;
 import io.serverlessmfa.functions.config.Wiring;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,9 +52,14 @@ final class Priming {
         return subject.startsWith(RESERVED_PREFIX);
     }
 
-    /** The priming user's request on {@code route} (e.g. {@code POST /mfa/verify}), with a JSON body or none. */
-    static APIGatewayV2HTTPEvent userEvent(String route, String body) {
-        return event(route, Map.of("sub", USER_ID, "email", "snapstart-priming@serverless-mfa.invalid"), body, Map.of());
+    /**
+     * The priming user's request on {@code route} (e.g. {@code POST /mfa/verify}), with a JSON body or
+     * none, from a sign-in at {@code signedInAt}: priming at init, just signed in, so the routes that
+     * need a fresh sign-in (FreshSignIn) run their real path past that check.
+     */
+    static APIGatewayV2HTTPEvent userEvent(String route, String body, Instant signedInAt) {
+        return event(route, Map.of("sub", USER_ID, "email", "snapstart-priming@serverless-mfa.invalid",
+                "auth_time", Long.toString(signedInAt.getEpochSecond())), body, Map.of());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.handler;
 
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
+import io.serverlessmfa.core.enrollment.FreshSignIn;
 import io.serverlessmfa.core.enrollment.RemoveMfa;
 import io.serverlessmfa.core.enrollment.SecondFactorProof;
 import io.serverlessmfa.core.port.SecretDecryptor;
@@ -16,7 +17,9 @@ import java.util.Optional;
 
 /**
  * {@code POST /mfa/remove} {@code {"code":"123456"}} or {@code {"recoveryCode":"..."}}: removal
- * needs proof of the second factor (none while a setup is only pending).
+ * needs proof of the second factor (none while a setup is only pending), and always a fresh sign-in
+ * ({@link FreshSignIn}): cancelling a pending setup too, since the token cannot tell which it will be
+ * before the enrollment is read, and the rule is checked before anything is.
  */
 public final class RemoveHandler extends MfaFunction {
 
@@ -36,9 +39,11 @@ public final class RemoveHandler extends MfaFunction {
     private static Route route(Wiring wiring) {
         SecretDecryptor cipher = wiring.cipher();
         int digits = wiring.policy().totp().digits();
+        FreshSignIn freshSignIn = wiring.freshSignIn();
         return Route.writing("remove", "POST /mfa/remove",
                 store -> new RemoveMfa(wiring.codeCheck(store, cipher), wiring.recoveryCodes()),
                 (remove, request) -> {
+                    freshSignIn.require(request.claims());
                     ApiResponse removed = ApiResponse.json(200, JsonObject.create().field("status", "NONE").build());
                     // Cancelling a pending setup needs no proof and turns nothing off: not a removal for ops.
                     return remove.remove(request.origin(), request.userId(), proof(request, digits)) == EnrollmentStatus.ENABLED

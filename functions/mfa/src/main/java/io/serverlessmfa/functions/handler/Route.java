@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.functions.http.ApiRequest;
 import io.serverlessmfa.functions.http.ApiResponse;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -118,9 +119,12 @@ final class Route {
         return paths.apply(store);
     }
 
-    /** The priming request: the reserved user, as an operator (of {@code operatorGroup}) on the helpdesk's routes. */
-    APIGatewayV2HTTPEvent primingEvent(String operatorGroup) {
-        return key.contains(" /admin/") ? Priming.operatorEvent(key, operatorGroup) : Priming.userEvent(key, primingBody);
+    /**
+     * The priming request at {@code now}: the reserved user, just signed in, as an operator (of
+     * {@code operatorGroup}) on the helpdesk's routes.
+     */
+    APIGatewayV2HTTPEvent primingEvent(String operatorGroup, Instant now) {
+        return key.contains(" /admin/") ? Priming.operatorEvent(key, operatorGroup) : Priming.userEvent(key, primingBody, now);
     }
 
     void warmUpForPriming() {

@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.handler;
 
+import io.serverlessmfa.core.enrollment.FreshSignIn;
 import io.serverlessmfa.core.enrollment.SetupStarted;
 import io.serverlessmfa.core.enrollment.StartSetup;
 import io.serverlessmfa.core.port.SecretEncryptor;
@@ -13,7 +14,11 @@ import io.serverlessmfa.functions.http.InvalidRequestException;
 import io.serverlessmfa.functions.http.JsonObject;
 import io.serverlessmfa.functions.metrics.MfaMetric;
 
-/** {@code POST /mfa/setup}. KMS GenerateDataKey (or Encrypt) only: this function can never decrypt a secret. */
+/**
+ * {@code POST /mfa/setup}. KMS GenerateDataKey (or Encrypt) only: this function can never decrypt a
+ * secret. Needs a fresh sign-in ({@link FreshSignIn}): an old stolen token must not enrol its
+ * thief's authenticator.
+ */
 public final class SetupHandler extends MfaFunction {
 
     /** Long enough for any e-mail address (RFC 5321 caps a path at 256), short enough for a QR code. */
@@ -46,9 +51,11 @@ public final class SetupHandler extends MfaFunction {
         SecretEncryptor cipher = wiring.cipher();
         TotpSecretGenerator secrets = new TotpSecretGenerator(wiring.random());
         QrCodeRenderer qrCodes = new QrCodeRenderer(QR_PIXELS_PER_MODULE);
+        FreshSignIn freshSignIn = wiring.freshSignIn();
         return Route.writing("setup", "POST /mfa/setup",
                 store -> new StartSetup(wiring.attempts(store), cipher, secrets, qrCodes),
                 (setup, request) -> {
+                    freshSignIn.require(request.claims());
                     SetupStarted started = setup.start(request.origin(), request.userId(), accountName(request));
                     return ApiResponse.json(201, JsonObject.create()
                             .field("status", "PENDING")

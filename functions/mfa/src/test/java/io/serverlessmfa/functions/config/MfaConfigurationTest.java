@@ -107,6 +107,9 @@ class MfaConfigurationTest {
         "MFA_DATA_KEY_MAX_USES, 0",
         "MFA_DATA_KEY_MAX_USES, 4294967296",
         "MFA_DATA_KEY_CACHE_ENTRIES, 0",
+        "MFA_REAUTHENTICATION_MINUTES, 0",
+        "MFA_REAUTHENTICATION_MINUTES, 1441",
+        "MFA_REAUTHENTICATION_MINUTES, 60s",
     })
     void anInvalidValueStopsInitWithAMessageNamingTheVariable(String variable, String value) {
         Map<String, String> environment = minimal();
@@ -136,6 +139,17 @@ class MfaConfigurationTest {
         MfaConfiguration configuration = MfaConfiguration.fromEnvironment(minimal());
         ConfigurationException failure = assertThrows(ConfigurationException.class, configuration::requireKmsKeyId);
         assertTrue(failure.getMessage().startsWith("MFA_KMS_KEY_ID "));
+    }
+
+    @Test
+    void aSignInMayBeAnHourOldForTheChangesThatMatterUnlessConfiguredFromAMinuteToADay() {
+        assertEquals(Duration.ofMinutes(60), MfaConfiguration.fromEnvironment(minimal()).reauthenticationAge());
+        Map<String, String> environment = minimal();
+        for (String minutes : List.of("1", "15", "1440")) {
+            environment.put(MfaConfiguration.REAUTHENTICATION_MINUTES, minutes);
+            assertEquals(Duration.ofMinutes(Long.parseLong(minutes)),
+                    MfaConfiguration.fromEnvironment(environment).reauthenticationAge());
+        }
     }
 
     @Test

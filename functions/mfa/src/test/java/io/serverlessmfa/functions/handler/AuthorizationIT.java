@@ -72,7 +72,7 @@ class AuthorizationIT extends RouteTest {
         String body = route == Endpoint.STATUS ? null
                 : route == Endpoint.RECOVER ? "{\"recoveryCode\":\"" + victimMfa.recoveryCode() + "\"}"
                 : "{\"code\":\"" + api.codeFor(victimMfa.secret()) + "\"}";
-        Map<String, String> claims = new HashMap<>(victim.claims());
+        Map<String, String> claims = new HashMap<>(api.claimsOf(victim));
         claims.remove("sub");
         claims.put("username", victim.sub());
         claims.put("cognito:username", victim.sub());
@@ -85,7 +85,7 @@ class AuthorizationIT extends RouteTest {
         assertUnauthorized(api.invoke(route.key, MfaApi.event(route.key, claims, body, "application/json", false)));
         claims.put("sub", " \t\n");
         assertUnauthorized(api.invoke(route.key, MfaApi.event(route.key, claims, body, "application/json", false)));
-        Map<String, String> upper = new HashMap<>(victim.claims());
+        Map<String, String> upper = new HashMap<>(api.claimsOf(victim));
         upper.put("SUB", upper.remove("sub"));
         assertUnauthorized(api.invoke(route.key, MfaApi.event(route.key, upper, body, "application/json", false)));
 
@@ -209,11 +209,11 @@ class AuthorizationIT extends RouteTest {
     }
 
     /** As {@code caller}, with {@code target}'s id in the body (sub, userId, username), path and query. */
-    private static APIGatewayV2HTTPEvent smuggling(Endpoint route, TestUser caller, TestUser target, String body, String rawPath) {
+    private APIGatewayV2HTTPEvent smuggling(Endpoint route, TestUser caller, TestUser target, String body, String rawPath) {
         String ids = "\"sub\":\"" + target.sub() + "\",\"userId\":\"" + target.sub() + "\",\"username\":\"" + target.sub()
                 + "\",\"email\":\"" + target.email() + "\"";
         String withIds = body == null ? null : body.equals("{}") ? "{" + ids + "}" : "{" + ids + "," + body.substring(1);
-        APIGatewayV2HTTPEvent event = MfaApi.event(route.key, caller.claims(), withIds,
+        APIGatewayV2HTTPEvent event = MfaApi.event(route.key, api.claimsOf(caller), withIds,
                 withIds == null ? null : "application/json", false);
         event.setRawPath(rawPath);
         event.setRawQueryString("sub=" + target.sub() + "&userId=" + target.sub());

@@ -133,7 +133,7 @@ class MalformedRequestIT {
     @MethodSource("rows")
     void malformedRequestIsInvalidAndCountsForNothing(Endpoint route, String name, Request request) {
         TestUser user = users.get(route);
-        APIGatewayV2HTTPEvent event = MfaApi.event(route.key, user.claims(), request.body(), request.contentType(),
+        APIGatewayV2HTTPEvent event = MfaApi.event(route.key, api.claimsOf(user), request.body(), request.contentType(),
                 request.base64());
 
         rowsSent.merge(route, 1, Integer::sum);

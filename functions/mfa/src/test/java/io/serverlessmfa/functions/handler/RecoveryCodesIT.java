@@ -11,7 +11,9 @@ import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.RawItems;
 import io.serverlessmfa.functions.testing.RouteTest;
+import io.serverlessmfa.functions.testing.TestUser;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +36,25 @@ class RecoveryCodesIT extends RouteTest {
         assertTrue(codes.get(0).matches("[A-Z2-7]{4}(-[A-Z2-7]{4}){5}"), codes.get(0));
         assertEquals(1, regenerated.json().asObject().size(), "only recoveryCodes: " + regenerated);
         assertEquals(1, number(assertSuccess(200, api.status(user)), "recoveryCodesRemaining"));
+    }
+
+    @Test
+    void aSignInOlderThanAnHourCannotRegenerateAndNeitherItsCodeNorItsFailuresCount() {
+        MfaFixtures.Enabled enabled = fixtures.enabled(user);
+        RawItems raw = new RawItems(AwsEmulator.forTestClass(getClass()));
+        Map<String, ?> before = raw.partition(user.sub());
+        TestUser stale = user.signedInAt(clock.instant().minus(Duration.ofMinutes(61)));
+
+        assertError(401, "reauthentication_required", api.regenerate(stale, api.codeFor(enabled.secret())));
+        for (int i = 0; i < 6; i++) {
+            assertError(401, "reauthentication_required", api.regenerate(stale, fixtures.wrongCode(enabled.secret())));
+        }
+
+        assertEquals(before, raw.partition(user.sub()), "no new codes, no failure counted, no lock, no event");
+        // After signing in again the same code works (it was never checked), and nothing is locked.
+        ApiResult regenerated = assertSuccess(200, api.regenerate(user.signedInAt(clock.instant()), api.codeFor(enabled.secret())));
+        assertError(400, "invalid_recovery_code", api.recover(user, enabled.recoveryCode()));
+        assertSuccess(200, api.recover(stale, regenerated.texts("recoveryCodes").get(0)));
     }
 
     @Test

@@ -6,11 +6,15 @@ import static io.serverlessmfa.functions.testing.ContractAssertions.assertSucces
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.serverlessmfa.functions.testing.ApiResult;
+import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.RawItems;
 import io.serverlessmfa.functions.testing.RouteTest;
+import io.serverlessmfa.functions.testing.TestUser;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /mfa/remove}: off only with proof of the second factor; a pending setup needs none. */
@@ -154,6 +158,40 @@ class RemoveIT extends RouteTest {
 
         fixtures.assertStatus(user, "NONE");
         assertSuccess(201, api.setup(user));
+    }
+
+    @Test
+    void aSignInOlderThanAnHourCannotRemoveMfaAndItsWrongCodesAreNotCounted() {
+        MfaFixtures.Enabled enabled = fixtures.enabled(user);
+        RawItems raw = new RawItems(AwsEmulator.forTestClass(getClass()));
+        Map<String, ?> before = raw.partition(user.sub());
+        TestUser stale = user.signedInAt(clock.instant().minus(Duration.ofDays(7)));
+
+        assertError(401, "reauthentication_required", api.removeWithCode(stale, api.codeFor(enabled.secret())));
+        assertError(401, "reauthentication_required", api.removeWithRecoveryCode(stale, enabled.recoveryCode()));
+        assertError(401, "reauthentication_required", api.call(REMOVE, stale, "{}"));
+        for (int i = 0; i < 6; i++) {
+            assertError(401, "reauthentication_required", api.removeWithCode(stale, fixtures.wrongCode(enabled.secret())));
+        }
+
+        assertEquals(before, raw.partition(user.sub()), "MFA on, no failure counted, no lock, no event");
+        fixtures.assertStatus(stale, "ENABLED");
+        assertRemoved(api.removeWithCode(user.signedInAt(clock.instant()), api.codeFor(enabled.secret())));
+        fixtures.assertStatus(user, "NONE");
+    }
+
+    @Test
+    void cancellingAPendingSetupNeedsAFreshSignInToo() {
+        String secret = fixtures.pending(user);
+        RawItems raw = new RawItems(AwsEmulator.forTestClass(getClass()));
+        Map<String, ?> before = raw.partition(user.sub());
+        TestUser stale = user.signedInAt(clock.instant().minus(Duration.ofMinutes(61)));
+
+        assertError(401, "reauthentication_required", api.call(REMOVE, stale, "{}"));
+
+        assertEquals(before, raw.partition(user.sub()), "the pending setup and the trail as they were");
+        assertRemoved(api.call(REMOVE, user.signedInAt(clock.instant()), "{}"));
+        assertError(409, "no_pending_setup", api.confirm(user, api.codeFor(secret)));
     }
 
     @Test

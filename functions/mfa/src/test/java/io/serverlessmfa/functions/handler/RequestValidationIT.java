@@ -79,7 +79,7 @@ class RequestValidationIT extends RouteTest {
     @EnumSource(Endpoint.class)
     void claimsWithoutSubGive401(Endpoint route) {
         String body = validBody(route, user);
-        Map<String, String> claims = new HashMap<>(user.claims());
+        Map<String, String> claims = new HashMap<>(api.claimsOf(user));
         claims.remove("sub");
         claims.put("username", user.sub());
         claims.put("cognito:username", user.sub());
@@ -95,7 +95,7 @@ class RequestValidationIT extends RouteTest {
     @EnumSource(Endpoint.class)
     void aNullClaimValueIsIgnoredNotA500(Endpoint route) {
         String body = validBody(route, user);
-        Map<String, String> claims = new HashMap<>(user.claims());
+        Map<String, String> claims = new HashMap<>(api.claimsOf(user));
         claims.put("email", null);
         ApiResult result = api.invoke(route.key, MfaApi.event(route.key, claims, body, "application/json", false));
         assertTrue(result.status() < 500, result::toString);
@@ -106,7 +106,7 @@ class RequestValidationIT extends RouteTest {
     @Test
     void statusWithoutClaimsOrSubGives401() {
         assertUnauthorized(api.invoke("GET /mfa", MfaApi.event("GET /mfa", null, null, null, false)));
-        Map<String, String> claims = new HashMap<>(user.claims());
+        Map<String, String> claims = new HashMap<>(api.claimsOf(user));
         claims.remove("sub");
         assertUnauthorized(api.invoke("GET /mfa", MfaApi.event("GET /mfa", claims, null, null, false)));
     }
@@ -157,7 +157,7 @@ class RequestValidationIT extends RouteTest {
         // Under 4096 characters, but over 4096 bytes in UTF-8.
         assertError(400, "invalid_request", api.call(route.key, user, paddedWith(body, 4000, "\u00e9")));
         assertError(400, "invalid_request", api.invoke(route.key,
-                MfaApi.event(route.key, user.claims(), base64(padded(body, 4097)), "application/json", true)));
+                MfaApi.event(route.key, api.claimsOf(user), base64(padded(body, 4097)), "application/json", true)));
         assertValidBodyStillWorks(route, body);
     }
 
@@ -178,9 +178,9 @@ class RequestValidationIT extends RouteTest {
         String body = validBody(route, user);
 
         assertError(400, "invalid_request", api.invoke(route.key,
-                MfaApi.event(route.key, user.claims(), body, "text/plain", false)));
+                MfaApi.event(route.key, api.claimsOf(user), body, "text/plain", false)));
         assertError(400, "invalid_request", api.invoke(route.key,
-                MfaApi.event(route.key, user.claims(), body, "application/x-www-form-urlencoded", false)));
+                MfaApi.event(route.key, api.claimsOf(user), body, "application/x-www-form-urlencoded", false)));
         assertValidBodyStillWorks(route, body);
     }
 
@@ -190,7 +190,7 @@ class RequestValidationIT extends RouteTest {
         String body = validBody(route, user);
 
         assertSuccess(route.success, api.invoke(route.key,
-                MfaApi.event(route.key, user.claims(), body, "application/json; charset=utf-8", false)));
+                MfaApi.event(route.key, api.claimsOf(user), body, "application/json; charset=utf-8", false)));
     }
 
     @ParameterizedTest
@@ -199,7 +199,7 @@ class RequestValidationIT extends RouteTest {
         String body = validBody(route, user);
 
         assertSuccess(route.success, api.invoke(route.key,
-                MfaApi.event(route.key, user.claims(), body, "Application/JSON", false)));
+                MfaApi.event(route.key, api.claimsOf(user), body, "Application/JSON", false)));
     }
 
     // ---------------------------------------------------------------- malformed bodies
@@ -280,7 +280,7 @@ class RequestValidationIT extends RouteTest {
         String body = validBody(route, user);
 
         assertSuccess(route.success, api.invoke(route.key,
-                MfaApi.event(route.key, user.claims(), base64(body), "application/json", true)));
+                MfaApi.event(route.key, api.claimsOf(user), base64(body), "application/json", true)));
     }
 
     @ParameterizedTest
@@ -331,7 +331,7 @@ class RequestValidationIT extends RouteTest {
     private void assertEachIsAnInvalidRequest(Endpoint route, String validBody, boolean base64, List<String> bodies) {
         for (String body : bodies) {
             assertError(400, "invalid_request", api.invoke(route.key,
-                    MfaApi.event(route.key, user.claims(), body, "application/json", base64)));
+                    MfaApi.event(route.key, api.claimsOf(user), body, "application/json", base64)));
         }
         assertValidBodyStillWorks(route, validBody);
     }
@@ -342,11 +342,11 @@ class RequestValidationIT extends RouteTest {
     }
 
     /** As {@code caller}, with {@code target}'s id in the body, the query string and the path. */
-    private static APIGatewayV2HTTPEvent impersonating(Endpoint route, TestUser caller, TestUser target, String body) {
+    private APIGatewayV2HTTPEvent impersonating(Endpoint route, TestUser caller, TestUser target, String body) {
         String ids = "\"userId\":\"" + target.sub() + "\",\"sub\":\"" + target.sub() + "\",\"user\":{\"sub\":\""
                 + target.sub() + "\"}";
         String withIds = body.equals("{}") ? "{" + ids + "}" : "{" + ids + "," + body.substring(1);
-        APIGatewayV2HTTPEvent event = MfaApi.event(route.key, caller.claims(), withIds, "application/json", false);
+        APIGatewayV2HTTPEvent event = MfaApi.event(route.key, api.claimsOf(caller), withIds, "application/json", false);
         event.setRawQueryString("sub=" + target.sub() + "&userId=" + target.sub());
         event.setQueryStringParameters(Map.of("sub", target.sub(), "userId", target.sub()));
         event.setPathParameters(Map.of("sub", target.sub(), "userId", target.sub()));

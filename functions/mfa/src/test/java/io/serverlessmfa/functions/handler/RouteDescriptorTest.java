@@ -1,5 +1,6 @@
 package io.serverlessmfa.functions.handler;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,12 +10,15 @@ import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
+import io.serverlessmfa.core.enrollment.FreshSignIn;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
 import io.serverlessmfa.functions.http.ApiResponse;
 import io.serverlessmfa.functions.http.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,20 +80,24 @@ class RouteDescriptorTest {
         assertEquals(List.of("first warm-up", "second warm-up", "route"), ran);
 
         ran.clear();
-        function.invoke(Priming.userEvent("GET /mfa/test", null), null);
+        function.invoke(Priming.userEvent("GET /mfa/test", null, Instant.parse("2026-11-28T10:15:30Z")), null);
         assertEquals(List.of(), ran, "the priming user is refused on a live request, before any warm-up or route");
     }
 
     @Test
-    void theHelpdesksRoutesArePrimedAsAnOperatorAndTheOthersAsAUser() {
-        Map<String, String> operator = Route.reading("test", "GET /admin/mfa/test", request -> ok()).primingEvent("helpdesk")
-                .getRequestContext().getAuthorizer().getJwt().getClaims();
-        Map<String, String> user = Route.reading("test", "GET /mfa/test", request -> ok()).primingEvent("helpdesk")
-                .getRequestContext().getAuthorizer().getJwt().getClaims();
+    void theHelpdesksRoutesArePrimedAsAnOperatorAndTheOthersAsAUserJustSignedIn() {
+        Instant now = Instant.parse("2026-11-28T10:15:30.250Z");
+        Map<String, String> operator = Route.reading("test", "GET /admin/mfa/test", request -> ok())
+                .primingEvent("helpdesk", now).getRequestContext().getAuthorizer().getJwt().getClaims();
+        Map<String, String> user = Route.reading("test", "GET /mfa/test", request -> ok())
+                .primingEvent("helpdesk", now).getRequestContext().getAuthorizer().getJwt().getClaims();
 
         assertEquals("[helpdesk]", operator.get("cognito:groups"));
         assertEquals(null, user.get("cognito:groups"));
         assertEquals(Priming.USER_ID, user.get("sub"));
+        // Setup, regeneration and removal need a fresh sign-in: priming's passes, so their real path runs.
+        assertEquals("1795860930", user.get("auth_time"));
+        assertDoesNotThrow(() -> new FreshSignIn(FreshSignIn.MIN_MAX_AGE, Clock.fixed(now, ZoneOffset.UTC)).require(user));
     }
 
     @Test

@@ -273,7 +273,7 @@ class SecretsHygieneIT {
      * headers; on a helpdesk route, about the flow's user.
      */
     private ApiResult sendAs(TestUser caller, MfaApi handlers, String route, String body, Map<String, String> headers) {
-        APIGatewayV2HTTPEvent event = MfaApi.event(route, caller == null ? null : caller.claims(), body,
+        APIGatewayV2HTTPEvent event = MfaApi.event(route, caller == null ? null : handlers.claimsOf(caller), body,
                 body == null ? null : "application/json", false);
         if (caller != null) {
             event.getHeaders().put("authorization", "Bearer " + token);

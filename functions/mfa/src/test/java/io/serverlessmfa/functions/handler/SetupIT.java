@@ -10,6 +10,7 @@ import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
+import io.serverlessmfa.functions.testing.RawItems;
 import io.serverlessmfa.functions.testing.RouteTest;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.time.Duration;
@@ -95,6 +96,34 @@ class SetupIT extends RouteTest {
         ApiResult verified = assertSuccess(200, api.verify(user, api.codeFor(enabled.secret())));
         assertEquals("true", verified.json().field("verified").orElseThrow().text());
         assertSuccess(200, api.recover(user, enabled.recoveryCode()));
+    }
+
+    @Test
+    void aSignInOlderThanAnHourStartsNothingUntilTheUserSignsInAgain() {
+        RawItems raw = new RawItems(AwsEmulator.forTestClass(getClass()));
+        TestUser stale = user.signedInAt(clock.instant().minus(Duration.ofMinutes(61)));
+
+        ApiResult refused = assertError(401, "reauthentication_required", api.setup(stale));
+
+        assertEquals(2, refused.json().asObject().size(), refused::toString);
+        assertEquals(Map.of(), raw.partition(user.sub()), "no pending setup, no event");
+        fixtures.assertStatus(stale, "NONE");
+        ApiResult started = assertSuccess(201, api.setup(user.signedInAt(clock.instant())));
+        assertSuccess(200, api.confirm(user, api.codeFor(started.text("secret"))));
+    }
+
+    @Test
+    void aSignInOlderThanAnHourCannotReplaceAPendingSecret() {
+        RawItems raw = new RawItems(AwsEmulator.forTestClass(getClass()));
+        String secret = fixtures.pending(user);
+        Map<String, ?> before = raw.partition(user.sub());
+        TestUser stale = user.signedInAt(clock.instant().minus(Duration.ofHours(3)));
+
+        assertError(401, "reauthentication_required", api.setup(stale));
+
+        assertEquals(before, raw.partition(user.sub()), "the pending setup and the trail as they were");
+        // The pending secret still works, and confirming is no change that needs a fresh sign-in.
+        assertSuccess(200, api.confirm(stale, api.codeFor(secret)));
     }
 
     @Test

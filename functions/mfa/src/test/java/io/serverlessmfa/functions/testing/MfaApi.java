@@ -126,7 +126,7 @@ public final class MfaApi {
 
     /** {@code GET /mfa/events} with a query string ({@code null}: none). */
     public ApiResult events(TestUser user, Map<String, String> query) {
-        APIGatewayV2HTTPEvent event = event("GET /mfa/events", user.claims(), null, null, false);
+        APIGatewayV2HTTPEvent event = event("GET /mfa/events", claimsOf(user), null, null, false);
         event.setQueryStringParameters(query);
         return invoke("GET /mfa/events", event);
     }
@@ -154,7 +154,7 @@ public final class MfaApi {
 
     /** An operator route with a body of its own ({@code null}: none). */
     public ApiResult admin(String route, TestUser operator, String userId, String mfaToken, String body) {
-        APIGatewayV2HTTPEvent event = event(route, operator.claims(), body, body == null ? null : "application/json", false);
+        APIGatewayV2HTTPEvent event = event(route, claimsOf(operator), body, body == null ? null : "application/json", false);
         if (userId != null) {
             event.setPathParameters(Map.of("userId", userId));
         }
@@ -195,7 +195,24 @@ public final class MfaApi {
 
     /** Any route with a raw JSON body (Content-Type: application/json). */
     public ApiResult call(String route, TestUser user, String body) {
-        return invoke(route, event(route, user == null ? null : user.claims(), body, "application/json", false));
+        return invoke(route, event(route, user == null ? null : claimsOf(user), body, "application/json", false));
+    }
+
+    /**
+     * The claims the JWT authorizer hands over for {@code user}'s token: the user's own, and when
+     * they carry neither {@code auth_time} nor {@code iat}, an {@code iat} of now (whole seconds, as
+     * text): a user who signed in just before the call, which is what a test means unless it says
+     * otherwise ({@link TestUser#signedInAt}). Setup, regenerating the recovery codes and removal
+     * refuse a token without either (401 reauthentication_required), so a test that wants one
+     * builds its event with {@link #event} itself.
+     */
+    public Map<String, String> claimsOf(TestUser user) {
+        if (user.claims().containsKey("auth_time") || user.claims().containsKey("iat")) {
+            return user.claims();
+        }
+        Map<String, String> claims = new HashMap<>(user.claims());
+        claims.put("iat", Long.toString(clock.instant().getEpochSecond()));
+        return Map.copyOf(claims);
     }
 
     /** Any route with a hand-made event: for malformed requests. */

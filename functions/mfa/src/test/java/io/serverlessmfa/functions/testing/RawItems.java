@@ -39,6 +39,20 @@ public final class RawItems {
         return response.hasItem() ? Map.copyOf(response.item()) : Map.of();
     }
 
+    /**
+     * Everything stored in a user's partition ({@code pk = USER#<sub>}): the enrollment and the
+     * audit events, by sort key, read with a strongly consistent Query (all pages).
+     */
+    public Map<String, Map<String, AttributeValue>> partition(String sub) {
+        Map<String, Map<String, AttributeValue>> items = new java.util.TreeMap<>();
+        emulator.dynamoDb().queryPaginator(request -> request.tableName(emulator.tableName()).consistentRead(true)
+                        .keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", DynamoDbEnrollmentStore.PARTITION_KEY))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("USER#" + sub))))
+                .items().forEach(item -> items.put(item.get(DynamoDbEnrollmentStore.SORT_KEY).s(), Map.copyOf(item)));
+        return items;
+    }
+
     /** Deletes a user's item with a raw DeleteItem, as DynamoDB's TTL deletion does. */
     public void delete(String sub) {
         emulator.dynamoDb().deleteItem(request -> request.tableName(emulator.tableName()).key(key(sub)));
