@@ -34,6 +34,10 @@
 # is answered 403 cannot_reset_self, which the step-up check below does not count as a refused step-up.
 # The operator's own /mfa/ routes are not fuzzed (wrong codes would lock the operator out of the
 # next step-up); they answer an operator exactly as any user, which the fresh and enabled runs cover.
+# The fresh and enabled runs come first, with tokens /dev/token issued at the start (iat: then).
+# Setup, recovery-codes and remove take a sign-in at most MFA_REAUTHENTICATION_MINUTES (60, which
+# `make run` keeps) old, far longer than those runs last; past it they would answer 401
+# reauthentication_required (declared in openapi.yaml) and test only that refusal.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -161,6 +161,34 @@ class OpenApiTest {
         });
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void exactlySetupRecoveryCodesAndRemoveMayAskForAFreshSignIn() {
+        Set<String> asking = new TreeSet<>();
+        operations.forEach((route, operation) -> {
+            Object unauthorized = ((Map<Object, Object>) operation.get("responses")).get("401");
+            if (unauthorized != null && mentions(unauthorized, "reauthentication_required", 0)) {
+                asking.add(route);
+            }
+        });
+        assertEquals(Set.of("POST /mfa/recovery-codes", "POST /mfa/remove", "POST /mfa/setup"), asking,
+                "the routes whose 401 may be reauthentication_required (FreshSignIn)");
+    }
+
+    /** Whether {@code node}, its {@code $ref}s followed, holds {@code text} as a value anywhere. */
+    @SuppressWarnings("unchecked")
+    private static boolean mentions(Object node, String text, int depth) {
+        assertTrue(depth < 32, "openapi.yaml nests too deep at " + node);
+        Object resolved = resolve(node);
+        if (resolved instanceof Map<?, ?> map) {
+            return map.values().stream().anyMatch(value -> mentions(value, text, depth + 1));
+        }
+        if (resolved instanceof List<?> list) {
+            return list.stream().anyMatch(value -> mentions(value, text, depth + 1));
+        }
+        return text.equals(String.valueOf(resolved));
+    }
+
     /** Follows a local {@code $ref} ("#/components/..."). */
     @SuppressWarnings("unchecked")
     private static Object resolve(Object node) {

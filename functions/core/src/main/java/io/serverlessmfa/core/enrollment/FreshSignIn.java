@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * <p>When the user signed in is the token's {@code auth_time} ("Time when the End-User
  * authentication occurred", OpenID Connect Core 1.0 §2), else its {@code iat} (when the token was
  * issued, RFC 7519 §4.1.6). {@code auth_time} decides when it is there, even if {@code iat} is
- * newer: an identity provider that refreshes a token without a new sign-in (Cognito's refresh
- * token flow) gives it a new {@code iat} and keeps the old {@code auth_time}. For the same reason an
- * {@code auth_time} that cannot be read is refused, not replaced by {@code iat}. Without
- * {@code auth_time} the rule is only as strong as the provider's refresh policy.
+ * newer: a token refreshed without a new sign-in has a new {@code iat}, while its
+ * {@code auth_time} "MUST represent the time of the original authentication" (OpenID Connect Core
+ * 1.0 §12.2). For the same reason an {@code auth_time} that cannot be read is refused, not replaced
+ * by {@code iat}. Without {@code auth_time} the rule is only as strong as the provider's refresh
+ * policy.
  *
  * <p>Both are NumericDates: "A JSON numeric value representing the number of seconds from
  * 1970-01-01T00:00:00Z UTC" (RFC 7519 §2), which may have a fraction. API Gateway's JWT authorizer
