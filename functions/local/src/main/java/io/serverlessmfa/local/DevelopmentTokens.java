@@ -21,6 +21,12 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
  * The local development issuer of the contract ({@code POST /dev/token}) and the check the HttpApi
  * JWT authorizer makes: signature, issuer, audience, expiry. Tokens are HS256 with a key drawn at
  * start, so they die with the process. Local only: template.yaml never has this.
+ *
+ * <p>Like an OpenID Connect provider's ID token, a token says when the user signed in
+ * ({@code auth_time}, OpenID Connect Core 1.0 §2): when it was issued, so it is fresh for setup,
+ * recovery codes and removal for its whole hour at the functions' default; or, asked for, an earlier
+ * sign-in, as a token refreshed without signing in again carries (to try the portal's "sign in
+ * again" locally).
  */
 public final class DevelopmentTokens {
 
@@ -40,15 +46,31 @@ public final class DevelopmentTokens {
         this.clock = clock;
     }
 
-    /** A token for {@code username} ({@code sub} and {@code email}), with {@code groups} if any. */
+    /** A token for {@code username} ({@code sub} and {@code email}), with {@code groups} if any, signed in now. */
     public String issue(String username, List<String> groups) {
+        return issue(username, groups, Optional.empty());
+    }
+
+    /**
+     * A token for {@code username} ({@code sub} and {@code email}), with {@code groups} if any, whose
+     * user signed in at {@code signedInAt} ({@code auth_time}; empty: now).
+     *
+     * @throws IllegalArgumentException if {@code signedInAt} is after now or before 1970: no sign-in
+     *                                  the issuer could have seen
+     */
+    public String issue(String username, List<String> groups, Optional<Instant> signedInAt) {
         Instant now = clock.instant();
+        Instant authTime = signedInAt.orElse(now);
+        if (authTime.isAfter(now) || authTime.isBefore(Instant.EPOCH)) {
+            throw new IllegalArgumentException("authTime must be seconds since 1970, not after now");
+        }
         JsonWriter claims = JsonWriter.create().writeStartObject()
                 .writeFieldName("sub").writeValue(username)
                 .writeFieldName("email").writeValue(username)
                 .writeFieldName("iss").writeValue(ISSUER)
                 .writeFieldName("aud").writeValue(AUDIENCE)
                 .writeFieldName("iat").writeValue(now.getEpochSecond())
+                .writeFieldName("auth_time").writeValue(authTime.getEpochSecond())
                 .writeFieldName("exp").writeValue(now.plus(LIFETIME).getEpochSecond());
         if (!groups.isEmpty()) {
             claims.writeFieldName("groups").writeStartArray();

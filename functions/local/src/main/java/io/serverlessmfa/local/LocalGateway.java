@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -263,11 +264,28 @@ public final class LocalGateway {
             List<String> groups = request.field("groups").filter(JsonNode::isArray)
                     .map(array -> array.asArray().stream().filter(JsonNode::isString).map(JsonNode::asString).toList())
                     .orElse(List.of());
-            return send(exchange, 200, "application/json",
-                    JsonObject.create().field("token", tokens.issue(username, groups)).build(), Map.of("Cache-Control", "no-store"));
+            // Local only: an earlier sign-in (auth_time), to see setup, recovery codes and remove
+            // ask for a fresh one.
+            Optional<JsonNode> authTime = request.field("authTime");
+            String token;
+            try {
+                token = tokens.issue(username, groups, authTime.map(LocalGateway::epochSeconds));
+            } catch (IllegalArgumentException notASignIn) {
+                return badRequest(exchange, "authTime must be a whole number of seconds since 1970, not after now");
+            }
+            return send(exchange, 200, "application/json", JsonObject.create().field("token", token).build(),
+                    Map.of("Cache-Control", "no-store"));
         } catch (RuntimeException malformed) {
             return badRequest(exchange, "body must be {\"username\":\"...\"}");
         }
+    }
+
+    /** A JSON number of whole seconds since 1970 ({@code 1795860000}) as an instant. */
+    private static Instant epochSeconds(JsonNode value) {
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException("not a number");
+        }
+        return Instant.ofEpochSecond(Long.parseLong(value.asNumber())); // 1.5 or 1e9: NumberFormatException
     }
 
     /**

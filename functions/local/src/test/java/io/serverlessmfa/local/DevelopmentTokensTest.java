@@ -1,6 +1,7 @@
 package io.serverlessmfa.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import io.serverlessmfa.functions.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,27 @@ class DevelopmentTokensTest {
         assertEquals("[mfa-admin]", claims.get("groups"));
         assertEquals(DevelopmentTokens.ISSUER, claims.get("iss"));
         assertEquals(DevelopmentTokens.AUDIENCE, claims.get("aud"));
+    }
+
+    @Test
+    void aTokenSaysTheUserSignedInWhenItWasIssuedUnlessAskedForAnEarlierSignIn() {
+        Map<String, String> now = tokens.verify("Bearer " + tokens.issue("alice@example.com", List.of())).orElseThrow();
+        assertEquals(Long.toString(NOW.getEpochSecond()), now.get("iat"));
+        assertEquals(now.get("iat"), now.get("auth_time"), "signed in when issued: fresh for its whole hour");
+
+        Instant twoHoursAgo = NOW.minus(Duration.ofHours(2));
+        Map<String, String> earlier = tokens.verify("Bearer " + tokens.issue("alice@example.com", List.of(),
+                Optional.of(twoHoursAgo))).orElseThrow();
+        assertEquals(Long.toString(twoHoursAgo.getEpochSecond()), earlier.get("auth_time"));
+        assertEquals(Long.toString(NOW.getEpochSecond()), earlier.get("iat"), "issued now, for the earlier sign-in");
+    }
+
+    @Test
+    void noSignInAfterNowOrBefore1970() {
+        assertThrows(IllegalArgumentException.class,
+                () -> tokens.issue("alice@example.com", List.of(), Optional.of(NOW.plusSeconds(1))));
+        assertThrows(IllegalArgumentException.class,
+                () -> tokens.issue("alice@example.com", List.of(), Optional.of(Instant.EPOCH.minusSeconds(1))));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,6 +31,8 @@ class LocalGatewayIT {
 
     private static LocalGateway gateway;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The development issuer's clock, as `make run` gives it. */
+    private static final Clock ISSUER_CLOCK = Clock.systemUTC();
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,7 +45,7 @@ class LocalGatewayIT {
                             .getConstructor(Wiring.class).newInstance(wiring);
             routes.put(function.routeKey(), handler);
         }
-        gateway = new LocalGateway(routes, new DevelopmentTokens(new SecureRandom(), Clock.systemUTC()),
+        gateway = new LocalGateway(routes, new DevelopmentTokens(new SecureRandom(), ISSUER_CLOCK),
                 RepositoryFiles.root().resolve("portal"));
         gateway.start(new InetSocketAddress("127.0.0.1", 0));
     }
@@ -111,6 +114,34 @@ class LocalGatewayIT {
         assertEquals("no-store", setup.headers().firstValue("Cache-Control").orElseThrow());
         assertEquals("PENDING", JsonNode.parser().parse(send("GET", "/mfa", token, null).body())
                 .field("status").orElseThrow().asString());
+    }
+
+    @Test
+    void aDevelopmentTokenOfAnEarlierSignInIsAskedToSignInAgainForSetup() throws Exception {
+        String user = "gateway-stale-" + System.nanoTime() + "@example.com";
+        long twoHoursAgo = ISSUER_CLOCK.instant().minus(Duration.ofHours(2)).getEpochSecond();
+        HttpResponse<String> issued = send("POST", "/dev/token", null,
+                "{\"username\":\"" + user + "\",\"authTime\":" + twoHoursAgo + "}");
+        assertEquals(200, issued.statusCode(), issued.body());
+        String stale = JsonNode.parser().parse(issued.body()).field("token").orElseThrow().asString();
+
+        HttpResponse<String> refused = send("POST", "/mfa/setup", stale, null);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertEquals("reauthentication_required", JsonNode.parser().parse(refused.body()).field("error").orElseThrow().asString());
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElseThrow().contains("max_age=\"3600\""),
+                refused.headers().toString());
+        assertEquals("{\"status\":\"NONE\"}", send("GET", "/mfa", stale, null).body(), "status takes any sign-in");
+        assertEquals(201, send("POST", "/mfa/setup", token(user), null).statusCode(), "a new sign-in");
+    }
+
+    @Test
+    void anAuthTimeThatIsNoSignInTheIssuerSawIsABadRequest() throws Exception {
+        long inAnHour = ISSUER_CLOCK.instant().plus(Duration.ofHours(1)).getEpochSecond();
+        for (String authTime : new String[] {Long.toString(inAnHour), "-1", "1.5", "\"1795860000\"", "null", "1e9"}) {
+            HttpResponse<String> refused = send("POST", "/dev/token", null,
+                    "{\"username\":\"alice@example.com\",\"authTime\":" + authTime + "}");
+            assertEquals(400, refused.statusCode(), authTime + ": " + refused.body());
+        }
     }
 
     /** The operator's own MFA turned on (setup, confirm), as the portal does it: the confirm's MFA token. */
