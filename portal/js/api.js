@@ -7,6 +7,8 @@ export const USER_KEY = 'mfaPortal.username';
 /** What the page says for each error (the texts of one screen only are in that screen's file). */
 export const MSG = {
   sessionExpired: 'Your session expired, please sign in again',
+  signInAgain: 'For your security, sign in again to change your MFA settings. Nothing was changed.',
+  signInAgainAfterSaving: 'For your security, sign in again to change your MFA settings: save your recovery code above first, then sign out and sign in again. Nothing was changed.',
   network: 'Cannot reach the server.',
   invalidCode: 'That code is not right, or it was already used. Enter the current code from your app.',
   invalidRecoveryCode: 'That recovery code is not right, or it was already used. Check it and try again.',
@@ -26,7 +28,8 @@ export const MSG = {
 
 export class ApiError extends Error {
   /**
-   * @param {'network'|'unauthorized'|'http'} kind
+   * @param {'network'|'unauthorized'|'http'} kind ('unauthorized': a 401, whose code is
+   *   reauthentication_required when the sign-in is too old for the change, else none)
    * @param {number} status HTTP status (0 for network failures)
    * @param {string} code the contract's `error` code, if any
    * @param {string} serverMessage the contract's `message`, if any
@@ -83,9 +86,9 @@ export async function api(method, path, body, extraHeaders = {}) {
   }
   if (response.ok) return data && typeof data === 'object' ? data : {};
 
-  if (response.status === 401) throw new ApiError('unauthorized', 401);
   const code = data && typeof data.error === 'string' ? data.error : '';
   const message = data && typeof data.message === 'string' ? data.message : '';
+  if (response.status === 401) throw new ApiError('unauthorized', 401, code, message);
   throw new ApiError('http', response.status, code, message,
     parseRetryAfter(response.headers.get('Retry-After')));
 }
@@ -94,7 +97,9 @@ export async function api(method, path, body, extraHeaders = {}) {
 export function messageFor(err) {
   if (!(err instanceof ApiError)) return MSG.serverError;
   if (err.kind === 'network') return MSG.network;
-  if (err.kind === 'unauthorized') return MSG.sessionExpired;
+  if (err.kind === 'unauthorized') {
+    return err.code === 'reauthentication_required' ? MSG.signInAgain : MSG.sessionExpired;
+  }
   switch (err.code) {
     case 'invalid_code': return MSG.invalidCode;
     case 'invalid_recovery_code': return MSG.invalidRecoveryCode;

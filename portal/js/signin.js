@@ -1,10 +1,10 @@
 // Signing in and out: the development sign-in (POST /dev/token, optionally as an operator), which
-// of the two cards shows, and forgetting everything about the user on sign-out or an expired
-// session.
+// of the two cards shows, and forgetting everything about the user on sign-out, an expired
+// session, or a sign-in too old for a change to MFA.
 
 import { MSG, OPERATOR_GROUP, TOKEN_KEY, USER_KEY, api, messageFor } from './api.js';
 import { clearActivity, refreshActivity } from './activity.js';
-import { CODE_INPUTS, clearMessages, el, onSubmit, setText } from './dom.js';
+import { CODE_INPUTS, clearMessages, el, isShown, onSubmit, setText } from './dom.js';
 import { loadStats, resetOperator, showHelpdesk } from './helpdesk.js';
 import { forgetProof } from './proof.js';
 import { hideRecoveryPanel } from './recovery.js';
@@ -63,6 +63,20 @@ function signOut(message) {
 
 export function sessionExpired() {
   signOut(MSG.sessionExpired);
+}
+
+/**
+ * Setup, new recovery codes and removal need a recent sign-in (401 reauthentication_required):
+ * back to the sign-in, the user name filled in, with a message that says why. Recovery codes on
+ * screen that the user has not said they saved are not thrown away for it: then the message, next
+ * to the action, asks to save them first.
+ */
+export function signInAgain(alertNode) {
+  if (isShown(el.recoveryPanel)) {
+    setText(alertNode, MSG.signInAgainAfterSaving);
+    return;
+  }
+  signOut(MSG.signInAgain);
 }
 
 async function signIn() {

@@ -6,7 +6,7 @@ import { el, isShown, setText, withBusy } from './dom.js';
 import { formatDate, formatTime, parseTime } from './format.js';
 import { closeRemove } from './remove.js';
 import { clearSetupDetails } from './setup.js';
-import { sessionExpired } from './signin.js';
+import { sessionExpired, signInAgain } from './signin.js';
 
 /** The user's MFA as the page knows it, in memory only. */
 export const state = {
@@ -120,13 +120,15 @@ function scheduleExpiry(expiresAt) {
 }
 
 /**
- * Shows an error next to the action that failed. A 401 ends the session instead. Errors that
+ * Shows an error next to the action that failed. A 401 ends the session instead (for a sign-in too
+ * old for the change: the sign-in again, with the reason). Errors that
  * mean the server's state differs from what the page shows also reload the status; if the
  * action's own section is gone after that, the message goes to `fallback` (or the status area).
  */
 export async function reportError(err, alertNode, fallback) {
   if (err instanceof ApiError && err.kind === 'unauthorized') {
-    sessionExpired();
+    if (err.code === 'reauthentication_required') signInAgain(alertNode);
+    else sessionExpired();
     return;
   }
   const message = messageFor(err);

@@ -3,7 +3,9 @@
 // compute the code with oathtool like an authenticator app, confirm, see the recovery code, verify,
 // use the recovery code, remove, with the "Recent security activity" list following each step, and
 // after confirm, verify and recover the proof of the second factor (the MFA token's claims, in
-// words, checked against the token the server sent). Then the helpdesk: an operator (mfa-admin)
+// words, checked against the token the server sent). A sign-in two hours old cannot start a setup
+// (401 reauthentication_required): the page asks to sign in again, the user name filled in, and
+// nothing was changed; with a new recovery code on screen it first asks to save it. Then the helpdesk: an operator (mfa-admin)
 // sees nothing of it before confirming it's them with their own code ("operators must turn MFA on
 // first", a wrong code refused), turns MFA on, steps up, sees the figures and the adoption chart,
 // looks up a user whose MFA is on, resets it in two steps, is asked for a code again when the
@@ -67,7 +69,8 @@ try {
     // Console errors fail the test too, but for the failed loads Chromium logs as errors that are
     // expected here: the favicon the portal does not have, the wrong codes the flow submits, and
     // the helpdesk call the server refuses for want of a fresh step-up.
-    const expectedFailedLoads = [`${base}/favicon.ico`, `${base}/mfa/verify`, `${base}/admin/mfa/stats`];
+    const expectedFailedLoads = [`${base}/favicon.ico`, `${base}/mfa/verify`, `${base}/admin/mfa/stats`,
+      `${base}/mfa/setup`, `${base}/mfa/recovery-codes`];
     const consoleErrors = [];
     const consoleTexts = [];
     page.on('console', (message) => {
@@ -159,6 +162,18 @@ try {
     check(/MFA turned on/.test(enabledText) && /from 127\.0\.0\.1 · Chrome/.test(enabledText),
       `the event says what, from where and which browser: ${enabledText}`);
     await screenshot('recovery-code');
+    // A change asked with an old sign-in while the new recovery code is on screen: the page keeps the
+    // code and asks to save it before signing in again (the swapped token: see the sign-in again below).
+    const freshToken = await page.evaluate(() => sessionStorage.getItem('mfaPortal.token'));
+    const { token: oldSignIn } = await apiCall('POST', '/dev/token', null,
+      { username, authTime: Math.floor(Date.now() / 1000) - 2 * 3600 });
+    await page.evaluate((token) => sessionStorage.setItem('mfaPortal.token', token), oldSignIn);
+    await page.fill('#regenerate-code', '123456');
+    await page.click('#regenerate');
+    await page.locator('#regenerate-error').filter({ hasText: 'save your recovery code above first' }).waitFor();
+    check(await page.locator('#recovery-codes').isVisible() && (await page.textContent('#recovery-code-list')).trim() === firstCode,
+      'the recovery code stays on screen');
+    await page.evaluate((token) => sessionStorage.setItem('mfaPortal.token', token), freshToken);
     await page.click('#recovery-saved');
     await page.locator('#mfa-status').filter({ hasText: 'On since' }).waitFor();
 
@@ -204,6 +219,22 @@ try {
     await noSideways('on the MFA card');
     await screenshot('removed');
     console.log(`portal flow at ${viewport.width}px: ok`);
+
+    // A change to MFA needs a recent sign-in. The local issuer dates this token's sign-in two hours
+    // back (authTime, local only), as a token refreshed without signing in again would be.
+    const { token: staleToken } = await apiCall('POST', '/dev/token', null,
+      { username, authTime: Math.floor(Date.now() / 1000) - 2 * 3600 });
+    await page.evaluate((token) => sessionStorage.setItem('mfaPortal.token', token), staleToken);
+    await page.click('#setup');
+    await page.locator('#session-message').filter({ hasText: 'sign in again to change your MFA settings' }).waitFor();
+    check(await page.locator('#mfa-card').isHidden(), 'the page leaves the MFA card for the sign-in');
+    check(await page.inputValue('#username') === username, 'the sign-in is offered with the user name filled in');
+    await screenshot('sign-in-again');
+    await page.click('#sign-in');
+    await page.locator('#mfa-status').filter({ hasText: 'Off' }).waitFor();
+    await activity('MFA_REMOVED').waitFor();
+    check(await activity('SETUP_STARTED').count() === 1, 'the refused setup started nothing');
+    check(await page.textContent('#session-message') === '', 'signed in again, the message is gone');
 
     // The helpdesk. The user to reset turns MFA on through the API; the reset goes through the page.
     const target = `reset-me-${Date.now()}-${viewport.width}@example.com`;
