@@ -33,14 +33,17 @@ $(VENV)/.installed: tools/requirements.txt
 
 # The Docker-free twin of `sam local invoke`: one handler (the one template.yaml names for
 # FUNCTION) on one event file, in-process, against a fresh moto with the table and key of
-# events/env.json; prints the response.
+# events/env.json; prints the response. The event's sign-in (auth_time and iat, 1795860000 in the
+# files) is dated now, as a fresh sign-in would be: setup, recovery codes and remove need one.
 FUNCTION ?= SetupFunction
 EVENT ?= events/setup.json
 invoke: $(VENV)/.installed
 	$(MVN) -q install -DskipTests
+	mkdir -p target
+	sed "s/1795860000/$$(date +%s)/g" $(EVENT) > target/invoke-event.json
 	VENV_PYTHON=$(VENV_PYTHON) tools/with-moto.sh env $(LOCAL_ENV) \
 	  $(MVN) -q -pl functions/local exec:java -Dexec.mainClass=io.serverlessmfa.local.InvokeFunction \
-	  -Dexec.args="$(FUNCTION) $(EVENT)"
+	  -Dexec.args="$(FUNCTION) $(CURDIR)/target/invoke-event.json"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml docs/examples/relying-party-template.yaml
