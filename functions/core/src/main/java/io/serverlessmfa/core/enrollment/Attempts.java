@@ -106,8 +106,7 @@ public final class Attempts {
         if (lockEvent.isEmpty()) {
             return new MfaRejection(reason);
         }
-        // The lock until a reset ranks with the timed lock its count would have started.
-        return MfaRejection.startingLock(reason, Math.max(1, lockout.failedAttempts() / policy.lockout().failuresPerLock()));
+        return MfaRejection.startingLock(reason, lockout.failedAttempts(), lockout.untilReset());
     }
 
     private static void backOff(int attempt) {

@@ -33,34 +33,37 @@ public final class MfaRejection extends RuntimeException {
 
     private final Reason reason;
     private final transient Duration retryAfter;
-    private final int startedLockLevel;
+    /** The consecutive failures when this refusal's failure started a lock; 0 when it started none. */
+    private final int failuresAtLock;
+    private final boolean lockUntilReset;
 
     public MfaRejection(Reason reason) {
-        this(reason, null, 0);
+        this(reason, null, 0, false);
     }
 
     public MfaRejection(Reason reason, Duration retryAfter) {
-        this(reason, retryAfter, 0);
+        this(reason, retryAfter, 0, false);
     }
 
-    private MfaRejection(Reason reason, Duration retryAfter, int startedLockLevel) {
+    private MfaRejection(Reason reason, Duration retryAfter, int failuresAtLock, boolean lockUntilReset) {
         super(reason.name(), null, false, false);
         this.reason = reason;
         this.retryAfter = retryAfter;
-        this.startedLockLevel = startedLockLevel;
+        this.failuresAtLock = failuresAtLock;
+        this.lockUntilReset = lockUntilReset;
     }
 
     /**
      * A wrong code whose counted failure started a lock (ops count these).
      *
-     * @param level 1 for the first lock since the last success, 2 for the next, ...; the lock until
-     *              a reset has the level its failure count would have had
+     * @param failures       the consecutive failures, this one included (locks do not restart them)
+     * @param lockUntilReset the lock lasts until a helpdesk reset
      */
-    public static MfaRejection startingLock(Reason reason, int level) {
-        if (level < 1) {
-            throw new IllegalArgumentException("a started lock has a level of at least 1");
+    public static MfaRejection startingLock(Reason reason, int failures, boolean lockUntilReset) {
+        if (failures < 1) {
+            throw new IllegalArgumentException("a lock is started by a failure");
         }
-        return new MfaRejection(reason, null, level);
+        return new MfaRejection(reason, null, failures, lockUntilReset);
     }
 
     public Reason reason() {
@@ -69,12 +72,17 @@ public final class MfaRejection extends RuntimeException {
 
     /** True when this refusal's counted failure started a lock. */
     public boolean lockStarted() {
-        return startedLockLevel > 0;
+        return failuresAtLock > 0;
     }
 
-    /** The level of the lock this refusal's failure started (see {@link #startingLock}), or 0. */
-    public int startedLockLevel() {
-        return startedLockLevel;
+    /** The consecutive failures at the lock this refusal's failure started, or 0 when it started none. */
+    public int failuresAtLock() {
+        return failuresAtLock;
+    }
+
+    /** True when this refusal's failure started the lock that lasts until a helpdesk reset. */
+    public boolean lockUntilResetStarted() {
+        return lockUntilReset;
     }
 
     /** For {@link Reason#TOO_MANY_ATTEMPTS}: how long the lock still runs; for {@link Reason#TOO_MANY_REQUESTS}, the window. */

@@ -38,7 +38,7 @@ public final class StartSetup {
     }
 
     /**
-     * @throws MfaRejection MFA_ALREADY_ENABLED, TOO_MANY_REQUESTS; nothing is written
+     * @throws MfaRejection MFA_ALREADY_ENABLED, LOCKED_UNTIL_RESET, TOO_MANY_REQUESTS; nothing is written
      * @throws IllegalArgumentException if the account name cannot be put in a Key URI
      */
     public SetupStarted start(RequestOrigin origin, String userId, String accountName) {
@@ -93,6 +93,10 @@ public final class StartSetup {
         // Enabled MFA never expires; a pending setup, expired or not, is replaced.
         if (current.isPresent() && current.get() instanceof Enrollment.Enabled) {
             throw new MfaRejection(MfaRejection.Reason.MFA_ALREADY_ENABLED);
+        }
+        // A new secret could never be confirmed: say so now rather than show a QR code that fails.
+        if (current.isPresent() && current.get().lockout().untilReset()) {
+            throw new MfaRejection(MfaRejection.Reason.LOCKED_UNTIL_RESET);
         }
         Instant expires = now.truncatedTo(ChronoUnit.SECONDS).plus(attempts.policy().pendingLifetime());
         attempts.store().savePending(current, Enrollment.Pending.started(userId, encrypted, expires),

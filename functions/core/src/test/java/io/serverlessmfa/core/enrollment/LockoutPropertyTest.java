@@ -64,7 +64,18 @@ class LockoutPropertyTest {
                     : action < 90
                     ? () -> f.recover(ALICE, f.unknownRecoveryCode())
                     : () -> f.remove(ALICE, f.wrongCode(enabled[0].secret()));
+            Lockout before = f.stored(ALICE).lockout();
+            boolean locked = before.untilReset() || before.activeUntil(f.clock.instant()).isPresent();
+            int decrypts = f.cipher.decryptCalls();
             Outcome outcome = run(attempt);
+            if (locked) {
+                // Evaluated means a secret decrypted or a code compared: neither happens while locked,
+                // and a right code is refused like a wrong one.
+                assertEquals(Outcome.NOT_EVALUATED, outcome, "seed " + seed + ", step " + step + ": locked");
+                assertEquals(decrypts, f.cipher.decryptCalls(), "seed " + seed + ", step " + step + ": nothing decrypted");
+            } else {
+                assertTrue(outcome != Outcome.NOT_EVALUATED, "seed " + seed + ", step " + step + ": unlocked, so evaluated");
+            }
             switch (outcome) {
                 case SUCCEEDED -> evaluatedSinceSuccess = 0;
                 case EVALUATED_AND_REFUSED -> evaluatedSinceSuccess++;

@@ -146,7 +146,7 @@ class LockoutTest {
         Instant secondLockStart = f.clock.instant();
         MfaRejection tenth = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
         assertEquals(MfaRejection.Reason.INVALID_CODE, tenth.reason(), "the tenth is evaluated");
-        assertEquals(2, tenth.startedLockLevel());
+        assertEquals(10, tenth.failuresAtLock());
 
         MfaRejection refusal = rejected(() -> f.verify(ALICE, f.currentCode(enabled.secret())));
         assertEquals(MfaRejection.Reason.TOO_MANY_ATTEMPTS, refusal.reason(), "and locks again");
@@ -160,7 +160,7 @@ class LockoutTest {
         for (int failure = 1; failure < 100; failure++) {
             MfaRejection refusal = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
             assertEquals(MfaRejection.Reason.INVALID_CODE, refusal.reason(), "failure " + failure);
-            assertEquals(failure % 5 == 0 ? failure / 5 : 0, refusal.startedLockLevel(), "failure " + failure);
+            assertEquals(failure % 5 == 0 ? failure : 0, refusal.failuresAtLock(), "failure " + failure);
             Optional<Instant> end = f.stored(ALICE).activeLockUntil(f.clock.instant());
             assertEquals(failure % 5 == 0, end.isPresent(), "failure " + failure);
             if (end.isPresent()) {
@@ -183,6 +183,7 @@ class LockoutTest {
         MfaRejection hundredth = rejected(() -> f.verify(ALICE, f.wrongCode(enabled.secret())));
         assertEquals(MfaRejection.Reason.INVALID_CODE, hundredth.reason(), "the hundredth is still evaluated");
         assertTrue(hundredth.lockStarted());
+        assertTrue(hundredth.lockUntilResetStarted());
         assertTrue(f.stored(ALICE).lockout().untilReset());
         assertEquals(100, f.stored(ALICE).lockout().failedAttempts());
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.serverlessmfa.core.audit.ResetReason;
 import io.serverlessmfa.core.totp.TotpSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,6 +120,25 @@ class SetupChangeLimitTest {
         }
         assertEquals(Optional.of(Duration.ofMinutes(10)), rejected(() -> f.confirm(ALICE, f.currentCode(next))).retryAfter(),
                 "the tenth failure starts the second lock");
+    }
+
+    @Test
+    void aPendingSetupLockedUntilAResetCannotBeRestartedOrCancelledButTheHelpdeskCanResetIt() {
+        f.setup(ALICE);
+        Enrollment.Pending pending = f.storedPending(ALICE);
+        f.store.put(new Enrollment.Pending(ALICE, pending.authenticator(), pending.expiresAt(),
+                new Lockout.LockedUntilReset(100), pending.version() + 1));
+        int events = f.store.events(ALICE).size();
+
+        assertEquals(MfaRejection.Reason.LOCKED_UNTIL_RESET, rejected(() -> f.setup(ALICE)).reason(),
+                "a new secret could never be confirmed");
+        assertEquals(MfaRejection.Reason.LOCKED_UNTIL_RESET,
+                rejected(() -> f.removeMfa.remove(ORIGIN, ALICE, Optional.empty())).reason());
+        assertEquals(events, f.store.events(ALICE).size(), "nothing written");
+
+        new ResetMfa(f.attempts).reset(ORIGIN, "operator-1", ALICE, new ResetReason("identity checked"));
+        assertDoesNotThrow(() -> f.setup(ALICE));
+        assertEquals(0, f.stored(ALICE).lockout().failedAttempts());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.serverlessmfa.functions.metrics.EmfMetrics;
 import io.serverlessmfa.functions.token.KeySchedule;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -94,6 +95,15 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         int digits = env.integer(TOTP_DIGITS, 6, 6, 8);
         int period = env.integer(TOTP_PERIOD_SECONDS, 30, 15, 300);
         int window = env.integer(TOTP_WINDOW, 1, 0, 10);
+        // Renamed when locks began to escalate: a deployment still setting the old names would
+        // silently run on the defaults.
+        for (String renamed : List.of("MFA_LOCKOUT_MAX_FAILURES", "MFA_LOCKOUT_SECONDS")) {
+            if (env.optional(renamed).isPresent()) {
+                throw new ConfigurationException(renamed + " is no longer read: use " + LOCKOUT_FAILURES_PER_LOCK
+                        + ", " + LOCKOUT_FIRST_LOCK_SECONDS + ", " + LOCKOUT_LONGEST_LOCK_SECONDS + " and "
+                        + LOCKOUT_FAILURES_UNTIL_RESET);
+            }
+        }
         LockoutPolicy lockoutDefaults = LockoutPolicy.defaults();
         int failuresPerLock = env.integer(LOCKOUT_FAILURES_PER_LOCK, lockoutDefaults.failuresPerLock(), 1,
                 LockoutPolicy.NIST_LIMIT);

@@ -203,8 +203,9 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
 
     /**
      * A code evaluated and refused is a failed verification, on any route; one that starts a lock is
-     * a lockout, and one that starts the third lock in a row or a later one means a single account
-     * is under attack (a metric without the user: dimensions must not hold user ids).
+     * a lockout; one that starts a lock at {@link MfaMetric#ACCOUNT_UNDER_ATTACK_FAILURES} or more
+     * consecutive failures, or the lock until a reset, means a single account is under attack (a
+     * metric without the user: dimensions must not hold user ids).
      */
     private static MfaMetric[] metricsOf(MfaRejection rejection) {
         return switch (rejection.reason()) {
@@ -212,7 +213,9 @@ public abstract class MfaFunction implements RequestStreamHandler, Resource {
                 if (!rejection.lockStarted()) {
                     yield new MfaMetric[] {MfaMetric.VERIFY_FAILED};
                 }
-                yield rejection.startedLockLevel() >= MfaMetric.ACCOUNT_UNDER_ATTACK_LOCK_LEVEL
+                boolean underAttack = rejection.lockUntilResetStarted()
+                        || rejection.failuresAtLock() >= MfaMetric.ACCOUNT_UNDER_ATTACK_FAILURES;
+                yield underAttack
                         ? new MfaMetric[] {MfaMetric.VERIFY_FAILED, MfaMetric.LOCKED_OUT, MfaMetric.ACCOUNT_UNDER_ATTACK}
                         : new MfaMetric[] {MfaMetric.VERIFY_FAILED, MfaMetric.LOCKED_OUT};
             }

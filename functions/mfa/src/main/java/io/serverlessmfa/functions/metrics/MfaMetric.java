@@ -17,9 +17,9 @@ public enum MfaMetric {
     /** A failed code that started a lock (any level, the lock until a reset included). */
     LOCKED_OUT("LockedOut"),
     /**
-     * A failed code that started a lock of level {@link #ACCOUNT_UNDER_ATTACK_LOCK_LEVEL} or higher:
-     * at least 15 consecutive failures on one account with the defaults, which a person who mistypes
-     * does not reach; one is enough for the single-account alarm.
+     * A failed code that started a lock at {@link #ACCOUNT_UNDER_ATTACK_FAILURES} or more consecutive
+     * failures on one account (the third lock in a row with the defaults), or the lock until a
+     * reset: a person who mistypes does not get there; one is enough for the single-account alarm.
      */
     ACCOUNT_UNDER_ATTACK("AccountUnderAttack"),
     ADMIN_RESET("AdminReset"),
@@ -28,8 +28,11 @@ public enum MfaMetric {
     /** A request answered 503 because DynamoDB failed after the SDK's retries. */
     DYNAMODB_UNAVAILABLE("DynamoDbUnavailable");
 
-    /** The lock level (1 for the first lock since a success) from which an account counts as attacked. */
-    public static final int ACCOUNT_UNDER_ATTACK_LOCK_LEVEL = 3;
+    /**
+     * Consecutive failed codes from which a lock means an attack on the account, whatever the
+     * configured failures per lock: 15 is the third lock with the contract's 5 per lock.
+     */
+    public static final int ACCOUNT_UNDER_ATTACK_FAILURES = 15;
 
     private final String metricName;
 

@@ -73,6 +73,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     static final String FAILED_ATTEMPTS = "failedAttempts";
     static final String LOCKED_UNTIL = "lockedUntilMillis";
     static final String LOCKED_UNTIL_RESET = "lockedUntilReset";
+    /** The lock end a lock until reset is also stored with: see {@link #toItem}. */
+    static final Instant LOCK_UNTIL_RESET_FOR_EARLIER_RELEASES = Instant.parse("9999-12-31T00:00:00Z");
     static final String RECOVERY_CODES = "recoveryCodeHashes";
     static final String VERSION = "version";
 
@@ -168,6 +170,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         Map<String, AttributeValue> tombstone = tombstone(current);
         if (current.lockout().failedAttempts() > 0) {
             tombstone.put(FAILED_ATTEMPTS, number(current.lockout().failedAttempts()));
+            // Kept until the next setup replaces it, not a day: a count expiring would be a reset.
+            tombstone.remove(TTL);
         }
         write(putAtVersion(tombstone, current), Optional.of(current), Optional.empty(), Optional.of(event),
                 Optional.empty(), Optional.of(window));
@@ -387,6 +391,9 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         enrollment.lockout().lockEnd().ifPresent(until -> item.put(LOCKED_UNTIL, number(until.toEpochMilli())));
         if (enrollment.lockout().untilReset()) {
             item.put(LOCKED_UNTIL_RESET, AttributeValue.fromBool(true));
+            // Also a timed lock that never ends, so a function of an earlier release (a rollback,
+            // or the minutes of a deployment) that does not know the flag still refuses every code.
+            item.put(LOCKED_UNTIL, number(LOCK_UNTIL_RESET_FOR_EARLIER_RELEASES.toEpochMilli()));
         }
         return item;
     }

@@ -84,6 +84,8 @@ class MfaConfigurationTest {
         "MFA_TOTP_DIGITS, six",
         "MFA_TOTP_PERIOD_SECONDS, 0",
         "MFA_TOTP_WINDOW, 11",
+        "MFA_LOCKOUT_MAX_FAILURES, 5",
+        "MFA_LOCKOUT_SECONDS, 300",
         "MFA_LOCKOUT_FAILURES_PER_LOCK, 0",
         "MFA_LOCKOUT_FAILURES_PER_LOCK, 101",
         "MFA_LOCKOUT_FIRST_LOCK_SECONDS, -1",

@@ -257,6 +257,19 @@ class SetupIT extends RouteTest {
         assertSuccess(201, api.setup(user));
     }
 
+    /**
+     * An enabled user whose setup changes are used up: setup's transaction fails both its
+     * conditions (MFA is on, and the counter is at its limit). What is stored decides: 409, not 429.
+     */
+    @Test
+    void setupOverEnabledMfaIsA409EvenWhenTheSetupChangesAreUsedUp() {
+        MfaApi once = MfaApi.over(AwsEmulator.forTestClass(getClass()), clock, Map.of("MFA_SETUP_CHANGE_LIMIT", "1"));
+        String secret = assertSuccess(201, once.setup(user)).text("secret");
+        assertSuccess(200, once.confirm(user, once.codeFor(secret)));
+
+        assertError(409, "mfa_already_enabled", once.setup(user));
+    }
+
     private static TestUser userWith(Map<String, String> names) {
         String sub = UUID.randomUUID().toString();
         Map<String, String> claims = new HashMap<>(names);

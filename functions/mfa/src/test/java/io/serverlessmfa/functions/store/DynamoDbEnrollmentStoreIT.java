@@ -111,6 +111,8 @@ class DynamoDbEnrollmentStoreIT {
 
         assertEquals(locked, store.find(user.sub()).orElseThrow());
         assertEquals(AttributeValue.fromBool(true), raw.get(user.sub()).get("lockedUntilReset"));
+        assertEquals("253402214400000", raw.get(user.sub()).get("lockedUntilMillis").n(),
+                "and a timed lock that never ends, which an earlier release (a rollback) still obeys");
     }
 
     @Test
@@ -256,6 +258,7 @@ class DynamoDbEnrollmentStoreIT {
         assertEquals("NONE", tombstone.get("status").s());
         assertEquals("7", tombstone.get("failedAttempts").n());
         assertFalse(tombstone.containsKey("secretCiphertext"), "the secret is gone");
+        assertFalse(tombstone.containsKey("expireAt"), "a count does not expire: that would be a reset");
         assertEquals(Optional.empty(), store.find(user.sub()), "a cancelled setup is no setup");
         store.savePending(Optional.empty(), Enrollment.Pending.started(user.sub(), ciphertext(), inTenMinutes()), STARTED,
                 WINDOW);
