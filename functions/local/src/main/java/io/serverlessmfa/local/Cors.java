@@ -75,7 +75,7 @@ public record Cors(Set<String> allowedOrigins, List<String> allowHeaders, List<S
      * The headers added to an answer for a request from {@code origin}: the origin echoed,
      * {@code Vary: Origin} because the answer differs by origin (a shared cache must not hand one
      * origin's answer to another, Fetch standard, "CORS protocol and HTTP caches"), and the headers
-     * a script may read beyond the safelisted ones ({@code Retry-After} of a 429 or 503).
+     * a script may read beyond the safelisted ones ({@code Retry-After} of a 429 or 503, {@code WWW-Authenticate} of a 401).
      */
     Map<String, String> responseHeaders(String origin) {
         if (!allows(origin)) {

@@ -35,7 +35,7 @@ class CorsTest {
     void onlyAnAllowedOriginGetsHeadersAndOnlyAnOptionsWithOriginAndRequestedMethodIsAPreflight() throws Exception {
         Cors cors = Cors.of(SamTemplate.load(RepositoryFiles.template()), "https://portal.example.com");
         assertEquals(Map.of("Access-Control-Allow-Origin", "https://portal.example.com", "Vary", "Origin",
-                "Access-Control-Expose-Headers", "retry-after"), cors.responseHeaders("https://portal.example.com"));
+                "Access-Control-Expose-Headers", "retry-after,www-authenticate"), cors.responseHeaders("https://portal.example.com"));
         for (String other : new String[] {"https://portal.example.com.evil.example", "http://portal.example.com",
                 "https://PORTAL.example.com", "null", "", null}) {
             assertEquals(Map.of(), cors.responseHeaders(other), other);

@@ -108,8 +108,8 @@ class LocalGatewayCorsIT {
         assertEquals(200, status.statusCode(), status.body());
         assertEquals(PORTAL, status.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
         assertEquals("Origin", status.headers().firstValue("Vary").orElseThrow());
-        assertEquals("retry-after", status.headers().firstValue("Access-Control-Expose-Headers").orElseThrow(),
-                "the portal's script reads Retry-After of a 429 or 503");
+        assertEquals("retry-after,www-authenticate", status.headers().firstValue("Access-Control-Expose-Headers").orElseThrow(),
+                "the portal's script reads Retry-After of a 429 or 503 and the challenge of a 401");
 
         // The authorizer's 401 too: the portal can read it and sign the user in again.
         HttpResponse<String> unauthorized = send("POST", "/mfa/verify", Map.of("Origin", PORTAL), "{}");
