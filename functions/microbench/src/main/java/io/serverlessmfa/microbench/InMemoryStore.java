@@ -1,12 +1,12 @@
 package io.serverlessmfa.microbench;
 
 import io.serverlessmfa.core.audit.SecurityEvent;
-import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.ConcurrentUpdateException;
 import io.serverlessmfa.core.enrollment.EnrollmentChangedException;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.enrollment.Lockout;
+import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

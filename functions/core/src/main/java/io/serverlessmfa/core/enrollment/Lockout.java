@@ -44,7 +44,7 @@ public sealed interface Lockout permits Lockout.Counting, Lockout.Locked, Lockou
         if (failures >= policy.failuresUntilReset()) {
             return new LockedUntilReset(failures);
         }
-        if (policy.lockLevel(failures) > 0) {
+        if (policy.startsLock(failures)) {
             return new Locked(failures, now.plus(policy.lockAfter(failures)));
         }
         return new Counting(failures);

@@ -51,8 +51,8 @@ public record LockoutPolicy(int failuresPerLock, Duration firstLock, Duration lo
         return lock.compareTo(longestLock) < 0 ? lock : longestLock;
     }
 
-    /** The level of the lock the {@code failures}-th consecutive failure starts (1 for the first), or 0. */
-    public int lockLevel(int failures) {
-        return failures % failuresPerLock == 0 ? failures / failuresPerLock : 0;
+    /** Whether the {@code failures}-th consecutive failure starts a lock (every {@code failuresPerLock}-th). */
+    boolean startsLock(int failures) {
+        return failures % failuresPerLock == 0;
     }
 }

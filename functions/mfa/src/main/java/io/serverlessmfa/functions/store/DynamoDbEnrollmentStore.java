@@ -236,11 +236,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
             dynamoDb.transactWriteItems(request -> request.transactItems(items)
                     .clientRequestToken(HexFormat.of().formatHex(token)));
         } catch (TransactionCanceledException cancelled) {
-            if (setupChange.isPresent() && SetupChanges.refusedLast(cancelled)
-                    && !SetupChanges.refusedFirst(cancelled)) {
-                throw new SetupChangeLimitReachedException(setupChange.get());
-            }
-            throw translate(userId, enrollmentWrite, cancelled);
+            throw translate(userId, enrollmentWrite, setupChange, cancelled);
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("DynamoDB TransactWriteItems", failure);
         }
@@ -253,15 +249,23 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
      * reason carries what is stored (no item: nothing is), and the caller decides on that.
      */
     private static RuntimeException translate(String userId, EnrollmentWrite enrollmentWrite,
+                                              Optional<SetupChangeWindow> setupChange,
                                               TransactionCanceledException cancelled) {
         List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
         // Reasons come in the order of the items; the enrollment's write is the first.
-        if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())
-                && enrollmentWrite.returnsStoredOnRefusal()) {
+        boolean enrollmentRefused = !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+        if (enrollmentRefused && enrollmentWrite.returnsStoredOnRefusal()) {
             CancellationReason refused = reasons.get(0);
             Map<String, AttributeValue> item = refused.hasItem() ? refused.item() : Map.of();
             return new EnrollmentChangedException("enrollment is not the one the write expected",
                     item.isEmpty() || isTombstone(item) ? Optional.empty() : Optional.of(fromItem(userId, item)));
+        }
+        // The setup-change counter goes last: refused alone, the user made the window's last change.
+        // With the enrollment refused too, the change was decided on a stale state and is decided
+        // again first (it may be no change at all: MFA is on).
+        if (setupChange.isPresent() && !enrollmentRefused && !reasons.isEmpty()
+                && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1).code())) {
+            return new SetupChangeLimitReachedException(setupChange.get());
         }
         for (CancellationReason reason : reasons) {
             String code = reason.code();
