@@ -49,7 +49,7 @@ public final class ConfirmSetup {
             attempts.rejectIfLocked(pending, now);
             MfaTokenIssuer.Prepared token = tokens.prepare(now);
             long step = codes.acceptOrFail(origin, pending, code, now);
-            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(attempts.policy().recoveryCodeCount());
+            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(userId, attempts.policy().recoveryCodeCount());
             attempts.store().replace(pending, pending.confirmed(now, step, issued.hashes()),
                     Optional.of(SecurityEvent.of(SecurityEventType.MFA_ENABLED, now, origin)));
             return new Confirmed(issued.codes(),

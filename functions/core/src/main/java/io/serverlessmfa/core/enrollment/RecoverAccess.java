@@ -41,11 +41,11 @@ public final class RecoverAccess {
             Instant now = attempts.now();
             Enrollment.Enabled enrollment = attempts.enabledAndUnlocked(userId, now);
             MfaTokenIssuer.Prepared token = tokens.prepare(now);
-            OptionalInt match = recoveryCodes.hasher().findMatch(code, enrollment.recoveryCodes());
+            OptionalInt match = recoveryCodes.hasher().findMatch(userId, code, enrollment.recoveryCodes());
             if (match.isEmpty()) {
                 throw attempts.fail(origin, enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
             }
-            RecoveryCodeIssuer.Issued replacement = recoveryCodes.issue(1);
+            RecoveryCodeIssuer.Issued replacement = recoveryCodes.issue(userId, 1);
             attempts.store().replace(enrollment,
                     enrollment.withRecoveryCodeReplaced(match.getAsInt(), replacement.hashes().get(0)),
                     Optional.of(SecurityEvent.of(SecurityEventType.RECOVERY_CODE_USED, now, origin)));

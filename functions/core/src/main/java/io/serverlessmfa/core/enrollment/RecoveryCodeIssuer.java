@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Issues recovery codes: the plaintext goes to the user once, only the salted hashes are stored
- * (NIST SP 800-63B §5.1.2.2). Thread-safe if its generator and hasher are.
+ * Issues recovery codes: the plaintext goes to the user once, only the keyed hashes, bound to the
+ * user, are stored (NIST SP 800-63B §5.1.2.2; {@link RecoveryCodeHasher}). Thread-safe if its
+ * generator and hasher are.
  */
 public final class RecoveryCodeIssuer {
 
@@ -29,13 +30,13 @@ public final class RecoveryCodeIssuer {
         }
     }
 
-    public Issued issue(int count) {
+    public Issued issue(String userId, int count) {
         List<RecoveryCode> codes = new ArrayList<>(count);
         List<HashedRecoveryCode> hashes = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             RecoveryCode code = generator.generate();
             codes.add(code);
-            hashes.add(hasher.hash(code));
+            hashes.add(hasher.hash(userId, code));
         }
         return new Issued(codes, hashes);
     }

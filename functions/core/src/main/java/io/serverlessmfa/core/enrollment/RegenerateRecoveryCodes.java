@@ -31,7 +31,7 @@ public final class RegenerateRecoveryCodes {
             Instant now = attempts.now();
             Enrollment.Enabled enrollment = attempts.enabledAndUnlocked(userId, now);
             long step = codes.acceptOrFail(origin, enrollment, code, now);
-            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(attempts.policy().recoveryCodeCount());
+            RecoveryCodeIssuer.Issued issued = recoveryCodes.issue(userId, attempts.policy().recoveryCodeCount());
             attempts.store().replace(enrollment, enrollment.withRecoveryCodes(step, issued.hashes()),
                     Optional.of(SecurityEvent.of(SecurityEventType.RECOVERY_CODES_REGENERATED, now, origin)));
             return issued.codes();

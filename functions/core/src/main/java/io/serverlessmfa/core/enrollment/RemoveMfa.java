@@ -52,7 +52,7 @@ public final class RemoveMfa {
             if (offered instanceof SecondFactorProof.Totp totp) {
                 codes.acceptOrFail(origin, enrollment, totp.code(), now);
             } else if (offered instanceof SecondFactorProof.Recovery recovery) {
-                if (recoveryCodes.hasher().findMatch(recovery.code(), enrollment.recoveryCodes()).isEmpty()) {
+                if (recoveryCodes.hasher().findMatch(userId, recovery.code(), enrollment.recoveryCodes()).isEmpty()) {
                     throw attempts.fail(origin, enrollment, now, MfaRejection.Reason.INVALID_RECOVERY_CODE);
                 }
             }

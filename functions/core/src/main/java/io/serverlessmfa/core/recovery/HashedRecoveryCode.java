@@ -3,7 +3,8 @@ package io.serverlessmfa.core.recovery;
 import java.util.Arrays;
 
 /**
- * The stored form of a recovery code: SHA-256(salt || UTF-8(code)), NIST SP 800-63B §5.1.2.2.
+ * The stored form of a recovery code: a salt and the keyed hash {@link RecoveryCodeHasher} made of
+ * it, the code and the user id (NIST SP 800-63B §5.1.2.2).
  *
  * <p>Arrays are copied on the way in and out, so an instance is immutable despite holding byte
  * arrays; equality is by content.
@@ -11,13 +12,13 @@ import java.util.Arrays;
  * <p>Thread-safety: immutable, safe to share between threads.
  *
  * @param salt the 16-byte random salt
- * @param hash the 32-byte SHA-256 digest
+ * @param hash the 32-byte HMAC-SHA-256
  */
 public record HashedRecoveryCode(byte[] salt, byte[] hash) {
 
     /** Salt length in bytes. */
     public static final int SALT_BYTES = 16;
-    /** SHA-256 output length in bytes. */
+    /** HMAC-SHA-256 (and SHA-256) output length in bytes. */
     public static final int HASH_BYTES = 32;
 
     /** Validates lengths and takes private copies. */
@@ -60,7 +61,7 @@ public record HashedRecoveryCode(byte[] salt, byte[] hash) {
         return 31 * Arrays.hashCode(salt) + Arrays.hashCode(hash);
     }
 
-    /** Without the bytes: a hash of a 120-bit secret is not crackable, but logs are no place for it. */
+    /** Without the bytes: logs are no place for a credential's hash. */
     @Override
     public String toString() {
         return "HashedRecoveryCode[redacted]";

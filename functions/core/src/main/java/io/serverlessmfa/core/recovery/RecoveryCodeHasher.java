@@ -1,89 +1,115 @@
 package io.serverlessmfa.core.recovery;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.OptionalInt;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 
 /**
- * Hashes and verifies recovery codes, NIST SP 800-63B §5.1.2.2.
+ * Hashes and verifies recovery codes (NIST SP 800-63B §5.1.2.2), keyed and bound to the user:
  *
- * <p>Because a {@link RecoveryCode} has 120 bits of entropy (≥ 112), a single salted SHA-256 is
- * sufficient; a slow key derivation function is only required for look-up secrets below 112
- * bits. SP 800-63B §5.1.1.2 asks for a salt of at least 32 bits; 128 bits are used.
+ * <pre>
+ *   inner  = SHA-256(salt || UTF-8(code))
+ *   stored = HMAC-SHA-256(key, "serverless-mfa recovery code v1" || 0x00 || uint32 length || UTF-8(userId) || inner)
+ * </pre>
  *
- * <p>Thread-safety: thread-safe. {@link MessageDigest} is not, so one is created per call;
- * {@link SecureRandom} is thread-safe.
+ * <p>Why keyed: a salted SHA-256 can be computed by anyone who can write the table, who could then
+ * add a hash of a code of their choice and sign in with it. The key ({@link RecoveryCodeKey}) is
+ * not in the table (SP 800-63B §5.1.1.2: a secret salt "stored separately from the hashed
+ * secrets"), so a planted hash matches nothing. Why the user id: a hash copied to another user's
+ * item matches nothing there either. Why the inner SHA-256: the hash an earlier release stored is
+ * exactly {@code inner}, so the upgrade can key those ({@link #wrap}) without their codes.
+ *
+ * <p>A recovery code has 120 bits of entropy (≥ 112), so one approved hash is enough; a slow key
+ * derivation function is required only below 112 bits. The salt is 128 bits (SP 800-63B
+ * §5.1.1.2 asks for ≥ 32).
+ *
+ * <p>Thread-safety: thread-safe. {@link MessageDigest} and {@link Mac} are not, so they are
+ * created per call; {@link SecureRandom} is thread-safe; the key source must be.
  */
 public final class RecoveryCodeHasher {
 
     /** Salt length in bytes (128 bits). */
     public static final int SALT_BYTES = HashedRecoveryCode.SALT_BYTES;
 
+    private static final byte[] DOMAIN = "serverless-mfa recovery code v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final String HMAC = "HmacSHA256";
+
     private final SecureRandom random;
+    private final RecoveryCodeKey key;
 
     /**
      * @param random the salt source
-     * @throws IllegalArgumentException if random is null
+     * @param key    the hashes' key, asked for at each hash or check (never at construction, so a
+     *               route that never touches a recovery code never unseals it)
+     * @throws IllegalArgumentException if an argument is null
      */
-    public RecoveryCodeHasher(SecureRandom random) {
-        if (random == null) {
-            throw new IllegalArgumentException("SecureRandom is required");
+    public RecoveryCodeHasher(SecureRandom random, RecoveryCodeKey key) {
+        if (random == null || key == null) {
+            throw new IllegalArgumentException("SecureRandom and key are required");
         }
         this.random = random;
-        // Fail at construction, not at the first confirmation, on a runtime without SHA-256.
+        this.key = key;
+        // Fail at construction, not at the first confirmation, on a runtime without them.
         newDigest();
+        newMac();
     }
 
     /**
-     * Hashes a code with a fresh salt.
+     * Hashes {@code code} for {@code userId} with a fresh salt.
      *
-     * @param code the code to store
-     * @return salt and SHA-256(salt || UTF-8(code))
-     * @throws IllegalArgumentException if code is null
+     * @throws IllegalArgumentException if an argument is null
      */
-    public HashedRecoveryCode hash(RecoveryCode code) {
-        if (code == null) {
-            throw new IllegalArgumentException("recovery code is required");
+    public HashedRecoveryCode hash(String userId, RecoveryCode code) {
+        if (userId == null || code == null) {
+            throw new IllegalArgumentException("user id and recovery code are required");
         }
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        return new HashedRecoveryCode(salt, digest(salt, code));
+        return new HashedRecoveryCode(salt, keyed(key.current(), userId, inner(salt, code)));
     }
 
     /**
-     * Checks a code against one stored hash in constant time.
-     *
-     * @param code   the submitted code
-     * @param stored the stored hash
-     * @return true if the code is the one that was hashed
-     * @throws IllegalArgumentException if an argument is null
+     * The keyed form of a hash an earlier release stored: the same code matches it. Only the
+     * one-time upgrade may call this, on hashes it trusts (see {@link UnkeyedRecoveryHash}).
      */
-    public boolean matches(RecoveryCode code, HashedRecoveryCode stored) {
-        if (code == null || stored == null) {
-            throw new IllegalArgumentException("recovery code and stored hash are required");
+    public HashedRecoveryCode wrap(String userId, UnkeyedRecoveryHash unkeyed) {
+        if (userId == null || unkeyed == null) {
+            throw new IllegalArgumentException("user id and hash are required");
         }
-        return MessageDigest.isEqual(digest(stored.salt(), code), stored.hash());
+        return new HashedRecoveryCode(unkeyed.salt(), keyed(key.current(), userId, unkeyed.hash()));
     }
 
     /**
-     * Finds the stored hash a code belongs to. Every entry is checked, with no early exit, so the
-     * response time does not reveal the position of the match.
+     * Finds the stored hash {@code code} is for. Every entry is checked, with no early exit and a
+     * constant-time comparison, so the response time does not reveal the position of a match.
      *
-     * @param code   the submitted code
      * @param stored the user's unused recovery code hashes
      * @return the index of the first matching entry, or empty
      * @throws IllegalArgumentException if an argument or an entry is null
      */
-    public OptionalInt findMatch(RecoveryCode code, List<HashedRecoveryCode> stored) {
-        if (code == null || stored == null) {
-            throw new IllegalArgumentException("recovery code and stored hashes are required");
+    public OptionalInt findMatch(String userId, RecoveryCode code, List<HashedRecoveryCode> stored) {
+        if (userId == null || code == null || stored == null) {
+            throw new IllegalArgumentException("user id, recovery code and stored hashes are required");
         }
+        if (stored.isEmpty()) {
+            // Nothing to compare: the key is not needed (nor unsealed).
+            return OptionalInt.empty();
+        }
+        SecretKey current = key.current();
         int found = -1;
         for (int i = 0; i < stored.size(); i++) {
-            boolean match = matches(code, stored.get(i));
+            HashedRecoveryCode entry = stored.get(i);
+            if (entry == null) {
+                throw new IllegalArgumentException("stored hashes must not contain null");
+            }
+            boolean match = MessageDigest.isEqual(keyed(current, userId, inner(entry.salt(), code)), entry.hash());
             if (match && found < 0) {
                 found = i;
             }
@@ -91,11 +117,35 @@ public final class RecoveryCodeHasher {
         return found < 0 ? OptionalInt.empty() : OptionalInt.of(found);
     }
 
-    private static byte[] digest(byte[] salt, RecoveryCode code) {
+    /** Whether {@code code} is the one {@code stored} was made of, for {@code userId}. */
+    public boolean matches(String userId, RecoveryCode code, HashedRecoveryCode stored) {
+        if (stored == null) {
+            throw new IllegalArgumentException("stored hash is required");
+        }
+        return findMatch(userId, code, List.of(stored)).isPresent();
+    }
+
+    private static byte[] inner(byte[] salt, RecoveryCode code) {
         MessageDigest digest = newDigest();
         digest.update(salt);
         digest.update(code.value().getBytes(StandardCharsets.UTF_8));
         return digest.digest();
+    }
+
+    /** The length prefix keeps (userId, inner) unambiguous whatever bytes a user id holds. */
+    private static byte[] keyed(SecretKey secretKey, String userId, byte[] inner) {
+        byte[] user = userId.getBytes(StandardCharsets.UTF_8);
+        Mac mac = newMac();
+        try {
+            mac.init(secretKey);
+        } catch (GeneralSecurityException unusable) {
+            throw new IllegalStateException("the recovery code key is not an HMAC key", unusable);
+        }
+        mac.update(DOMAIN);
+        mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(user.length).array());
+        mac.update(user);
+        mac.update(inner);
+        return mac.doFinal();
     }
 
     private static MessageDigest newDigest() {
@@ -104,6 +154,15 @@ public final class RecoveryCodeHasher {
         } catch (NoSuchAlgorithmException e) {
             // SHA-256 is required of every Java SE implementation (MessageDigest Javadoc).
             throw new IllegalStateException("SHA-256 is not available in this runtime", e);
+        }
+    }
+
+    private static Mac newMac() {
+        try {
+            return Mac.getInstance(HMAC);
+        } catch (NoSuchAlgorithmException e) {
+            // HmacSHA256 is required of every Java SE implementation (Mac Javadoc).
+            throw new IllegalStateException("HmacSHA256 is not available in this runtime", e);
         }
     }
 }

@@ -53,7 +53,7 @@ class ConcurrentUpdateTest {
 
         Enrollment.Enabled stored = f.storedEnabled(ALICE);
         assertEquals(2, stored.version());
-        assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, codes.get(0), stored.recoveryCodes().get(0)));
         assertDoesNotThrow(() -> f.recover(ALICE, codes.get(0)));
     }
 
@@ -64,7 +64,7 @@ class ConcurrentUpdateTest {
 
         RecoveryCode replacement = f.recover(ALICE, enabled.recoveryCode()).replacement();
 
-        assertTrue(f.hasher.matches(replacement, f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, replacement, f.storedEnabled(ALICE).recoveryCodes().get(0)));
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
         assertDoesNotThrow(() -> f.recover(ALICE, replacement));
@@ -77,7 +77,7 @@ class ConcurrentUpdateTest {
 
         List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
-        assertTrue(f.hasher.matches(fresh.get(0), f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, fresh.get(0), f.storedEnabled(ALICE).recoveryCodes().get(0)));
         assertEquals(OptionalLong.of(f.currentStep()), f.stored(ALICE).authenticator().lastAcceptedStep());
     }
 
@@ -133,7 +133,7 @@ class ConcurrentUpdateTest {
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
                 rejection(() -> f.recover(ALICE, enabled.recoveryCode())));
 
-        assertTrue(f.hasher.matches(winner.get(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, winner.get(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
         assertDoesNotThrow(() -> f.recover(ALICE, winner.get()));
     }
 

@@ -107,7 +107,7 @@ class ConfirmSetupTest {
         assertEquals(0, stored.lockout().failedAttempts());
         assertEquals(2, stored.version());
         assertEquals(1, stored.recoveryCodes().size());
-        assertTrue(f.hasher.matches(codes.get(0), stored.recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, codes.get(0), stored.recoveryCodes().get(0)));
         assertEquals(new MfaStatus(EnrollmentStatus.ENABLED, null, START, 1), f.getStatus.status(ALICE));
     }
 
@@ -123,7 +123,7 @@ class ConfirmSetupTest {
         List<HashedRecoveryCode> hashes = three.storedEnabled(ALICE).recoveryCodes();
         assertEquals(3, hashes.size());
         for (int i = 0; i < 3; i++) {
-            assertTrue(three.hasher.matches(codes.get(i), hashes.get(i)));
+            assertTrue(three.hasher.matches(ALICE, codes.get(i), hashes.get(i)));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.serverlessmfa.core.enrollment;
 
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +43,7 @@ final class Fixture {
 
     static final String ISSUER = "Example Corp";
     static final String ALICE = "user-alice";
+    static final SecretKey RECOVERY_CODE_KEY = new SecretKeySpec(new byte[32], "HmacSHA256");
     static final String ALICE_ACCOUNT = "alice@example.com";
     static final String BOB = "user-bob";
     static final String BOB_ACCOUNT = "bob@example.com";
@@ -92,7 +95,8 @@ final class Fixture {
         this.policy = policy;
         this.totp = new TotpGenerator(policy.totp());
         this.verifier = new TotpVerifier(totp, policy.window());
-        this.hasher = new RecoveryCodeHasher(seeded(3));
+        // A fixed test key: the core only uses whatever key the adapter unseals.
+        this.hasher = new RecoveryCodeHasher(seeded(3), () -> RECOVERY_CODE_KEY);
         this.recoveryCodeIssuer = new RecoveryCodeIssuer(new RecoveryCodeGenerator(seeded(2)), hasher);
         this.getStatus = new GetStatus(store, clock);
         this.attempts = new Attempts(store, policy, clock);

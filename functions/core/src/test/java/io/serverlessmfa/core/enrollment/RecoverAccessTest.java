@@ -70,7 +70,7 @@ class RecoverAccessTest {
         assertNotEquals(used, replacement);
         Enrollment.Enabled stored = f.storedEnabled(ALICE);
         assertEquals(1, stored.recoveryCodes().size());
-        assertTrue(f.hasher.matches(replacement, stored.recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, replacement, stored.recoveryCodes().get(0)));
         assertEquals(1, f.getStatus.status(ALICE).recoveryCodesRemaining(), "remaining unchanged");
     }
 
@@ -111,7 +111,7 @@ class RecoverAccessTest {
         assertEquals(before.get(0), after.get(0));
         assertEquals(before.get(2), after.get(2));
         assertNotEquals(before.get(1), after.get(1));
-        assertTrue(three.hasher.matches(replacement, after.get(1)));
+        assertTrue(three.hasher.matches(ALICE, replacement, after.get(1)));
         assertEquals(3, three.getStatus.status(ALICE).recoveryCodesRemaining());
 
         assertEquals(MfaRejection.Reason.INVALID_RECOVERY_CODE,
@@ -179,7 +179,7 @@ class RecoverAccessTest {
         assertEquals(signedBefore + 1, f.tokenSigner.signedCount(), "exactly one token signed");
         MfaTokenClaims claims = f.assertLastTokenProves(ALICE, AuthenticationMethod.RECOVERY_CODE, now, recovered.token());
         assertFalse(claims.provedWith(AuthenticationMethod.ONE_TIME_PASSWORD));
-        assertTrue(f.hasher.matches(recovered.replacement(), f.storedEnabled(ALICE).recoveryCodes().get(0)),
+        assertTrue(f.hasher.matches(ALICE, recovered.replacement(), f.storedEnabled(ALICE).recoveryCodes().get(0)),
                 "the replacement comes with the token");
     }
 

@@ -78,8 +78,8 @@ class RegenerateRecoveryCodesTest {
         List<RecoveryCode> fresh = f.regenerateRecoveryCodes.regenerate(ORIGIN, ALICE, f.currentCode(enabled.secret()));
 
         assertEquals(1, fresh.size());
-        assertTrue(f.hasher.matches(fresh.get(0), f.storedEnabled(ALICE).recoveryCodes().get(0)));
-        assertFalse(f.hasher.matches(enabled.recoveryCode(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertTrue(f.hasher.matches(ALICE, fresh.get(0), f.storedEnabled(ALICE).recoveryCodes().get(0)));
+        assertFalse(f.hasher.matches(ALICE, enabled.recoveryCode(), f.storedEnabled(ALICE).recoveryCodes().get(0)));
     }
 
     @Test

@@ -16,10 +16,12 @@ import io.serverlessmfa.core.token.StepUp;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
 import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
+import io.serverlessmfa.functions.crypto.SealedRecoveryCodeKey;
 import io.serverlessmfa.functions.store.AdoptionCounters;
 import io.serverlessmfa.functions.store.AdoptionReconciliation;
 import io.serverlessmfa.functions.store.DynamoDbAuditTrail;
 import io.serverlessmfa.functions.store.DynamoDbEnrollmentStore;
+import io.serverlessmfa.functions.store.RecoveryHashUpgrade;
 import io.serverlessmfa.functions.token.SigningKeyRing;
 import io.serverlessmfa.functions.token.SigningKeyRotation;
 import io.serverlessmfa.functions.token.SigningKeySealer;
@@ -30,6 +32,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -57,6 +61,8 @@ public final class Wiring {
     private SigningKeyRing signingKeys;
     /** The public keys only, for a function that checks tokens but never signs; guarded by {@code this}. */
     private SigningKeyRing publishedKeys;
+    /** The recovery-code hashes' key (one per container, so it is unsealed once); guarded by {@code this}. */
+    private SealedRecoveryCodeKey recoveryCodeKey;
 
     public Wiring(MfaConfiguration configuration, Clock clock, SecureRandom random) {
         this(configuration, clock, random, null, null);
@@ -94,12 +100,16 @@ public final class Wiring {
 
     /**
      * Before SnapStart takes the snapshot (each function's CRaC hook calls this, after priming):
-     * no unsealed signing key may be in it. None is, by design (priming signs with a throwaway key;
-     * a function unseals its key for its first real token); this makes sure of it.
+     * no unsealed signing key or recovery-code key may be in it. None is, by design (priming signs
+     * and hashes with throwaway keys; a function unseals its keys for its first real use); this
+     * makes sure of it.
      */
     public synchronized void beforeCheckpoint() {
         if (signingKeys != null) {
             signingKeys.forgetUnsealed();
+        }
+        if (recoveryCodeKey != null) {
+            recoveryCodeKey.forget();
         }
     }
 
@@ -145,6 +155,11 @@ public final class Wiring {
     /** The adoption counts' reader (the store keeps them, in each state change's transaction). */
     public synchronized AdoptionStatistics adoptionStatistics() {
         return new AdoptionCounters(dynamoDb(), configuration.tableName());
+    }
+
+    /** The one-time keying of the recovery hashes earlier releases stored (at deployment). */
+    public synchronized RecoveryHashUpgrade recoveryHashUpgrade() {
+        return new RecoveryHashUpgrade(dynamoDb(), configuration.tableName(), new RecoveryCodeHasher(random, recoveryCodeKey()));
     }
 
     public synchronized AdoptionReconciliation reconciliation() {
@@ -244,7 +259,33 @@ public final class Wiring {
         return new CodeCheck(attempts(store), decryptor, verifier());
     }
 
-    public RecoveryCodeIssuer recoveryCodes() {
-        return new RecoveryCodeIssuer(new RecoveryCodeGenerator(random), new RecoveryCodeHasher(random));
+    /** Issues and checks recovery codes, hashed under the key unsealed through KMS at first use. */
+    public synchronized RecoveryCodeIssuer recoveryCodes() {
+        return new RecoveryCodeIssuer(new RecoveryCodeGenerator(random), new RecoveryCodeHasher(random, recoveryCodeKey()));
+    }
+
+    /** The recovery-code hashes' key: sealed in the table, unsealed once per container (made if there is none yet). */
+    public synchronized SealedRecoveryCodeKey recoveryCodeKey() {
+        if (recoveryCodeKey == null) {
+            recoveryCodeKey = new SealedRecoveryCodeKey(dynamoDb(), configuration.tableName(), kms(),
+                    configuration.requireKmsKeyId(), clock);
+        }
+        return recoveryCodeKey;
+    }
+
+    /**
+     * SnapStart priming: issues and checks one recovery code under a throwaway key and drops both
+     * (the generator, Base32, SHA-256 and HMAC), with no call: the real key is not unsealed before
+     * the snapshot, which every environment restored from it would share.
+     */
+    public void warmUpRecoveryCodes(String primingUserId) {
+        byte[] throwaway = new byte[32];
+        random.nextBytes(throwaway);
+        SecretKey key = new SecretKeySpec(throwaway, "HmacSHA256");
+        Arrays.fill(throwaway, (byte) 0);
+        RecoveryCodeHasher hasher = new RecoveryCodeHasher(random, () -> key);
+        RecoveryCodeIssuer.Issued issued = new RecoveryCodeIssuer(new RecoveryCodeGenerator(random), hasher)
+                .issue(primingUserId, 1);
+        hasher.findMatch(primingUserId, issued.codes().get(0), issued.hashes());
     }
 }

@@ -51,7 +51,7 @@ public final class ConfirmHandler extends MfaFunction {
                 .primedWithBody(Priming.codeBody(digits))
                 .primedAlso(() -> Priming.checkTotp(wiring))
                 .primedAlso(() -> Priming.signToken(wiring))
-                .primedAlso(() -> Priming.issueRecoveryCode(recoveryCodes));
+                .primedAlso(() -> Priming.hashRecoveryCode(wiring));
     }
 
     static List<String> formatted(List<RecoveryCode> codes) {

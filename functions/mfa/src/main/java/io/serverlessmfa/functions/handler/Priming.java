@@ -3,7 +3,6 @@ package io.serverlessmfa.functions.handler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
-import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
 import io.serverlessmfa.core.enrollment.SetupChangeWindow;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
@@ -104,12 +103,14 @@ final class Priming {
     }
 
     /**
-     * Issues one recovery code and drops it, unseen and unstored: the generator, Base32 and the
-     * salted SHA-256. It draws on the shared SecureRandom before the snapshot, which
-     * {@link Wiring#afterRestore()} reseeds in every restored environment.
+     * Issues and checks one recovery code under a throwaway key and drops both, unseen and
+     * unstored: the generator, Base32, SHA-256 and HMAC-SHA-256. The real hash key is not unsealed
+     * before the snapshot (no KMS call in priming; a key in the snapshot would be in every
+     * environment restored from it). It draws on the shared SecureRandom before the snapshot,
+     * which {@link Wiring#afterRestore()} reseeds in every restored environment.
      */
-    static void issueRecoveryCode(RecoveryCodeIssuer recoveryCodes) {
-        recoveryCodes.issue(1);
+    static void hashRecoveryCode(Wiring wiring) {
+        wiring.warmUpRecoveryCodes(USER_ID);
     }
 
     /**

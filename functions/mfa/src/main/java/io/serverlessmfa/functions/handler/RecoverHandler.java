@@ -46,7 +46,7 @@ public final class RecoverHandler extends MfaFunction {
                             .build()).withMetrics(MfaMetric.VERIFY_SUCCEEDED, MfaMetric.RECOVERY_CODE_USED);
                 })
                 .primedWithBody(Priming.recoveryCodeBody())
-                .primedAlso(() -> Priming.issueRecoveryCode(recoveryCodes))
+                .primedAlso(() -> Priming.hashRecoveryCode(wiring))
                 .primedAlso(() -> Priming.signToken(wiring));
     }
 }

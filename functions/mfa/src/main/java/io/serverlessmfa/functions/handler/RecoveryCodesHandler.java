@@ -44,6 +44,6 @@ public final class RecoveryCodesHandler extends MfaFunction {
                 })
                 .primedWithBody(Priming.codeBody(digits))
                 .primedAlso(() -> Priming.checkTotp(wiring))
-                .primedAlso(() -> Priming.issueRecoveryCode(recoveryCodes));
+                .primedAlso(() -> Priming.hashRecoveryCode(wiring));
     }
 }

@@ -75,7 +75,15 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     static final String LOCKED_UNTIL_RESET = "lockedUntilReset";
     /** The lock end a lock until reset is also stored with: see {@link #toItem}. */
     static final Instant LOCK_UNTIL_RESET_FOR_EARLIER_RELEASES = Instant.parse("9999-12-31T00:00:00Z");
-    static final String RECOVERY_CODES = "recoveryCodeHashes";
+    /** The recovery codes' keyed hashes (salt || HMAC), see {@link io.serverlessmfa.core.recovery.RecoveryCodeHasher}. */
+    static final String RECOVERY_CODES = "recoveryCodeKeyedHashes";
+    /**
+     * Where releases before keyed hashes kept unkeyed ones (salt || SHA-256). Never checked against
+     * a code: the one-time upgrade ({@link RecoveryHashUpgrade}) replaced them with keyed ones, so an
+     * item that has them now got them from a table writer or from the previous release during the
+     * deployment, and either way they count as no recovery code at all (docs/security.md).
+     */
+    static final String UNKEYED_RECOVERY_CODES = "recoveryCodeHashes";
     static final String VERSION = "version";
 
     private final DynamoDbClient dynamoDb;
@@ -124,7 +132,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         Map<String, String> names = new HashMap<>(Map.of("#status", STATUS, "#secret", SECRET,
                 "#pendingExpiresAt", PENDING_EXPIRES_AT, "#ttl", TTL, "#version", VERSION,
                 "#failedAttempts", FAILED_ATTEMPTS, "#enabledAt", ENABLED_AT,
-                "#lastAcceptedStep", LAST_ACCEPTED_STEP, "#recoveryCodes", RECOVERY_CODES));
+                "#lastAcceptedStep", LAST_ACCEPTED_STEP, "#recoveryCodes", RECOVERY_CODES,
+                "#unkeyedRecoveryCodes", UNKEYED_RECOVERY_CODES));
         String condition;
         if (current.isPresent()) {
             condition = "#version = :expected";
@@ -143,7 +152,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
                 "SET #status = :pending, #secret = :secret, #pendingExpiresAt = :expires, "
                         + "#ttl = :expires, #version = if_not_exists(#version, :zero) + :one, "
                         + "#failedAttempts = if_not_exists(#failedAttempts, :zero) "
-                        + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes",
+                        + "REMOVE #enabledAt, #lastAcceptedStep, #recoveryCodes, #unkeyedRecoveryCodes",
                 condition, names, values, true);
         write(upsert, current, Optional.of(pending), Optional.of(event), Optional.empty(), Optional.of(window));
     }
@@ -383,13 +392,13 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         }
         if (enrollment instanceof Enrollment.Enabled enabled) {
             item.put(ENABLED_AT, number(enabled.enabledAt().getEpochSecond()));
-            if (!enabled.recoveryCodes().isEmpty()) {
-                List<AttributeValue> hashes = new ArrayList<>();
-                for (HashedRecoveryCode code : enabled.recoveryCodes()) {
-                    hashes.add(bytes(concat(code.salt(), code.hash())));
-                }
-                item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
+            // Written even when empty: an enabled item without it was written by a release before
+            // keyed hashes, and only such an item is the upgrade's to key (RecoveryHashUpgrade).
+            List<AttributeValue> hashes = new ArrayList<>();
+            for (HashedRecoveryCode code : enabled.recoveryCodes()) {
+                hashes.add(bytes(concat(code.salt(), code.hash())));
             }
+            item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
         }
         enrollment.authenticator().lastAcceptedStep().ifPresent(step -> item.put(LAST_ACCEPTED_STEP, number(step)));
         enrollment.lockout().lockEnd().ifPresent(until -> item.put(LOCKED_UNTIL, number(until.toEpochMilli())));
@@ -430,15 +439,22 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
                         version);
             case ENABLED:
                 return new Enrollment.Enabled(userId, authenticator, epochSeconds(item.get(ENABLED_AT)),
-                        recoveryCodes(item.get(RECOVERY_CODES)), lockout, version);
+                        recoveryCodes(item), lockout, version);
             default:
                 throw new IllegalStateException("not a stored enrollment status: " + item.get(STATUS).s());
         }
     }
 
-    private static List<HashedRecoveryCode> recoveryCodes(AttributeValue codes) {
+    /**
+     * The keyed hashes of an enabled item; none while it also holds unkeyed ones: those were not
+     * there after the upgrade, so the previous release wrote them during the deployment (and the
+     * keyed ones beside them may include a code it has since used) or a table writer did. The
+     * user regenerates with a TOTP code; the next write of the item drops the unkeyed ones.
+     */
+    private static List<HashedRecoveryCode> recoveryCodes(Map<String, AttributeValue> item) {
         List<HashedRecoveryCode> hashes = new ArrayList<>();
-        if (codes != null && codes.hasL()) {
+        AttributeValue codes = item.get(RECOVERY_CODES);
+        if (codes != null && codes.hasL() && !item.containsKey(UNKEYED_RECOVERY_CODES)) {
             for (AttributeValue value : codes.l()) {
                 byte[] saltAndHash = value.b().asByteArray();
                 hashes.add(new HashedRecoveryCode(
@@ -453,7 +469,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return Instant.ofEpochSecond(Long.parseLong(value.n()));
     }
 
-    private static byte[] concat(byte[] first, byte[] second) {
+    static byte[] concat(byte[] first, byte[] second) {
         return ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
     }
 
@@ -465,7 +481,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    private static AttributeValue bytes(byte[] value) {
+    static AttributeValue bytes(byte[] value) {
         return AttributeValue.fromB(SdkBytes.fromByteArray(value));
     }
 }

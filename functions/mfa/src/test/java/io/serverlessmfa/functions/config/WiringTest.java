@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.recovery.RecoveryCode;
+import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
+import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.secret.TotpSecretGenerator;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,11 +39,15 @@ class WiringTest {
             random.setSeed(SNAPSHOT_SEED);
             Wiring wiring = new Wiring(MfaConfiguration.fromEnvironment(Map.of("MFA_TABLE_NAME", "mfa",
                     "AWS_REGION", "eu-west-1")), Clock.systemUTC(), random);
-            return new Initialized(wiring, new TotpSecretGenerator(wiring.random()), wiring.recoveryCodes());
+            // The generators over the Wiring's SecureRandom, as the functions build them; the hash key is
+            // a fixed one (this test is about the drawn codes, and has no KMS).
+            SecretKey hashKey = new SecretKeySpec(new byte[32], "HmacSHA256");
+            return new Initialized(wiring, new TotpSecretGenerator(wiring.random()), new RecoveryCodeIssuer(
+                    new RecoveryCodeGenerator(wiring.random()), new RecoveryCodeHasher(wiring.random(), () -> hashKey)));
         }
 
         List<RecoveryCode> tenRecoveryCodes() {
-            return recoveryCodes.issue(10).codes();
+            return recoveryCodes.issue("user-after-restore", 10).codes();
         }
     }
 

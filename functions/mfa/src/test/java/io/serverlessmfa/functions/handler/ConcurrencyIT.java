@@ -12,6 +12,7 @@ import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.testing.RecoveryHashes;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.FaultProxy;
@@ -51,7 +52,7 @@ class ConcurrencyIT {
     private static final int MAX_FAILURES = 5;
     private static final Duration LOCK = Duration.ofMinutes(5);
 
-    private final RecoveryCodeHasher hasher = new RecoveryCodeHasher(new SecureRandom());
+    private RecoveryCodeHasher hasher;
     private final RecoveryCodeGenerator generator = new RecoveryCodeGenerator(new SecureRandom());
 
     private MutableClock clock;
@@ -65,6 +66,7 @@ class ConcurrencyIT {
         clock = MutableClock.atStepStart();
         api = MfaApi.over(emulator, clock, Map.of(MfaConfiguration.RECOVERY_CODE_COUNT, "3"));
         raw = new RawItems(emulator);
+        hasher = RecoveryHashes.hasher(emulator);
         user = TestUser.random();
     }
 
@@ -260,7 +262,7 @@ class ConcurrencyIT {
                         "the old code was spent by the removal and the old secret is gone: " + lateAnswer);
                 assertEquals(reenrolled.get("secretCiphertext"), raw.get(user.sub()).get("secretCiphertext"),
                         "the new enrollment's secret must survive the stalled write");
-                assertEquals(reenrolled.get("recoveryCodeHashes"), raw.get(user.sub()).get("recoveryCodeHashes"));
+                assertEquals(reenrolled.get(RecoveryHashes.KEYED), raw.get(user.sub()).get(RecoveryHashes.KEYED));
             } finally {
                 pool.shutdownNow();
             }
@@ -316,15 +318,12 @@ class ConcurrencyIT {
 
     /** The stored hashes are exactly the given codes: one hash each, nothing else. */
     private void assertStoredCodesAreExactly(List<String> codes, Map<String, AttributeValue> item) {
-        List<HashedRecoveryCode> stored = item.get("recoveryCodeHashes").l().stream()
-                .map(value -> value.b().asByteArray())
-                .map(bytes -> new HashedRecoveryCode(Arrays.copyOfRange(bytes, 0, 16), Arrays.copyOfRange(bytes, 16, 48)))
-                .toList();
+        List<HashedRecoveryCode> stored = RecoveryHashes.keyed(item);
         assertEquals(codes.size(), stored.size(), "one set of recovery hashes");
         Set<Integer> matched = new HashSet<>();
         for (String code : codes) {
             RecoveryCode parsed = RecoveryCode.parse(code).orElseThrow();
-            int index = hasher.findMatch(parsed, stored).orElseThrow(() -> new AssertionError("no stored hash for a winner's code"));
+            int index = hasher.findMatch(user.sub(), parsed, stored).orElseThrow(() -> new AssertionError("no stored hash for a winner's code"));
             matched.add(index);
         }
         assertEquals(codes.size(), matched.size(), "each stored hash belongs to one of the winner's codes");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.testing.RecoveryHashes;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.FaultProxy;
@@ -213,7 +214,7 @@ class FaultMatrixIT {
     private static void assertEnabledIsComplete(String cell, Map<String, AttributeValue> item) {
         if (item.containsKey("status") && item.get("status").s().equals("ENABLED")) {
             assertTrue(item.containsKey("secretCiphertext"), cell + ": enabled with its secret");
-            assertTrue(item.containsKey("recoveryCodeHashes") && !item.get("recoveryCodeHashes").l().isEmpty(),
+            assertTrue(item.containsKey(RecoveryHashes.KEYED) && !item.get(RecoveryHashes.KEYED).l().isEmpty(),
                     cell + ": enabled with recovery hashes");
         }
     }

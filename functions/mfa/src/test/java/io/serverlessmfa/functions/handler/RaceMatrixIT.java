@@ -9,6 +9,7 @@ import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.functions.crypto.DataKeyCaching;
 import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
 import io.serverlessmfa.functions.config.MfaConfiguration;
+import io.serverlessmfa.functions.testing.RecoveryHashes;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
@@ -84,8 +85,8 @@ class RaceMatrixIT {
 
         if (item.get("status").s().equals("ENABLED")) {
             assertEquals(1, confirmWinners.size(), () -> "ENABLED means exactly one confirm won: " + tally(confirms));
-            assertTrue(item.containsKey("recoveryCodeHashes") && !item.get("recoveryCodeHashes").l().isEmpty()
-                    || item.containsKey("recoveryCodeHashes") && item.get("recoveryCodeHashes").hasSs(),
+            assertTrue(item.containsKey(RecoveryHashes.KEYED) && !item.get(RecoveryHashes.KEYED).l().isEmpty()
+                    || item.containsKey(RecoveryHashes.KEYED) && item.get(RecoveryHashes.KEYED).hasSs(),
                     () -> "never ENABLED without recovery hashes: " + item.keySet());
             assertEquals(original, stored, "the confirmed secret is the one whose code was sent");
             assertEquals(0, setupWinners.size(),
@@ -98,8 +99,8 @@ class RaceMatrixIT {
         } else {
             assertEquals("PENDING", item.get("status").s(), item::toString);
             assertEquals(0, confirmWinners.size(), () -> "PENDING means no confirm won: " + tally(confirms));
-            assertTrue(!item.containsKey("recoveryCodeHashes") || !item.get("recoveryCodeHashes").hasL()
-                    || item.get("recoveryCodeHashes").l().isEmpty(), "no recovery hashes while pending");
+            assertTrue(!item.containsKey(RecoveryHashes.KEYED) || !item.get(RecoveryHashes.KEYED).hasL()
+                    || item.get(RecoveryHashes.KEYED).l().isEmpty(), "no recovery hashes while pending");
             List<String> returned = new ArrayList<>(setupWinners.stream().map(r -> r.text("secret")).toList());
             if (returned.isEmpty()) {
                 returned.add(original);

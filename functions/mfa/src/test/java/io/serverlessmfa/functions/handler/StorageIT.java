@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.serverlessmfa.core.recovery.RecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
+import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.secret.Base32;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.testing.ApiResult;
@@ -13,6 +15,7 @@ import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MutableClock;
 import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.RecoveryHashes;
 import io.serverlessmfa.functions.testing.SigningKeys;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.io.ByteArrayOutputStream;
@@ -51,12 +54,13 @@ import software.amazon.awssdk.services.kms.model.KmsException;
 class StorageIT {
 
     private static final String SECRET_ATTRIBUTE = "secretCiphertext";
-    private static final String RECOVERY_ATTRIBUTE = "recoveryCodeHashes";
+    private static final String RECOVERY_ATTRIBUTE = RecoveryHashes.KEYED;
 
     private AwsEmulator emulator;
     private MutableClock clock;
     private MfaApi api;
     private RawItems raw;
+    private RecoveryCodeHasher hasher;
 
     @BeforeEach
     void setUp() {
@@ -64,6 +68,7 @@ class StorageIT {
         clock = MutableClock.atStepStart();
         api = MfaApi.over(emulator, clock, Map.of());
         raw = new RawItems(emulator);
+        hasher = RecoveryHashes.hasher(emulator);
     }
 
     @Test
@@ -114,6 +119,7 @@ class StorageIT {
         List<SigningKeys.Unsealed> signingKeys = SigningKeys.unsealAll(emulator);
         assertFalse(signingKeys.isEmpty(), "confirm made a signing key");
         signingKeys.forEach(key -> everything.putAll(key.byteForms()));
+        everything.putAll(RecoveryHashes.keyForms(RecoveryHashes.key(emulator)));
         List<Map<String, AttributeValue>> items = raw.scanAll();
         assertTrue(items.stream().anyMatch(item -> item.get("pk").s().equals(RawItems.SIGNING_KEYS)),
                 "the scan reaches the signing keys' partition");
@@ -223,6 +229,7 @@ class StorageIT {
         List<SigningKeys.Unsealed> signingKeys = SigningKeys.unsealAll(emulator);
         assertFalse(signingKeys.isEmpty(), "the flow signed with a stored key");
         signingKeys.forEach(key -> forbidden.putAll(key.byteForms()));
+        forbidden.putAll(RecoveryHashes.keyForms(RecoveryHashes.key(emulator)));
         for (Map.Entry<String, byte[]> form : forbidden.entrySet()) {
             assertEquals(-1, RawItems.indexOf(log, form.getValue()), form.getKey() + " reached a log line");
         }
@@ -237,7 +244,7 @@ class StorageIT {
         assertEquals(1, hashes.size(), "the default is one recovery code");
         AttributeValue hash = hashes.get(0);
         assertTrue(hash.b() != null && hash.s() == null, "stored as binary, not as text");
-        assertEquals(48, hash.b().asByteArray().length, "16-byte salt and 32-byte SHA-256");
+        assertEquals(48, hash.b().asByteArray().length, "16-byte salt and 32-byte HMAC-SHA-256");
         assertTrue(raw.get(user.sub()).get(SECRET_ATTRIBUTE).b() != null, "the ciphertext is binary");
         assertSaltedHashes(raw.get(user.sub()), enabled.recoveryCodes(), 1);
     }
@@ -399,8 +406,8 @@ class StorageIT {
         }
     }
 
-    /** The stored hashes are salt || SHA-256(salt || code), one per code, 48 bytes, salts distinct. */
-    private static void assertSaltedHashes(Map<String, AttributeValue> item, List<String> activeCodes, int expected) {
+    /** The stored hashes are salt || keyed hash, one per code, 48 bytes, salts distinct, and bound to the item's user. */
+    private void assertSaltedHashes(Map<String, AttributeValue> item, List<String> activeCodes, int expected) {
         List<AttributeValue> hashes = item.get(RECOVERY_ATTRIBUTE).l();
         assertEquals(expected, hashes.size());
         Set<String> salts = new HashSet<>();
@@ -411,19 +418,10 @@ class StorageIT {
         }
         assertEquals(expected, salts.size(), "every code has its own salt");
         for (String code : activeCodes) {
-            long matches = hashes.stream().filter(value -> matches(value.b().asByteArray(), normalise(code))).count();
+            String userId = item.get("pk").s().substring("USER#".length());
+            RecoveryCode parsed = RecoveryCode.parse(code).orElseThrow();
+            long matches = RecoveryHashes.keyed(item).stream().filter(stored -> hasher.matches(userId, parsed, stored)).count();
             assertEquals(1, matches, "exactly one stored hash matches each active code");
-        }
-    }
-
-    private static boolean matches(byte[] saltAndHash, String normalisedCode) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(saltAndHash, 0, 16);
-            digest.update(ascii(normalisedCode));
-            return MessageDigest.isEqual(digest.digest(), Arrays.copyOfRange(saltAndHash, 16, 48));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

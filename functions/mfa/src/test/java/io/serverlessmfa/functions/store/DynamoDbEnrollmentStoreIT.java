@@ -155,7 +155,7 @@ class DynamoDbEnrollmentStoreIT {
                 "failedAttempts", AttributeValue.fromN("0"), "version", AttributeValue.fromN("12"),
                 "enabledAt", AttributeValue.fromN("1800000000"), "lastAcceptedStep", AttributeValue.fromN("60000000"),
                 "lockedUntilMillis", AttributeValue.fromN("1800000123456"),
-                "recoveryCodeHashes", AttributeValue.fromL(List.of(AttributeValue.fromB(SdkBytes.fromByteArray(saltAndHash)))));
+                "recoveryCodeKeyedHashes", AttributeValue.fromL(List.of(AttributeValue.fromB(SdkBytes.fromByteArray(saltAndHash)))));
 
         for (Map<String, AttributeValue> stored : List.of(pendingWithFailures, enabledAfterALock)) {
             emulator.dynamoDb().putItem(request -> request.tableName(emulator.tableName()).item(stored));

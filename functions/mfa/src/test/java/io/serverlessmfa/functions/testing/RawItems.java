@@ -60,11 +60,30 @@ public final class RawItems {
 
     /** Sets one binary attribute of a user's item with a raw UpdateItem (tampering). */
     public void setBinary(String sub, String attribute, SdkBytes value) {
+        setAttribute(sub, attribute, AttributeValue.fromB(value));
+    }
+
+    /** Sets one attribute of a user's item with a raw UpdateItem (tampering, or an earlier release's layout). */
+    public void setAttribute(String sub, String attribute, AttributeValue value) {
         emulator.dynamoDb().updateItem(request -> request.tableName(emulator.tableName()).key(key(sub))
                 .updateExpression("SET #a = :v")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#a", attribute, "#pk", DynamoDbEnrollmentStore.PARTITION_KEY))
-                .expressionAttributeValues(Map.of(":v", AttributeValue.fromB(value))));
+                .expressionAttributeValues(Map.of(":v", value)));
+    }
+
+    /** Sets a list of binaries (as the recovery hashes are stored) with a raw UpdateItem. */
+    public void setList(String sub, String attribute, List<byte[]> values) {
+        setAttribute(sub, attribute, AttributeValue.fromL(values.stream()
+                .map(value -> AttributeValue.fromB(SdkBytes.fromByteArray(value))).toList()));
+    }
+
+    /** Removes one attribute of a user's item with a raw UpdateItem. */
+    public void removeAttribute(String sub, String attribute) {
+        emulator.dynamoDb().updateItem(request -> request.tableName(emulator.tableName()).key(key(sub))
+                .updateExpression("REMOVE #a")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#a", attribute, "#pk", DynamoDbEnrollmentStore.PARTITION_KEY)));
     }
 
     /**
