@@ -49,7 +49,8 @@ class SamTemplateTest {
      * enrollment, the audit event, the adoption counters). Status never touches KMS; setup encrypts
      * secrets. The functions that issue MFA tokens read the signing keys (GetItem), unseal the current
      * one (Decrypt) and, on a fresh deployment, make the first (Encrypt, UpdateItem); the helpdesk's
-     * step-up and the JWKS read the public keys (GetItem). The conditions (the key's purpose, the
+     * step-up and the JWKS read the public keys (GetItem). Confirm, recover, regenerate and remove hash
+     * or check recovery codes with a key they make (GenerateDataKey) or unseal (Decrypt). The conditions (the key's purpose, the
      * SIGNING_KEYS partition) are checked by {@link #theSigningKeyStatementsAreBoundToTheirPurposeAndPartition}.
      */
     private static final Map<String, Set<String>> ACTIONS = Map.ofEntries(
@@ -57,13 +58,14 @@ class SamTemplateTest {
             Map.entry("SetupFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "kms:GenerateDataKey",
                     "kms:Encrypt")),
             Map.entry("ConfirmFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt",
-                    "kms:Encrypt")),
+                    "kms:Encrypt", "kms:GenerateDataKey")),
             Map.entry("VerifyFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
                     "dynamodb:UpdateItem")),
             Map.entry("RecoverFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:Encrypt",
-                    "dynamodb:UpdateItem")),
-            Map.entry("RecoveryCodesFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt")),
-            Map.entry("RemoveFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt")),
+                    "dynamodb:UpdateItem", "kms:GenerateDataKey")),
+            Map.entry("RecoveryCodesFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt", "kms:GenerateDataKey")),
+            Map.entry("RemoveFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt",
+                    "kms:GenerateDataKey")),
             Map.entry("EventsFunction", Set.of("dynamodb:Query")),
             Map.entry("AdminStatsFunction", Set.of("dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:GetItem")),
             Map.entry("AdminUserFunction", Set.of("dynamodb:GetItem", "dynamodb:Query")),
