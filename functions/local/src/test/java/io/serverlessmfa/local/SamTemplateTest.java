@@ -3,6 +3,7 @@ package io.serverlessmfa.local;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -21,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -378,5 +382,471 @@ class SamTemplateTest {
             }
         }
         assertEquals(new TreeSet<>(CONTRACT_ROUTES), eventRoutes);
+    }
+
+    // The KMS key policy (SecretKey): administration apart from use, and each use only for the roles and
+    // the encryption-context purposes that need it (docs/security.md, threat 14). IAM policies are not
+    // enough: an account's administrators, CI roles and leaked keys often carry kms:* on "*", and a key
+    // policy that gives the account every action lets all of them unwrap every data key.
+
+    /** Actions that use the key, or hand its use out (a grant): never for the account as a whole. */
+    private static final Set<String> KMS_USE_ACTIONS = Set.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom",
+            "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair",
+            "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateMac", "kms:VerifyMac", "kms:Sign", "kms:Verify",
+            "kms:DeriveSharedSecret", "kms:Decapsulate", "kms:CreateGrant");
+
+    /** What the account may do to the key: manage it, rotate it, retire it; never use it. */
+    private static final Set<String> KMS_ADMINISTRATION_ACTIONS = Set.of("kms:DescribeKey", "kms:GetKeyPolicy",
+            "kms:ListKeyPolicies", "kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:EnableKey", "kms:DisableKey",
+            "kms:GetKeyRotationStatus", "kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:ListKeyRotations",
+            "kms:RotateKeyOnDemand", "kms:TagResource", "kms:UntagResource", "kms:ListResourceTags", "kms:CreateAlias",
+            "kms:UpdateAlias", "kms:DeleteAlias", "kms:ListGrants", "kms:RevokeGrant", "kms:ScheduleKeyDeletion",
+            "kms:CancelKeyDeletion");
+
+    private static final String TOTP_DATA_KEY = "mfa-totp-data-key";
+    private static final String TOTP_SECRET = "mfa-totp-secret";
+    private static final String SIGNING_KEY = "mfa-token-signing-key";
+    private static final String RECOVERY_CODE_KEY = "mfa-recovery-code-key";
+    /** How a KMS action without a purpose condition is listed: it would work under any encryption context. */
+    private static final String ANY_PURPOSE = "(any purpose)";
+    private static final String ACCOUNT_ROOT = "arn:${AWS::Partition}:iam::${AWS::AccountId}:root";
+    /** The path a KMS function's role lives at (its RolePath), followed by the function's logical id and "/". */
+    private static final String ROLE_PATH_PREFIX = "/${AWS::StackName}/${AWS::Region}/";
+
+    /**
+     * Each function's use of the key, as "action purpose": what its code calls (EnvelopeSecretCipher,
+     * KmsSecretCipher, the signing key ring, the recovery codes' hash key), and nothing for the others.
+     * Both the function's IAM policy and the key policy must allow exactly this.
+     */
+    private static final Map<String, Set<String>> KMS_USE = Map.ofEntries(
+            Map.entry("SetupFunction", uses(List.of("kms:GenerateDataKey", "kms:Encrypt"), TOTP_DATA_KEY, TOTP_SECRET)),
+            Map.entry("ConfirmFunction", union(uses(List.of("kms:Decrypt"), TOTP_DATA_KEY, TOTP_SECRET),
+                    uses(List.of("kms:Decrypt", "kms:Encrypt"), SIGNING_KEY),
+                    uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY))),
+            Map.entry("VerifyFunction", union(uses(List.of("kms:Decrypt"), TOTP_DATA_KEY, TOTP_SECRET),
+                    uses(List.of("kms:Decrypt", "kms:Encrypt"), SIGNING_KEY))),
+            Map.entry("RecoverFunction", union(uses(List.of("kms:Decrypt", "kms:Encrypt"), SIGNING_KEY),
+                    uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY))),
+            Map.entry("RecoveryCodesFunction", union(uses(List.of("kms:Decrypt"), TOTP_DATA_KEY, TOTP_SECRET),
+                    uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY))),
+            Map.entry("RemoveFunction", union(uses(List.of("kms:Decrypt"), TOTP_DATA_KEY, TOTP_SECRET),
+                    uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY))),
+            Map.entry("RotateSigningKeysFunction", uses(List.of("kms:Encrypt"), SIGNING_KEY)));
+
+    /**
+     * A deployment to resolve the template's pseudo parameters with. The stack name is long enough
+     * that CloudFormation cuts the roles' generated names short (see {@link #generatedRoleName}).
+     */
+    private static final Map<String, String> DEPLOYMENT = Map.of("AWS::Partition", "aws", "AWS::AccountId", "123456789012",
+            "AWS::Region", "eu-west-1", "AWS::StackName", "serverless-mfa-production-europe-tenants");
+
+    @Test
+    void noKeyPolicyStatementGrantsAWildcardOrUseWithoutAPurposeAndARoleCondition() {
+        checkNoWildcardAndNoUseWithoutPurposeAndRole(template);
+    }
+
+    @Test
+    void theAccountAdministersTheKeyButNeverUsesIt() {
+        checkAdministrationIsSeparateFromUse(template);
+    }
+
+    @Test
+    void theKeyPolicyAllowsEachFunctionsRoleExactlyTheKmsUseItsIamPolicyAllows() {
+        checkKeyPolicyMatchesIamPerFunction(template);
+    }
+
+    @Test
+    void functionsWithoutKmsInIamAndRolesOutsideTheFunctionsPathsGetNothingFromTheKeyPolicy() {
+        checkNothingForOtherRoles(template);
+    }
+
+    @Test
+    void everyKmsFunctionsRoleHasAPathOfItsOwn() {
+        checkEveryKmsFunctionHasItsOwnRolePath(template);
+    }
+
+    /**
+     * The checks above can fail: each mutation of template.yaml, one a reviewer could miss, is
+     * caught by the check named for it (and the unmutated template passes them all, above).
+     */
+    @Test
+    void theKeyPolicyChecksCatchEachMutationOfTheTemplate(@TempDir Path directory) throws IOException {
+        String original = Files.readString(RepositoryFiles.template(), StandardCharsets.UTF_8);
+        record Mutation(String what, String from, String to, Consumer<SamTemplate> check) {
+        }
+        List<Mutation> mutations = List.of(
+                new Mutation("the account may also Decrypt", "              - kms:CancelKeyDeletion\n",
+                        "              - kms:CancelKeyDeletion\n              - kms:Decrypt\n",
+                        SamTemplateTest::checkAdministrationIsSeparateFromUse),
+                new Mutation("the account's administration is kms:*", "              - kms:DescribeKey\n",
+                        "              - kms:*\n", SamTemplateTest::checkNoWildcardAndNoUseWithoutPurposeAndRole),
+                new Mutation("the account may hand out grants", "              - kms:ListGrants\n",
+                        "              - kms:ListGrants\n              - kms:CreateGrant\n",
+                        SamTemplateTest::checkAdministrationIsSeparateFromUse),
+                new Mutation("the recovery code key's statement loses its purpose condition",
+                        "              StringEquals:\n                kms:EncryptionContext:purpose: mfa-recovery-code-key\n", "",
+                        SamTemplateTest::checkNoWildcardAndNoUseWithoutPurposeAndRole),
+                new Mutation("the key policy lets the token issuers unseal TOTP data keys too",
+                        "            Action: kms:Decrypt\n            Resource: \"*\"\n            Condition:\n"
+                                + "              ArnLike:\n                aws:PrincipalArn:\n                  - !Sub "
+                                + "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}/${AWS::Region}/ConfirmFunction/*\n"
+                                + "                  - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}/${AWS::Region}/VerifyFunction/*\n"
+                                + "                  - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}/${AWS::Region}/RecoverFunction/*\n"
+                                + "              StringEquals:\n                kms:EncryptionContext:purpose: mfa-token-signing-key\n",
+                        "            Action: kms:Decrypt\n            Resource: \"*\"\n            Condition:\n"
+                                + "              ArnLike:\n                aws:PrincipalArn:\n                  - !Sub "
+                                + "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}/${AWS::Region}/ConfirmFunction/*\n"
+                                + "                  - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}/${AWS::Region}/VerifyFunction/*\n"
+                                + "                  - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}/${AWS::Region}/RecoverFunction/*\n"
+                                + "              StringEquals:\n                kms:EncryptionContext:purpose: [mfa-token-signing-key, mfa-totp-data-key]\n",
+                        SamTemplateTest::checkKeyPolicyMatchesIamPerFunction),
+                new Mutation("setup's role pattern covers every role of the stack",
+                        "${AWS::StackName}/${AWS::Region}/SetupFunction/*\n", "${AWS::StackName}/*\n",
+                        SamTemplateTest::checkNoWildcardAndNoUseWithoutPurposeAndRole),
+                new Mutation("setup's role pattern covers every role of the stack (the use it gives)",
+                        "${AWS::StackName}/${AWS::Region}/SetupFunction/*\n", "${AWS::StackName}/*\n",
+                        SamTemplateTest::checkNothingForOtherRoles),
+                new Mutation("the key policy names roles by CloudFormation's generated name",
+                        "role/${AWS::StackName}/${AWS::Region}/SetupFunction/*\n", "role/${AWS::StackName}-SetupFunctionRole-*\n",
+                        SamTemplateTest::checkKeyPolicyMatchesIamPerFunction),
+                new Mutation("verify's role shares recover's path", "RolePath: !Sub /${AWS::StackName}/${AWS::Region}/VerifyFunction/\n",
+                        "RolePath: !Sub /${AWS::StackName}/${AWS::Region}/RecoverFunction/\n",
+                        SamTemplateTest::checkEveryKmsFunctionHasItsOwnRolePath),
+                new Mutation("the rotation's IAM policy also allows Decrypt, the key policy does not",
+                        "              Action: kms:Encrypt\n", "              Action: [kms:Encrypt, kms:Decrypt]\n",
+                        SamTemplateTest::checkKeyPolicyMatchesIamPerFunction),
+                new Mutation("the status function's IAM policy gets Decrypt", "              Action: dynamodb:GetItem\n"
+                        + "              Resource: !GetAtt MfaTable.Arn\n      Events:\n        Status:\n",
+                        "              Action: dynamodb:GetItem\n              Resource: !GetAtt MfaTable.Arn\n"
+                                + "            - Effect: Allow\n              Action: kms:Decrypt\n"
+                                + "              Resource: !GetAtt SecretKey.Arn\n      Events:\n        Status:\n",
+                        SamTemplateTest::checkKeyPolicyMatchesIamPerFunction));
+        for (Mutation mutation : mutations) {
+            assertEquals(1, original.split(java.util.regex.Pattern.quote(mutation.from()), -1).length - 1,
+                    mutation.what() + ": the text to change occurs exactly once in template.yaml");
+            Path mutated = directory.resolve("template.yaml");
+            Files.writeString(mutated, original.replace(mutation.from(), mutation.to()), StandardCharsets.UTF_8);
+            SamTemplate broken = SamTemplate.load(mutated);
+            assertThrows(AssertionFailedError.class, () -> mutation.check().accept(broken),
+                    mutation.what() + ": not caught");
+        }
+    }
+
+    /**
+     * No Allow statement of the key policy has a wildcard action or an action unknown here, or
+     * NotAction, NotPrincipal or NotResource; each names this account only; and each that uses the key
+     * has exactly two conditions: the caller's role is at a KMS function's path, and the encryption
+     * context's purpose is one of a list.
+     */
+    @SuppressWarnings("unchecked")
+    static void checkNoWildcardAndNoUseWithoutPurposeAndRole(SamTemplate checked) {
+        Set<String> kmsFunctions = new TreeSet<>();
+        iamKmsUse(checked).forEach((function, use) -> {
+            if (!use.isEmpty()) {
+                kmsFunctions.add(function);
+            }
+        });
+        for (Map<String, Object> statement : keyPolicyStatements(checked)) {
+            String sid = String.valueOf(statement.get("Sid"));
+            for (String forbidden : List.of("NotAction", "NotPrincipal", "NotResource")) {
+                assertFalse(statement.containsKey(forbidden), sid + " uses " + forbidden);
+            }
+            assertEquals("Allow", statement.get("Effect"), sid);
+            assertEquals(Map.of("AWS", ACCOUNT_ROOT), statement.get("Principal"), sid + ": this account only");
+            assertEquals("*", statement.get("Resource"), sid + ": in a key policy, \"*\" is this key");
+            List<String> actions = strings(statement.get("Action"));
+            for (String action : actions) {
+                assertFalse(action.contains("*") || action.contains("?"), sid + " allows " + action);
+                assertTrue(KMS_USE_ACTIONS.contains(action) || KMS_ADMINISTRATION_ACTIONS.contains(action),
+                        sid + ": " + action + " is neither a known use nor a known administration action");
+            }
+            if (actions.stream().noneMatch(KMS_USE_ACTIONS::contains)) {
+                continue;
+            }
+            Map<String, Object> condition = (Map<String, Object>) statement.get("Condition");
+            assertTrue(condition != null, sid + " uses the key without a condition");
+            assertEquals(Set.of("ArnLike", "StringEquals"), condition.keySet(), sid + ": the role and the purpose, nothing else");
+            Map<String, Object> roles = (Map<String, Object>) condition.get("ArnLike");
+            Map<String, Object> purposes = (Map<String, Object>) condition.get("StringEquals");
+            assertEquals(Set.of("aws:PrincipalArn"), roles.keySet(), sid);
+            assertEquals(Set.of("kms:EncryptionContext:purpose"), purposes.keySet(), sid);
+            assertFalse(strings(purposes.get("kms:EncryptionContext:purpose")).isEmpty(), sid + " names no purpose");
+            for (String purpose : strings(purposes.get("kms:EncryptionContext:purpose"))) {
+                assertTrue(purpose.matches("mfa-[a-z-]+"), sid + ": purpose " + purpose + " is a plain name, no pattern");
+            }
+            List<String> patterns = strings(roles.get("aws:PrincipalArn"));
+            assertFalse(patterns.isEmpty(), sid + " names no role");
+            for (String pattern : patterns) {
+                String rolePrefix = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role" + ROLE_PATH_PREFIX;
+                assertTrue(pattern.startsWith(rolePrefix) && pattern.endsWith("/*"), sid + ": " + pattern
+                        + " is not the path of one function's role");
+                String function = pattern.substring(rolePrefix.length(), pattern.length() - "/*".length());
+                assertTrue(kmsFunctions.contains(function), sid + ": " + pattern + " is the path of no function that uses KMS "
+                        + kmsFunctions);
+            }
+        }
+    }
+
+    /**
+     * Exactly one statement administers the key: for the whole account (delegated to IAM), without
+     * a condition, with PutKeyPolicy (CloudFormation's lockout safety check, and the next deployment,
+     * need it), and with no action that uses the key or hands its use out.
+     */
+    static void checkAdministrationIsSeparateFromUse(SamTemplate checked) {
+        List<Map<String, Object>> administration = keyPolicyStatements(checked).stream()
+                .filter(statement -> strings(statement.get("Action")).contains("kms:PutKeyPolicy")).toList();
+        assertEquals(1, administration.size(), "one statement administers the key: " + administration);
+        Map<String, Object> statement = administration.get(0);
+        assertEquals(Map.of("AWS", ACCOUNT_ROOT), statement.get("Principal"));
+        assertFalse(statement.containsKey("Condition"), "the account administers the key unconditionally (through IAM)");
+        Set<String> actions = new TreeSet<>(strings(statement.get("Action")));
+        assertTrue(actions.containsAll(Set.of("kms:DescribeKey", "kms:DisableKey", "kms:EnableKeyRotation",
+                "kms:ScheduleKeyDeletion", "kms:CreateAlias", "kms:TagResource")), "the account can manage the key: " + actions);
+        for (String action : actions) {
+            assertTrue(KMS_ADMINISTRATION_ACTIONS.contains(action), "the administration statement allows " + action);
+        }
+        for (Map<String, Object> use : keyPolicyStatements(checked)) {
+            if (use != statement) {
+                for (String action : strings(use.get("Action"))) {
+                    assertFalse(KMS_ADMINISTRATION_ACTIONS.contains(action), use.get("Sid") + " mixes use and " + action);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each function's role gets from the key policy exactly the use ("action purpose") its own IAM
+     * policy allows, and both are what its code needs ({@link #KMS_USE}); a function that needs none
+     * gets none from either. The role is the one CloudFormation makes for the function in
+     * {@link #DEPLOYMENT}, at the function's RolePath.
+     */
+    static void checkKeyPolicyMatchesIamPerFunction(SamTemplate checked) {
+        Map<String, Set<String>> iam = iamKmsUse(checked);
+        for (Map.Entry<String, Set<String>> function : iam.entrySet()) {
+            Set<String> expected = KMS_USE.getOrDefault(function.getKey(), Set.of());
+            assertEquals(expected, function.getValue(), function.getKey() + ": its IAM policy's KMS use");
+            String role = roleArn(checked, function.getKey(), DEPLOYMENT);
+            assertEquals(expected, keyPolicyUse(checked, role, DEPLOYMENT), function.getKey() + ": the key policy's use for " + role);
+        }
+        assertTrue(iam.keySet().containsAll(KMS_USE.keySet()), "every function that uses KMS is in the template: " + iam.keySet());
+    }
+
+    /**
+     * The functions whose IAM policies name no KMS action, and every role that is not at a KMS
+     * function's path, get nothing from the key policy: the roles CloudFormation would make without
+     * RolePath (path "/", named <stack>-<function>Role-...), the same stack name's roles in another
+     * region, and those of a stack whose name merely extends this one's.
+     */
+    static void checkNothingForOtherRoles(SamTemplate checked) {
+        Map<String, Set<String>> iam = iamKmsUse(checked);
+        List<String> withoutKms = iam.entrySet().stream().filter(function -> function.getValue().isEmpty())
+                .map(Map.Entry::getKey).toList();
+        assertTrue(withoutKms.containsAll(List.of("StatusFunction", "EventsFunction", "AdminStatsFunction", "AdminUserFunction",
+                "AdminResetFunction", "DiscoveryFunction", "JwksFunction", "AdoptionReportFunction", "ReconcileFunction")),
+                "these functions use no KMS: " + withoutKms);
+        for (String function : withoutKms) {
+            String role = roleArn(checked, function, DEPLOYMENT);
+            assertEquals(Set.of(), keyPolicyUse(checked, role, DEPLOYMENT), function + " (" + role + ") uses no KMS");
+        }
+        Map<String, String> otherRegion = new java.util.HashMap<>(DEPLOYMENT);
+        otherRegion.put("AWS::Region", "us-east-1");
+        Map<String, String> longerStackName = new java.util.HashMap<>(DEPLOYMENT);
+        longerStackName.put("AWS::StackName", DEPLOYMENT.get("AWS::StackName") + "-staging");
+        for (String function : iam.keySet()) {
+            String stackName = DEPLOYMENT.get("AWS::StackName");
+            String withoutPath = "arn:aws:iam::123456789012:role/" + generatedRoleName(stackName, function + "Role");
+            assertEquals(Set.of(), keyPolicyUse(checked, withoutPath, DEPLOYMENT), withoutPath + ": the key policy matches paths, not names");
+            String inOtherRegion = roleArn(checked, function, otherRegion);
+            assertEquals(Set.of(), keyPolicyUse(checked, inOtherRegion, DEPLOYMENT), inOtherRegion + ": another region's stack");
+            String ofLongerStack = roleArn(checked, function, longerStackName);
+            assertEquals(Set.of(), keyPolicyUse(checked, ofLongerStack, DEPLOYMENT), ofLongerStack + ": another stack");
+        }
+    }
+
+    /**
+     * Every function that uses KMS has its role at /<stack>/<region>/<its logical id>/, so no two
+     * functions share a path and the key policy's pattern for one matches no other's role.
+     */
+    @SuppressWarnings("unchecked")
+    static void checkEveryKmsFunctionHasItsOwnRolePath(SamTemplate checked) {
+        iamKmsUse(checked).forEach((function, use) -> {
+            if (!use.isEmpty()) {
+                Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) checked.resources().get(function))
+                        .get("Properties");
+                assertEquals(ROLE_PATH_PREFIX + function + "/", properties.get("RolePath"), function + "'s RolePath");
+            }
+        });
+    }
+
+    /** Every AWS::Serverless::Function's KMS use by its IAM policy, as "action purpose" (empty: none). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Set<String>> iamKmsUse(SamTemplate checked) {
+        Map<String, Set<String>> use = new java.util.TreeMap<>();
+        checked.resources().forEach((name, resource) -> {
+            Map<String, Object> definition = (Map<String, Object>) resource;
+            if (!"AWS::Serverless::Function".equals(definition.get("Type"))) {
+                return;
+            }
+            Set<String> functionUse = new TreeSet<>();
+            Map<String, Object> properties = (Map<String, Object>) definition.get("Properties");
+            for (Object policy : (List<Object>) properties.getOrDefault("Policies", List.of())) {
+                for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) policy).get("Statement")) {
+                    for (String action : strings(statement.get("Action"))) {
+                        if (action.startsWith("kms:")) {
+                            purposes(statement).forEach(purpose -> functionUse.add(action + " " + purpose));
+                        }
+                    }
+                }
+            }
+            use.put(name, functionUse);
+        });
+        return use;
+    }
+
+    /**
+     * What the key policy lets {@code roleArn} do with the key, as "action purpose": the statements
+     * for this account whose role patterns (resolved for {@code deployment}) match it, or that have
+     * none; only actions that use the key, or any wildcard.
+     */
+    private static Set<String> keyPolicyUse(SamTemplate checked, String roleArn, Map<String, String> deployment) {
+        Set<String> use = new TreeSet<>();
+        for (Map<String, Object> statement : keyPolicyStatements(checked)) {
+            if (!"Allow".equals(statement.get("Effect"))
+                    || !ACCOUNT_ROOT.equals(((Map<?, ?>) statement.get("Principal")).get("AWS"))) {
+                continue;
+            }
+            Object condition = statement.get("Condition");
+            Object arnLike = condition instanceof Map<?, ?> conditions ? conditions.get("ArnLike") : null;
+            Object patterns = arnLike instanceof Map<?, ?> roles ? roles.get("aws:PrincipalArn") : null;
+            boolean applies = patterns == null
+                    || strings(patterns).stream().anyMatch(pattern -> arnLike(resolve(pattern, deployment), roleArn));
+            if (applies) {
+                for (String action : strings(statement.get("Action"))) {
+                    if (KMS_USE_ACTIONS.contains(action) || action.contains("*")) {
+                        purposes(statement).forEach(purpose -> use.add(action + " " + purpose));
+                    }
+                }
+            }
+        }
+        return use;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> keyPolicyStatements(SamTemplate checked) {
+        Map<String, Object> key = (Map<String, Object>) checked.resources().get("SecretKey");
+        assertEquals("AWS::KMS::Key", key.get("Type"));
+        Map<String, Object> policy = (Map<String, Object>) ((Map<String, Object>) key.get("Properties")).get("KeyPolicy");
+        return (List<Map<String, Object>>) policy.get("Statement");
+    }
+
+    /** The purposes a statement's StringEquals condition allows; {@link #ANY_PURPOSE} without one. */
+    private static List<String> purposes(Map<String, Object> statement) {
+        if (statement.get("Condition") instanceof Map<?, ?> condition
+                && condition.get("StringEquals") instanceof Map<?, ?> equals
+                && equals.get("kms:EncryptionContext:purpose") != null) {
+            return strings(equals.get("kms:EncryptionContext:purpose"));
+        }
+        return List.of(ANY_PURPOSE);
+    }
+
+    /**
+     * The ARN of the role CloudFormation makes for {@code function} in {@code deployment}: at the
+     * function's RolePath (else "/"), with the name CloudFormation generates.
+     */
+    @SuppressWarnings("unchecked")
+    private static String roleArn(SamTemplate checked, String function, Map<String, String> deployment) {
+        Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) checked.resources().get(function))
+                .get("Properties");
+        String path = resolve((String) properties.getOrDefault("RolePath", "/"), deployment);
+        return "arn:" + deployment.get("AWS::Partition") + ":iam::" + deployment.get("AWS::AccountId") + ":role" + path
+                + generatedRoleName(deployment.get("AWS::StackName"), function + "Role");
+    }
+
+    /**
+     * The name CloudFormation gives a role the template does not name: {@code <stack>-<logical id>-}
+     * and 12 random characters, at most IAM's 64; past that it cuts the stack name and the logical id
+     * to share what is left, the stack name rounding up (not documented by AWS; observed on deployed
+     * stacks). With a long stack name the function's part is cut short, hence the key policy matches
+     * roles by path.
+     */
+    static String generatedRoleName(String stackName, String logicalId) {
+        String suffix = "-A1B2C3D4E5F6";
+        int room = 64 - suffix.length() - 1;
+        if (stackName.length() + logicalId.length() <= room) {
+            return stackName + "-" + logicalId + suffix;
+        }
+        int stackPart = Math.min(stackName.length(), Math.max((room + 1) / 2, room - logicalId.length()));
+        int logicalPart = Math.min(logicalId.length(), room - stackPart);
+        return stackName.substring(0, stackPart) + "-" + logicalId.substring(0, logicalPart) + suffix;
+    }
+
+    @Test
+    void theRoleNamesOfALongStackNameAreCutShortAsCloudFormationCutsThem() {
+        // Observed on a deployed stack (the 25/25 split): a role name is never longer than 64.
+        assertEquals("ChineseboostAnalyticsStac-RainlyticsSummariesJobFun-A1B2C3D4E5F6",
+                generatedRoleName("ChineseboostAnalyticsStack", "RainlyticsSummariesJobFunctionRole"));
+        String name = generatedRoleName(DEPLOYMENT.get("AWS::StackName"), "RotateSigningKeysFunctionRole");
+        assertEquals(64, name.length());
+        assertFalse(name.contains("RotateSigningKeysFunctionRole"), name + ": the function's part is cut short");
+        assertEquals("serverless-mfa-VerifyFunctionRole-A1B2C3D4E5F6", generatedRoleName("serverless-mfa", "VerifyFunctionRole"));
+    }
+
+    /** IAM's ArnLike: the six colon-separated parts of an ARN each matched as a glob (* any run, ? one character). */
+    private static boolean arnLike(String pattern, String arn) {
+        String[] patternParts = pattern.split(":", 6);
+        String[] arnParts = arn.split(":", 6);
+        if (patternParts.length != 6 || arnParts.length != 6) {
+            return false;
+        }
+        for (int part = 0; part < 6; part++) {
+            StringBuilder regex = new StringBuilder();
+            for (char character : patternParts[part].toCharArray()) {
+                regex.append(character == '*' ? ".*" : character == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(character)));
+            }
+            if (!arnParts[part].matches(regex.toString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A !Sub string with its ${AWS::...} pseudo parameters replaced; any other variable fails the test. */
+    private static String resolve(String value, Map<String, String> deployment) {
+        java.util.regex.Matcher variable = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(value);
+        StringBuilder resolved = new StringBuilder();
+        while (variable.find()) {
+            String replacement = deployment.get(variable.group(1));
+            assertTrue(replacement != null, "no value for ${" + variable.group(1) + "} in " + value);
+            variable.appendReplacement(resolved, java.util.regex.Matcher.quoteReplacement(replacement));
+        }
+        variable.appendTail(resolved);
+        return resolved.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object stringOrList) {
+        if (stringOrList == null) {
+            return List.of();
+        }
+        return stringOrList instanceof List<?> list ? (List<String>) list : List.of((String) stringOrList);
+    }
+
+    private static Set<String> uses(List<String> actions, String... purposes) {
+        Set<String> use = new TreeSet<>();
+        for (String action : actions) {
+            for (String purpose : purposes) {
+                use.add(action + " " + purpose);
+            }
+        }
+        return use;
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return all;
     }
 }
