@@ -79,7 +79,7 @@ bench: $(VENV)/.installed
 # jar for all functions, placed where the Java runtime looks for it.
 SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction RecoverFunction RecoveryCodesFunction \
   RemoveFunction EventsFunction AdminStatsFunction AdminUserFunction AdminResetFunction AdoptionReportFunction \
-  ReconcileFunction DiscoveryFunction JwksFunction RotateSigningKeysFunction
+  ReconcileFunction DiscoveryFunction JwksFunction RotateSigningKeysFunction RecoveryHashUpgradeFunction
 .PHONY: $(addprefix build-,$(SAM_FUNCTIONS))
 $(addprefix build-,$(SAM_FUNCTIONS)):
 	$(MVN) -q package -DskipTests

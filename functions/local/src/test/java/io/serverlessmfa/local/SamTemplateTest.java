@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -367,6 +368,33 @@ class SamTemplateTest {
         assertEquals(functions, new TreeSet<>(targets), "BuildMethod makefile runs build-<Function> for each");
     }
 
+    /**
+     * The recovery hashes of earlier releases are keyed by the deployment (a custom resource run
+     * by RecoveryHashUpgradeFunction) before any function that checks or writes recovery codes
+     * changes: otherwise those functions would meet unkeyed hashes and count them as none.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theFunctionsThatCheckRecoveryCodesChangeOnlyAfterTheRecoveryHashUpgrade() {
+        Map<String, Object> upgrade = (Map<String, Object>) template.resources().get("RecoveryHashUpgrade");
+        assertEquals("Custom::RecoveryHashUpgrade", upgrade.get("Type"));
+        Map<String, Object> properties = (Map<String, Object>) upgrade.get("Properties");
+        assertEquals("RecoveryHashUpgradeFunction.Arn", String.valueOf(properties.get("ServiceToken")).replaceAll("[^A-Za-z.]", "")
+                .replace("GetAtt", ""), "the upgrade function answers it");
+        assertEquals("io.serverlessmfa.functions.ops.RecoveryHashUpgradeFunction::handleRequest",
+                ((Map<String, Object>) ((Map<String, Object>) template.resources().get("RecoveryHashUpgradeFunction"))
+                        .get("Properties")).get("Handler"));
+        List<String> dependents = new ArrayList<>();
+        template.resources().forEach((name, resource) -> {
+            Object dependsOn = ((Map<String, Object>) resource).get("DependsOn");
+            if ("RecoveryHashUpgrade".equals(dependsOn) || dependsOn instanceof List<?> list && list.contains("RecoveryHashUpgrade")) {
+                dependents.add(name);
+            }
+        });
+        assertEquals(new TreeSet<>(List.of("ConfirmFunction", "RecoverFunction", "RecoveryCodesFunction", "RemoveFunction")),
+                new TreeSet<>(dependents));
+    }
+
     @Test
     void theDevelopmentTokenIssuerIsNeverDeployed() throws IOException {
         assertFalse(Files.readString(RepositoryFiles.template(), StandardCharsets.UTF_8).contains("/dev/token"));
@@ -431,7 +459,8 @@ class SamTemplateTest {
                     uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY))),
             Map.entry("RemoveFunction", union(uses(List.of("kms:Decrypt"), TOTP_DATA_KEY, TOTP_SECRET),
                     uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY))),
-            Map.entry("RotateSigningKeysFunction", uses(List.of("kms:Encrypt"), SIGNING_KEY)));
+            Map.entry("RotateSigningKeysFunction", uses(List.of("kms:Encrypt"), SIGNING_KEY)),
+            Map.entry("RecoveryHashUpgradeFunction", uses(List.of("kms:GenerateDataKey", "kms:Decrypt"), RECOVERY_CODE_KEY)));
 
     /**
      * A deployment to resolve the template's pseudo parameters with. The stack name is long enough
