@@ -211,7 +211,7 @@ read and no Decrypt (each benchmark checks it, and that its tokens verify).
   zxing `QRCodeWriter` + `MatrixToImageWriter` (AWT/ImageIO). java-totp has no error-correction setting (zxing's
   default L), ours and googleauth use M. All three images have the same size:
   {qr_note}.
-- confirm: ours = TOTP check (3 steps), one recovery code and its salted SHA-256, the enabled record, its MFA token;
+- confirm: ours = TOTP check (3 steps), one recovery code and its keyed hash (SHA-256, HMAC-SHA-256), the enabled record, its MFA token;
   java-totp = `isValidCode` + `RecoveryCodeGenerator.generateCodes(1)`, **not hashed** (java-totp stores nothing);
   googleauth has no confirm step.
 - verify: ours = read, TOTP check over the 3 steps of the window with replay protection, write, its MFA token (ES256);
