@@ -76,14 +76,17 @@ public final class RecoveryCodeHasher {
     }
 
     /**
-     * The keyed form of a hash an earlier release stored: the same code matches it. Only the
-     * one-time upgrade may call this, on hashes it trusts (see {@link UnkeyedRecoveryHash}).
+     * The keyed form of a hash an earlier release stored, salt and SHA-256(salt || UTF-8(code)):
+     * the same code matches it. Only the one-time upgrade may call this, on hashes it trusts: an
+     * unkeyed hash proves nothing, since anyone who can write the table can make one.
+     *
+     * @throws IllegalArgumentException if an argument is null or of the wrong length
      */
-    public HashedRecoveryCode wrap(String userId, UnkeyedRecoveryHash unkeyed) {
-        if (userId == null || unkeyed == null) {
-            throw new IllegalArgumentException("user id and hash are required");
+    public HashedRecoveryCode wrap(String userId, byte[] salt, byte[] unkeyedHash) {
+        if (userId == null || salt == null || unkeyedHash == null || unkeyedHash.length != HashedRecoveryCode.HASH_BYTES) {
+            throw new IllegalArgumentException("user id, salt and a " + HashedRecoveryCode.HASH_BYTES + "-byte hash are required");
         }
-        return new HashedRecoveryCode(unkeyed.salt(), keyed(key.current(), userId, unkeyed.hash()));
+        return new HashedRecoveryCode(salt, keyed(key.current(), userId, unkeyedHash));
     }
 
     /**

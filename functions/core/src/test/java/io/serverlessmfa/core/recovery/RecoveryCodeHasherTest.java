@@ -103,7 +103,7 @@ class RecoveryCodeHasherTest {
     void aWrappedUnkeyedHashMatchesItsCodeForItsUserOnly() throws Exception {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        HashedRecoveryCode wrapped = hasher.wrap(ALICE, new UnkeyedRecoveryHash(salt, sha256(salt, CODE)));
+        HashedRecoveryCode wrapped = hasher.wrap(ALICE, salt, sha256(salt, CODE));
         assertArrayEquals(salt, wrapped.salt());
         assertTrue(hasher.matches(ALICE, CODE, wrapped));
         assertFalse(hasher.matches(ALICE, OTHER, wrapped));
@@ -173,6 +173,8 @@ class RecoveryCodeHasherTest {
         assertThrows(IllegalArgumentException.class, () -> hasher.matches(ALICE, CODE, null));
         assertThrows(IllegalArgumentException.class, () -> hasher.findMatch(ALICE, CODE, null));
         assertThrows(IllegalArgumentException.class, () -> hasher.findMatch(ALICE, null, List.of(stored)));
-        assertThrows(IllegalArgumentException.class, () -> hasher.wrap(ALICE, null));
+        assertThrows(IllegalArgumentException.class, () -> hasher.wrap(ALICE, new byte[16], null));
+        assertThrows(IllegalArgumentException.class, () -> hasher.wrap(ALICE, new byte[16], new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> hasher.wrap(ALICE, new byte[15], new byte[32]));
     }
 }

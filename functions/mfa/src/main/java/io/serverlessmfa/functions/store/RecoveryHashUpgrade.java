@@ -3,7 +3,6 @@ package io.serverlessmfa.functions.store;
 import io.serverlessmfa.core.enrollment.EnrollmentStatus;
 import io.serverlessmfa.core.recovery.HashedRecoveryCode;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
-import io.serverlessmfa.core.recovery.UnkeyedRecoveryHash;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,9 +99,9 @@ public final class RecoveryHashUpgrade {
             try {
                 for (AttributeValue entry : item.get(DynamoDbEnrollmentStore.UNKEYED_RECOVERY_CODES).l()) {
                     byte[] saltAndHash = entry.b().asByteArray();
-                    HashedRecoveryCode keyed = hasher.wrap(userId, new UnkeyedRecoveryHash(
+                    HashedRecoveryCode keyed = hasher.wrap(userId,
                             Arrays.copyOfRange(saltAndHash, 0, HashedRecoveryCode.SALT_BYTES),
-                            Arrays.copyOfRange(saltAndHash, HashedRecoveryCode.SALT_BYTES, saltAndHash.length)));
+                            Arrays.copyOfRange(saltAndHash, HashedRecoveryCode.SALT_BYTES, saltAndHash.length));
                     wrapped.add(DynamoDbEnrollmentStore.bytes(DynamoDbEnrollmentStore.concat(keyed.salt(), keyed.hash())));
                 }
             } catch (IllegalArgumentException | NullPointerException notAnEarlierReleasesList) {
