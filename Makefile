@@ -74,6 +74,7 @@ bench: $(VENV)/.installed
 	VENV_PYTHON=$(VENV_PYTHON) BASELINE=$(BASELINE) tools/bench-cold-start.sh
 	tools/bench-warm.sh
 	VENV_PYTHON=$(VENV_PYTHON) tools/bench-calls.sh
+	VENV_PYTHON=$(VENV_PYTHON) tools/bench-recovery-key.sh
 
 # `sam build` builds each function with its Makefile target (BuildMethod: makefile): one shaded
 # jar for all functions, placed where the Java runtime looks for it.
