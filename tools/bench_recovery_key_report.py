@@ -175,6 +175,9 @@ def main():
     # Codes a container must handle before the sealed key is ahead: 2 round trips once against 1 per code.
     local = s["sealed-hash"]["medianNanos"]
     ahead = int(cold // (gen - local)) + 1 if gen > local else None
+    ordinal = {1: "first", 2: "second", 3: "third"}.get(ahead, f"{ahead}th")
+    on_moto = ", on moto's timings too" if ahead == 3 else f"; on moto's timings, from its {ordinal}"
+    vcpu = min(1.0, gb * 1024 / cost.LAMBDA_MB_PER_VCPU)
     busy = ""
     if float(load_before) > (os.cpu_count() or 1) * 0.75:
         busy = (f" **The machine was busy** (1-minute load average {float(load_before):.1f} on {os.cpu_count()} CPUs at "
@@ -223,11 +226,11 @@ trips once per container** (GetItem, then Decrypt, in series) and nothing afterw
 HMAC key costs **1 round trip per code issued or checked, on every request**. Whatever one KMS call takes in AWS,
 a container's unsealing is one GetItem and one KMS call, in series, once ({cold / gen:.1f}× one `GenerateMac` on
 moto): counted in round trips the two designs are level at a container's second code (2 against 2) and the
-sealed key is ahead from its third; on moto's timings, from its {ahead}{"st" if ahead == 1 else "nd" if ahead == 2 else "rd" if ahead == 3 else "th"}.
+sealed key is ahead from its third{on_moto}.
 The unsealing was measured in a warm JVM, its connections open and the SDK's classes loaded: the two round trips
 alone, as in a container whose first request has already made a DynamoDB and a KMS call (a new connection's
 TLS handshake and a first call's class loading are not in it). The client CPU per KMS call ({fmt_ms(s['kms-generate-mac']['medianCpuNanos'])} here, with C1 only) is
-paid in the function whatever the network; at 1024 MB a function has 0.58 of a vCPU.
+paid in the function whatever the network; at {gb * 1024:.0f} MB a function has {vcpu:.2f} of a vCPU.
 
 **Latency each design adds to a route, as measured on moto** (the medians above, times the codes hashed and the
 stored hashes checked; {default_codes} recovery code per user, the default):
