@@ -369,9 +369,10 @@ class SamTemplateTest {
     }
 
     /**
-     * The recovery hashes of earlier releases are keyed by the deployment (a custom resource run
-     * by RecoveryHashUpgradeFunction) before any function that checks or writes recovery codes
-     * changes: otherwise those functions would meet unkeyed hashes and count them as none.
+     * The recovery hashes of earlier releases are keyed by the deployment (custom resources run by
+     * RecoveryHashUpgradeFunction): once before any function that writes an enabled item changes
+     * (this release ignores unkeyed hashes and would drop them at its first write), and once after
+     * their live aliases point at this release (what the earlier release rewrote meanwhile).
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -391,8 +392,16 @@ class SamTemplateTest {
                 dependents.add(name);
             }
         });
-        assertEquals(new TreeSet<>(List.of("ConfirmFunction", "RecoverFunction", "RecoveryCodesFunction", "RemoveFunction")),
-                new TreeSet<>(dependents));
+        List<String> writersOfEnabledItems = List.of("ConfirmFunction", "VerifyFunction", "RecoverFunction",
+                "RecoveryCodesFunction", "RemoveFunction");
+        assertEquals(new TreeSet<>(writersOfEnabledItems), new TreeSet<>(dependents));
+        Map<String, Object> afterDeploy = (Map<String, Object>) template.resources().get("RecoveryHashUpgradeAfterDeploy");
+        assertEquals("Custom::RecoveryHashUpgrade", afterDeploy.get("Type"));
+        assertEquals(String.valueOf(properties.get("ServiceToken")),
+                String.valueOf(((Map<String, Object>) afterDeploy.get("Properties")).get("ServiceToken")));
+        // SAM names the alias AutoPublishAlias makes <function>Alias<alias> (the traffic switch).
+        assertEquals(new TreeSet<>(writersOfEnabledItems.stream().map(name -> name + "Aliaslive").toList()),
+                new TreeSet<>((List<String>) afterDeploy.get("DependsOn")));
     }
 
     @Test

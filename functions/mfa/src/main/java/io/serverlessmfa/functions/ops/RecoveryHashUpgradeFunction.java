@@ -14,19 +14,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The deployment's custom resource {@code RecoveryHashUpgrade} (template.yaml): on Create (the
- * deployment that brings keyed recovery hashes, or a new stack) and on Update it keys the recovery
- * hashes an earlier release stored ({@link RecoveryHashUpgrade}), and answers CloudFormation
- * through the pre-signed URL of the event (AWS CloudFormation User Guide, "Custom resources":
- * a PUT of the response object). The functions that check recovery codes depend on it, so they
- * change only after it answered SUCCESS. Delete does nothing: the keyed hashes stay valid.
+ * The deployment's custom resources {@code RecoveryHashUpgrade} and
+ * {@code RecoveryHashUpgradeAfterDeploy} (template.yaml): when CloudFormation creates either (the
+ * deployment that brings keyed recovery hashes, or a new stack), it keys the recovery hashes an
+ * earlier release stored ({@link RecoveryHashUpgrade}) and answers through the pre-signed URL of
+ * the event (AWS CloudFormation User Guide, "Custom resources": a PUT of the response object).
+ * Update and Delete key nothing and answer SUCCESS, and anything else (an invocation by hand) keys
+ * nothing: an unkeyed hash is trusted only during that deployment, so a later run would key what a
+ * table writer planted (docs/security.md, threat 15).
  *
  * <p>It stops a minute before the function's timeout and answers FAILED when the scan is not done
- * (the deployment rolls back, the earlier release keeps working, and a retry goes on where this
- * one stopped: what it keyed stays keyed). Invoked by hand (no response URL) it just runs and
- * returns the counts. It logs counts only: never a user id, a hash or the key.
+ * (the deployment rolls back, the earlier release keeps working with the hashes it reads, and the
+ * next deployment creates the resources again: what was keyed stays keyed). It logs counts only:
+ * never a user id, a hash or the key.
  */
 public final class RecoveryHashUpgradeFunction implements RequestHandler<CloudFormationCustomResourceEvent, Map<String, Object>> {
 
@@ -34,24 +37,33 @@ public final class RecoveryHashUpgradeFunction implements RequestHandler<CloudFo
     /** Left for the answer to CloudFormation when the scan stops for time. */
     static final Duration RESERVE = Duration.ofSeconds(60);
 
-    private final RecoveryHashUpgrade upgrade;
+    private final Supplier<Wiring> wiring;
 
     public RecoveryHashUpgradeFunction() {
-        this(Wiring.fromEnvironment(System.getenv()));
+        // Built in the request, not at init: a configuration fault still gets its FAILED answer
+        // instead of leaving the stack waiting for one until the resource's ServiceTimeout.
+        this(() -> Wiring.fromEnvironment(System.getenv()));
     }
 
     public RecoveryHashUpgradeFunction(Wiring wiring) {
-        this.upgrade = wiring.recoveryHashUpgrade();
+        this(() -> wiring);
+    }
+
+    private RecoveryHashUpgradeFunction(Supplier<Wiring> wiring) {
+        this.wiring = wiring;
     }
 
     @Override
     public Map<String, Object> handleRequest(CloudFormationCustomResourceEvent event, Context context) {
         Map<String, Object> answer = new LinkedHashMap<>();
         String status = "SUCCESS";
-        String reason = "nothing to do on " + event.getRequestType();
-        if (!"Delete".equals(event.getRequestType())) {
+        String reason = "nothing to key on " + event.getRequestType() + ": the upgrade runs when the resource is created";
+        if (event.getResponseUrl() == null) {
+            status = "REFUSED";
+            reason = "runs only when CloudFormation creates its resource";
+        } else if ("Create".equals(event.getRequestType())) {
             try {
-                RecoveryHashUpgrade.Result result = upgrade.run(
+                RecoveryHashUpgrade.Result result = wiring.get().recoveryHashUpgrade().run(
                         () -> context == null || context.getRemainingTimeInMillis() > RESERVE.toMillis());
                 answer.put("itemsScanned", result.itemsScanned());
                 answer.put("itemsKeyed", result.itemsKeyed());
@@ -61,7 +73,7 @@ public final class RecoveryHashUpgradeFunction implements RequestHandler<CloudFo
                 reason = result.complete()
                         ? "keyed the recovery hashes of " + result.itemsKeyed() + " users"
                         : "stopped for time after keying " + result.itemsKeyed() + " users: deploy again to go on";
-            } catch (RuntimeException failure) {
+            } catch (RuntimeException | Error failure) {
                 // Answered, so the stack does not wait an hour for a response that never comes.
                 status = "FAILED";
                 reason = "the recovery hash upgrade failed: " + failure.getClass().getSimpleName();
@@ -81,7 +93,9 @@ public final class RecoveryHashUpgradeFunction implements RequestHandler<CloudFo
         byte[] body = JsonObject.create()
                 .field("Status", status)
                 .field("Reason", reason)
-                .field("PhysicalResourceId", PHYSICAL_RESOURCE_ID)
+                // Stable: an Update answered with another id would make CloudFormation delete the old one.
+                .field("PhysicalResourceId", event.getPhysicalResourceId() != null ? event.getPhysicalResourceId()
+                        : PHYSICAL_RESOURCE_ID + "-" + event.getLogicalResourceId())
                 .field("StackId", String.valueOf(event.getStackId()))
                 .field("RequestId", String.valueOf(event.getRequestId()))
                 .field("LogicalResourceId", String.valueOf(event.getLogicalResourceId()))

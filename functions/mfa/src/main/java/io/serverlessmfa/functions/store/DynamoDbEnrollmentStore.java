@@ -78,10 +78,11 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     /** The recovery codes' keyed hashes (salt || HMAC), see {@link io.serverlessmfa.core.recovery.RecoveryCodeHasher}. */
     static final String RECOVERY_CODES = "recoveryCodeKeyedHashes";
     /**
-     * Where releases before keyed hashes kept unkeyed ones (salt || SHA-256). Never checked against
-     * a code: the one-time upgrade ({@link RecoveryHashUpgrade}) replaced them with keyed ones, so an
-     * item that has them now got them from a table writer or from the previous release during the
-     * deployment, and either way they count as no recovery code at all (docs/security.md).
+     * Where releases before keyed hashes keep unkeyed ones (salt || SHA-256). Never checked against a
+     * code here: anyone who can write the table can make one. The deployment's upgrade
+     * ({@link RecoveryHashUpgrade}) keys them, and leaves them in place for the earlier release
+     * (running during the deployment, or after a rollback); this release ignores them and drops
+     * them at its next write of the item (a full Put).
      */
     static final String UNKEYED_RECOVERY_CODES = "recoveryCodeHashes";
     static final String VERSION = "version";
@@ -393,7 +394,8 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         if (enrollment instanceof Enrollment.Enabled enabled) {
             item.put(ENABLED_AT, number(enabled.enabledAt().getEpochSecond()));
             // Written even when empty: an enabled item without it was written by a release before
-            // keyed hashes, and only such an item is the upgrade's to key (RecoveryHashUpgrade).
+            // keyed hashes, and only such an item is the upgrade's to key (RecoveryHashUpgrade). The
+            // Put drops the unkeyed ones the upgrade left for the earlier release.
             List<AttributeValue> hashes = new ArrayList<>();
             for (HashedRecoveryCode code : enabled.recoveryCodes()) {
                 hashes.add(bytes(concat(code.salt(), code.hash())));
@@ -446,15 +448,15 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
     }
 
     /**
-     * The keyed hashes of an enabled item; none while it also holds unkeyed ones: those were not
-     * there after the upgrade, so the previous release wrote them during the deployment (and the
-     * keyed ones beside them may include a code it has since used) or a table writer did. The
-     * user regenerates with a TOTP code; the next write of the item drops the unkeyed ones.
+     * The keyed hashes of an enabled item. An item without them (only unkeyed ones) was last
+     * written by a release before keyed hashes, and has no recovery code this release accepts until
+     * the deployment's upgrade keys it. Unkeyed hashes beside keyed ones are ignored: the earlier
+     * release always rewrites a whole item, dropping the keyed ones, so keyed ones are never stale.
      */
     private static List<HashedRecoveryCode> recoveryCodes(Map<String, AttributeValue> item) {
         List<HashedRecoveryCode> hashes = new ArrayList<>();
         AttributeValue codes = item.get(RECOVERY_CODES);
-        if (codes != null && codes.hasL() && !item.containsKey(UNKEYED_RECOVERY_CODES)) {
+        if (codes != null && codes.hasL()) {
             for (AttributeValue value : codes.l()) {
                 byte[] saltAndHash = value.b().asByteArray();
                 hashes.add(new HashedRecoveryCode(

@@ -8,6 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,22 +21,28 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * The one-time upgrade to keyed recovery-code hashes, run by the deployment that brings them
- * (template.yaml, {@code RecoveryHashUpgrade}) before the functions that check recovery codes
- * change: every enabled item written by an earlier release (unkeyed hashes, no keyed ones) gets
- * its hashes keyed ({@link RecoveryCodeHasher#wrap}, no code needed), the unkeyed ones removed and
- * the version moved on, in one conditional write per item. The same codes keep working; each is
- * replaced by a fresh keyed hash when it is used or the codes are regenerated.
+ * The upgrade to keyed recovery-code hashes, run by the deployment that brings them (template.yaml:
+ * {@code RecoveryHashUpgrade} before the functions that write an enabled item change, and
+ * {@code RecoveryHashUpgradeAfterDeploy} once they have): every enabled item last written by an
+ * earlier release (unkeyed hashes, no keyed ones) gets its hashes keyed
+ * ({@link RecoveryCodeHasher#wrap}, no code needed) and its version moved on, in one conditional
+ * write per item. The same codes keep working; each is replaced by a fresh keyed hash when it is
+ * used or the codes are regenerated. The unkeyed hashes stay for the earlier release: during the
+ * deployment it still serves requests, and it rewrites a whole item (dropping the keyed hashes,
+ * keeping its unkeyed ones, which the second run keys again); after a rollback it reads them.
  *
- * <p>Why at deployment and not when a function meets such an item: an unkeyed hash proves nothing
- * (anyone who can write the table can make one), so it can be trusted only at one moment, before
- * any can be planted against this release. Running it again is harmless: an item it keyed has keyed
- * hashes, and it never keys an item that has some.
+ * <p>Why at deployment, twice, and never on demand: an unkeyed hash proves nothing (anyone who can
+ * write the table can make one), so it is trusted only while the deployment that brings keyed
+ * hashes runs. After it, a table writer who drops an item's keyed hashes and plants unkeyed ones
+ * gets an item that counts as having no recovery code, and nothing keys it: the function keys only
+ * when CloudFormation creates one of the two resources ({@code RecoveryHashUpgradeFunction}).
  */
 public final class RecoveryHashUpgrade {
 
     /** Tries per item when the item changes between the read and the write (a request of the earlier release). */
     static final int ATTEMPTS_PER_ITEM = 5;
+    /** Parallel scan segments, each on a thread of its own. */
+    static final int SEGMENTS = 8;
     private static final String USER_PREFIX = "USER#";
 
     /**
@@ -52,14 +64,45 @@ public final class RecoveryHashUpgrade {
         this.hasher = hasher;
     }
 
-    /** @param timeLeft false when the run must stop (the function's time is nearly up) */
+    /**
+     * Scans the table in {@value #SEGMENTS} parallel segments (DynamoDB parallel scan), each
+     * keying its items one conditional write at a time: the run is bound by round trips, not by
+     * the function's CPU.
+     *
+     * @param timeLeft false when the run must stop (the function's time is nearly up)
+     */
     public Result run(BooleanSupplier timeLeft) {
-        long scanned = 0;
-        long keyed = 0;
-        long unreadable = 0;
+        AtomicLong scanned = new AtomicLong();
+        AtomicLong keyed = new AtomicLong();
+        AtomicLong unreadable = new AtomicLong();
+        AtomicBoolean complete = new AtomicBoolean(true);
+        ExecutorService segments = Executors.newFixedThreadPool(SEGMENTS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int segment = 0; segment < SEGMENTS; segment++) {
+                int number = segment;
+                running.add(segments.submit(() -> scanSegment(number, timeLeft, scanned, keyed, unreadable, complete)));
+            }
+            for (Future<?> segment : running) {
+                segment.get();
+            }
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("a scan segment failed", failed.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while keying recovery hashes", interrupted);
+        } finally {
+            segments.shutdownNow();
+        }
+        return new Result(scanned.get(), keyed.get(), unreadable.get(), complete.get());
+    }
+
+    private void scanSegment(int segment, BooleanSupplier timeLeft, AtomicLong scanned, AtomicLong keyed,
+                             AtomicLong unreadable, AtomicBoolean complete) {
         try {
             for (Map<String, AttributeValue> item : dynamoDb.scanPaginator(request -> request.tableName(tableName)
-                    .consistentRead(true)
+                    .consistentRead(true).segment(segment).totalSegments(SEGMENTS)
                     .filterExpression("#sk = :enrollment AND #status = :enabled AND attribute_exists(#unkeyed) "
                             + "AND attribute_not_exists(#keyed)")
                     .expressionAttributeNames(Map.of("#sk", DynamoDbEnrollmentStore.SORT_KEY,
@@ -70,19 +113,19 @@ public final class RecoveryHashUpgrade {
                             ":enrollment", AttributeValue.fromS(DynamoDbEnrollmentStore.ENROLLMENT_SORT_KEY),
                             ":enabled", AttributeValue.fromS(EnrollmentStatus.ENABLED.name())))).items()) {
                 if (!timeLeft.getAsBoolean()) {
-                    return new Result(scanned, keyed, unreadable, false);
+                    complete.set(false);
+                    return;
                 }
-                scanned++;
+                scanned.incrementAndGet();
                 switch (keyItem(item)) {
-                    case KEYED -> keyed++;
-                    case UNREADABLE -> unreadable++;
+                    case KEYED -> keyed.incrementAndGet();
+                    case UNREADABLE -> unreadable.incrementAndGet();
                     case NOT_ANY_MORE -> { }
                 }
             }
         } catch (SdkException failure) {
             throw AwsFailures.dynamoDb("DynamoDB Scan for unkeyed recovery hashes", failure);
         }
-        return new Result(scanned, keyed, unreadable, true);
     }
 
     private enum Outcome { KEYED, UNREADABLE, NOT_ANY_MORE }
@@ -111,7 +154,7 @@ public final class RecoveryHashUpgrade {
             try {
                 dynamoDb.updateItem(request -> request.tableName(tableName)
                         .key(DynamoDbEnrollmentStore.key(userId))
-                        .updateExpression("SET #keyed = :keyed, #version = #version + :one REMOVE #unkeyed")
+                        .updateExpression("SET #keyed = :keyed, #version = #version + :one")
                         .conditionExpression("#version = :version AND #unkeyed = :unkeyed AND attribute_not_exists(#keyed)")
                         .expressionAttributeNames(Map.of("#keyed", DynamoDbEnrollmentStore.RECOVERY_CODES,
                                 "#unkeyed", DynamoDbEnrollmentStore.UNKEYED_RECOVERY_CODES,

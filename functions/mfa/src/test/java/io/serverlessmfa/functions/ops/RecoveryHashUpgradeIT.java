@@ -97,22 +97,16 @@ class RecoveryHashUpgradeIT {
     }
 
     @Test
-    void aHashPlantedInTheEarlierReleasesAttributeIsRefusedAndVoidsTheKeyedOnesBesideIt() {
+    void aHashPlantedInTheEarlierReleasesAttributeBesideKeyedOnesIsIgnored() {
         TestUser user = TestUser.random();
         MfaFixtures.Enabled enabled = fixtures.enabled(user);
         String planted = newCode();
         raw.setList(user.sub(), RecoveryHashes.UNKEYED, List.of(RecoveryHashes.unkeyed(salt(), planted)));
 
         assertEquals("invalid_recovery_code", api.recover(user, planted).error());
-        // Unkeyed hashes beside keyed ones come from a table writer or from the earlier release
-        // during the deployment (which may have used a code the keyed ones still hold): none counts.
-        assertEquals("invalid_recovery_code", api.recover(user, enabled.recoveryCode()).error());
-        assertEquals(0, remaining(api, user));
-        // A new set, made with a TOTP code, works again and the unkeyed hashes are gone.
-        ApiResult regenerated = api.regenerate(user, api.codeFor(enabled.secret()));
-        assertEquals(200, regenerated.status(), regenerated::toString);
-        assertFalse(raw.get(user.sub()).containsKey(RecoveryHashes.UNKEYED));
-        assertEquals(200, api.recover(user, regenerated.texts("recoveryCodes").get(0)).status());
+        assertEquals(1, remaining(api, user), "the keyed code is still the only one");
+        assertEquals(200, api.recover(user, enabled.recoveryCode()).status());
+        assertFalse(raw.get(user.sub()).containsKey(RecoveryHashes.UNKEYED), "this release's write dropped them");
     }
 
     @Test
@@ -160,14 +154,14 @@ class RecoveryHashUpgradeIT {
         assertEquals(1L, answer.get("itemsKeyed"));
         JsonNode response = onlyResponse();
         assertEquals("SUCCESS", response.field("Status").orElseThrow().asString(), response::toString);
-        assertEquals("recovery-hash-upgrade", response.field("PhysicalResourceId").orElseThrow().asString());
+        assertEquals("recovery-hash-upgrade-RecoveryHashUpgrade", response.field("PhysicalResourceId").orElseThrow().asString());
         assertEquals("arn:aws:cloudformation:us-east-1:123456789012:stack/mfa/1", response.field("StackId").orElseThrow().asString());
         assertEquals("request-1", response.field("RequestId").orElseThrow().asString());
         assertEquals("RecoveryHashUpgrade", response.field("LogicalResourceId").orElseThrow().asString());
         assertEquals(List.of("PUT"), methods);
         assertEquals(List.of(""), contentTypes, "the pre-signed URL is signed without a content type");
         Map<String, AttributeValue> item = raw.get(user.sub());
-        assertFalse(item.containsKey(RecoveryHashes.UNKEYED), "the unkeyed hashes are gone");
+        assertTrue(item.containsKey(RecoveryHashes.UNKEYED), "the unkeyed hashes stay for the earlier release");
         assertEquals(1, RecoveryHashes.keyed(item).size());
         assertEquals(Long.toString(version + 1), item.get("version").n(), "the version moves on");
         assertEquals(1, remaining(api, user));
@@ -179,6 +173,7 @@ class RecoveryHashUpgradeIT {
         RecoveryCodeHasher hasher = RecoveryHashes.hasher(emulator);
         assertTrue(hasher.matches(user.sub(), RecoveryCode.parse(replacement).orElseThrow(),
                 RecoveryHashes.keyed(raw.get(user.sub())).get(0)), "the replacement is stored keyed");
+        assertFalse(raw.get(user.sub()).containsKey(RecoveryHashes.UNKEYED), "and the unkeyed hashes are gone");
         assertEquals("invalid_recovery_code", api.recover(user, code).error(), "used once");
         assertEquals(200, api.recover(user, replacement).status());
     }
@@ -222,11 +217,53 @@ class RecoveryHashUpgradeIT {
         upgrade("Create");
         Map<String, AttributeValue> once = raw.get(user.sub());
 
-        Map<String, Object> again = upgrade("Update");
+        Map<String, Object> again = upgrade("Create");
 
         assertEquals(0L, again.get("itemsKeyed"));
         assertEquals(once, raw.get(user.sub()));
         assertEquals("SUCCESS", responses.get(1).field("Status").orElseThrow().asString());
+    }
+
+    @Test
+    void whatTheEarlierReleaseRewritesDuringTheDeploymentIsKeyedByTheRunAfterIt() throws Exception {
+        TestUser user = TestUser.random();
+        MfaFixtures.Enabled enabled = fixtures.enabled(user);
+        writeTheEarlierShape(user, List.of(enabled.recoveryCode()));
+        upgrade("Create");
+        // The earlier release, still serving, signs the user in: it Puts the whole item as it knows
+        // it, its unkeyed hashes without the keyed ones.
+        raw.removeAttribute(user.sub(), RecoveryHashes.KEYED);
+        assertEquals(0, remaining(api, user), "between the runs this release accepts no unkeyed hash");
+
+        Map<String, Object> afterDeploy = new RecoveryHashUpgradeFunction(emulator.wiring(clock, Map.of()))
+                .handleRequest(event("Create", "RecoveryHashUpgradeAfterDeploy"), new RemainingTime(Duration.ofMinutes(10)));
+
+        assertEquals(1L, afterDeploy.get("itemsKeyed"));
+        assertEquals(200, api.recover(user, enabled.recoveryCode()).status());
+    }
+
+    @Test
+    void aDowngradedItemIsKeyedByNoUpdateNorByAnInvocationByHand() throws Exception {
+        TestUser user = TestUser.random();
+        fixtures.enabled(user);
+        upgrade("Create");
+        // A table writer drops the keyed hashes and plants an unkeyed one: the earlier shape.
+        String planted = newCode();
+        raw.removeAttribute(user.sub(), RecoveryHashes.KEYED);
+        raw.setList(user.sub(), RecoveryHashes.UNKEYED, List.of(RecoveryHashes.unkeyed(salt(), planted)));
+        Map<String, AttributeValue> downgraded = raw.get(user.sub());
+
+        Map<String, Object> update = upgrade("Update");
+        CloudFormationCustomResourceEvent byHand = new CloudFormationCustomResourceEvent();
+        byHand.setRequestType("Create");
+        Map<String, Object> invoked = new RecoveryHashUpgradeFunction(emulator.wiring(clock, Map.of()))
+                .handleRequest(byHand, new RemainingTime(Duration.ofMinutes(10)));
+
+        assertEquals("SUCCESS", update.get("status"));
+        assertEquals("SUCCESS", responses.get(1).field("Status").orElseThrow().asString());
+        assertEquals("REFUSED", invoked.get("status"));
+        assertEquals(downgraded, raw.get(user.sub()), "nothing keyed");
+        assertEquals("invalid_recovery_code", api.recover(user, planted).error());
     }
 
     @Test
@@ -267,12 +304,13 @@ class RecoveryHashUpgradeIT {
         }
         RecoveryHashUpgradeFunction function = new RecoveryHashUpgradeFunction(emulator.wiring(clock, Map.of()));
 
-        Map<String, Object> stopped = function.handleRequest(event("Update"), new RemainingTime(Duration.ofSeconds(30)));
+        Map<String, Object> stopped = function.handleRequest(event("Create"), new RemainingTime(Duration.ofSeconds(30)));
 
         assertEquals(false, stopped.get("complete"));
         assertEquals("FAILED", onlyResponse().field("Status").orElseThrow().asString());
         assertTrue(responses.get(0).field("Reason").orElseThrow().asString().contains("deploy again"));
-        Map<String, Object> finished = function.handleRequest(event("Update"), new RemainingTime(Duration.ofMinutes(10)));
+        // The stack rolled back; the next deployment creates the resource again.
+        Map<String, Object> finished = function.handleRequest(event("Create"), new RemainingTime(Duration.ofMinutes(10)));
         assertEquals(true, finished.get("complete"));
         assertEquals(3L, finished.get("itemsKeyed"));
         for (TestUser user : users) {
@@ -299,12 +337,19 @@ class RecoveryHashUpgradeIT {
     }
 
     private CloudFormationCustomResourceEvent event(String requestType) {
+        return event(requestType, "RecoveryHashUpgrade");
+    }
+
+    private CloudFormationCustomResourceEvent event(String requestType, String logicalResourceId) {
         CloudFormationCustomResourceEvent event = new CloudFormationCustomResourceEvent();
         event.setRequestType(requestType);
         event.setResponseUrl("http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response?signature=x");
         event.setStackId("arn:aws:cloudformation:us-east-1:123456789012:stack/mfa/1");
         event.setRequestId("request-" + (responses.size() + 1));
-        event.setLogicalResourceId("RecoveryHashUpgrade");
+        event.setLogicalResourceId(logicalResourceId);
+        if (!"Create".equals(requestType)) {
+            event.setPhysicalResourceId("recovery-hash-upgrade-" + logicalResourceId);
+        }
         event.setResourceType("Custom::RecoveryHashUpgrade");
         return event;
     }
