@@ -20,7 +20,7 @@ class PackageArrowsTest {
     private static final String CORE = "io.serverlessmfa.core..";
     /** The secondary adapters: what talks to AWS for the core. */
     private static final String[] ADAPTERS = {"io.serverlessmfa.functions.store..", "io.serverlessmfa.functions.crypto..",
-            "io.serverlessmfa.functions.aws..", "io.serverlessmfa.functions.token.."};
+            "io.serverlessmfa.functions.aws..", "io.serverlessmfa.functions.token..", "io.serverlessmfa.functions.bus.."};
 
     private static JavaClasses classes;
 

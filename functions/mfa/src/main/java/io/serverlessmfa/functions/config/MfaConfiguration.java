@@ -40,11 +40,14 @@ import java.util.OptionalLong;
  * @param reauthenticationAge {@code MFA_REAUTHENTICATION_MINUTES}: how old the user's sign-in may be
  *                         for setup, regenerating the recovery codes and removal ({@link FreshSignIn};
  *                         1 to 1440 minutes, default 60)
+ * @param eventBusName     {@code MFA_EVENT_BUS_NAME}: the EventBridge bus the security events are
+ *                         published to, a name or an ARN (default {@value #DEFAULT_EVENT_BUS})
  */
 public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, String region,
                                Optional<URI> endpoint, MfaPolicy policy, String metricsNamespace,
                                Duration auditRetention, OptionalLong totalUsers, DataKeyCaching dataKeyCaching,
-                               TokenConfiguration tokens, String operatorGroup, Duration reauthenticationAge) {
+                               TokenConfiguration tokens, String operatorGroup, Duration reauthenticationAge,
+                               String eventBusName) {
 
     public static final String TABLE_NAME = "MFA_TABLE_NAME";
     public static final String KMS_KEY_ID = "MFA_KMS_KEY_ID";
@@ -73,8 +76,12 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
     public static final String SIGNING_KEY_PUBLISHED_AHEAD_SECONDS = "MFA_SIGNING_KEY_PUBLISHED_AHEAD_SECONDS";
     public static final String OPERATOR_GROUP = "MFA_OPERATOR_GROUP";
     public static final String REAUTHENTICATION_MINUTES = "MFA_REAUTHENTICATION_MINUTES";
+    public static final String EVENT_BUS_NAME = "MFA_EVENT_BUS_NAME";
     public static final String REGION = "AWS_REGION";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    /** The account's default bus: where the security events go when {@code MFA_EVENT_BUS_NAME} is unset. */
+    public static final String DEFAULT_EVENT_BUS = "default";
 
     /** The issuer when {@code MFA_ISSUER} is unset: the name the authenticator app shows. */
     public static final String DEFAULT_ISSUER = "Serverless MFA";
@@ -152,9 +159,15 @@ public record MfaConfiguration(String tableName, Optional<String> kmsKeyId, Stri
         }
         int reauthenticationMinutes = env.integer(REAUTHENTICATION_MINUTES, (int) FreshSignIn.DEFAULT_MAX_AGE.toMinutes(),
                 (int) FreshSignIn.MIN_MAX_AGE.toMinutes(), (int) FreshSignIn.MAX_MAX_AGE.toMinutes());
+        String eventBus = env.optional(EVENT_BUS_NAME).orElse(DEFAULT_EVENT_BUS);
+        if (!eventBus.matches("(arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/)?[A-Za-z0-9._/-]{1,256}")) {
+            // EventBridge's rule for bus names (or the bus's ARN, for a bus of another account).
+            throw new ConfigurationException(EVENT_BUS_NAME + " must be an event bus name (1-256 of A-Z a-z 0-9 . _ / -)"
+                    + " or an event bus ARN, got '" + eventBus + "'");
+        }
         return new MfaConfiguration(table, keyId, region, endpoint, policy, namespace, Duration.ofDays(auditDays),
                 totalUsers == 0 ? OptionalLong.empty() : OptionalLong.of(totalUsers), caching, tokens(env), operatorGroup,
-                Duration.ofMinutes(reauthenticationMinutes));
+                Duration.ofMinutes(reauthenticationMinutes), eventBus);
     }
 
     private static TokenConfiguration tokens(Reader env) {

@@ -9,12 +9,14 @@ import io.serverlessmfa.core.enrollment.FreshSignIn;
 import io.serverlessmfa.core.enrollment.MfaPolicy;
 import io.serverlessmfa.core.enrollment.RecoveryCodeIssuer;
 import io.serverlessmfa.core.port.SecretDecryptor;
+import io.serverlessmfa.core.publish.PublishSecurityEvents;
 import io.serverlessmfa.core.recovery.RecoveryCodeGenerator;
 import io.serverlessmfa.core.recovery.RecoveryCodeHasher;
 import io.serverlessmfa.core.token.MfaTokenIssuer;
 import io.serverlessmfa.core.token.StepUp;
 import io.serverlessmfa.core.totp.TotpGenerator;
 import io.serverlessmfa.core.totp.TotpVerifier;
+import io.serverlessmfa.functions.bus.EventBridgeSecurityEventBus;
 import io.serverlessmfa.functions.crypto.EnvelopeSecretCipher;
 import io.serverlessmfa.functions.crypto.SealedRecoveryCodeKey;
 import io.serverlessmfa.functions.store.AdoptionCounters;
@@ -35,6 +37,7 @@ import java.util.Map;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -55,6 +58,7 @@ public final class Wiring {
     private final SecureRandom random;
     private DynamoDbClient dynamoDb;
     private KmsClient kms;
+    private EventBridgeClient eventBridge;
     /** Every cipher handed out, so a restore can make them forget their data keys; guarded by {@code this}. */
     private final List<EnvelopeSecretCipher> ciphers = new ArrayList<>();
     /** The container's token signing keys (one ring, so the private key is unsealed once); guarded by {@code this}. */
@@ -180,6 +184,23 @@ public final class Wiring {
             dynamoDb = AwsClients.dynamoDb(configuration);
         }
         return dynamoDb;
+    }
+
+    /** With an EventBridge client built elsewhere (tests: one that fails or refuses on purpose). */
+    public synchronized Wiring withEventBridge(EventBridgeClient client) {
+        this.eventBridge = client;
+        return this;
+    }
+
+    /**
+     * The security events' publisher (the stream function): the EventBridge bus of
+     * {@code MFA_EVENT_BUS_NAME}. Only that function builds an EventBridge client.
+     */
+    public synchronized PublishSecurityEvents securityEventPublisher() {
+        if (eventBridge == null) {
+            eventBridge = AwsClients.eventBridge(configuration);
+        }
+        return new PublishSecurityEvents(new EventBridgeSecurityEventBus(eventBridge, configuration.eventBusName()));
     }
 
     /** The one KMS client, built at first use: a function that never needs the key service never builds it. */

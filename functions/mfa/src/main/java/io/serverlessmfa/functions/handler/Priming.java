@@ -1,6 +1,7 @@
 package io.serverlessmfa.functions.handler;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.serverlessmfa.core.audit.ReservedUsers;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.enrollment.Enrollment;
 import io.serverlessmfa.core.enrollment.EnrollmentStore;
@@ -35,8 +36,8 @@ import java.util.Optional;
  */
 final class Priming {
 
-    /** The subjects no token may use: the service's own. */
-    static final String RESERVED_PREFIX = "serverless-mfa:";
+    /** The subjects no token may use: the service's own (nothing about them is ever published either). */
+    static final String RESERVED_PREFIX = ReservedUsers.PREFIX;
     /** The user every route is primed for. */
     static final String USER_ID = RESERVED_PREFIX + "snapstart-priming";
     /** The priming request's domain (RFC 2606 §2: .invalid never resolves), from which a route may derive the token issuer. */
@@ -48,7 +49,7 @@ final class Priming {
     }
 
     static boolean isReserved(String subject) {
-        return subject.startsWith(RESERVED_PREFIX);
+        return ReservedUsers.isReserved(subject);
     }
 
     /**

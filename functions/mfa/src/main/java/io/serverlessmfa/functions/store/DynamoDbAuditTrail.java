@@ -3,12 +3,15 @@ package io.serverlessmfa.functions.store;
 import io.serverlessmfa.core.audit.AuditTrail;
 import io.serverlessmfa.core.audit.InvalidCursorException;
 import io.serverlessmfa.core.audit.HelpdeskAction;
+import io.serverlessmfa.core.audit.RecordedSecurityEvent;
 import io.serverlessmfa.core.audit.RequestOrigin;
 import io.serverlessmfa.core.audit.ResetReason;
 import io.serverlessmfa.core.audit.SecurityEvent;
 import io.serverlessmfa.core.audit.SecurityEventType;
 import io.serverlessmfa.functions.aws.AwsFailures;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +117,55 @@ public final class DynamoDbAuditTrail implements AuditTrail {
                 ? Optional.of(encodeCursor(response.lastEvaluatedKey().get(DynamoDbEnrollmentStore.SORT_KEY).s()))
                 : Optional.empty();
         return new Page(events, next);
+    }
+
+    /** Whether a stream record's keys are those of an audit event item (the publisher's filter, as the template's). */
+    public static boolean isEventKey(String partitionKey, String sortKey) {
+        return partitionKey != null && partitionKey.startsWith("USER#") && sortKey != null && sortKey.startsWith(EVENT_PREFIX);
+    }
+
+    /**
+     * The committed event an audit item (a stream record's new image) records, for the publisher;
+     * empty when this version cannot read it (a type written by a later version, a missing
+     * attribute). The request's origin (address, browser) is not read at all: it is for the trail's
+     * readers, never for what is published. The id is the first 128 bits of SHA-256 over the item's
+     * key: the same for every delivery of the entry, unique per entry (the key holds a random
+     * part), and revealing neither the user nor the time.
+     */
+    public static Optional<RecordedSecurityEvent> recorded(Map<String, AttributeValue> item) {
+        AttributeValue pk = item.get(DynamoDbEnrollmentStore.PARTITION_KEY);
+        AttributeValue sk = item.get(DynamoDbEnrollmentStore.SORT_KEY);
+        AttributeValue type = item.get("type");
+        AttributeValue at = item.get("at");
+        if (pk == null || sk == null || type == null || at == null || !isEventKey(pk.s(), sk.s())
+                || type.s() == null || at.n() == null) {
+            return Optional.empty();
+        }
+        Optional<SecurityEventType> known = knownType(type.s());
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        String owner = pk.s().substring("USER#".length());
+        Instant when;
+        try {
+            when = Instant.ofEpochMilli(Long.parseLong(at.n()));
+        } catch (NumberFormatException notMillis) {
+            return Optional.empty();
+        }
+        return Optional.of(new RecordedSecurityEvent(owner, eventId(pk.s(), sk.s()),
+                new SecurityEvent(known.get(), when, RequestOrigin.unknown(), helpdesk(owner, item))));
+    }
+
+    static String eventId(String partitionKey, String sortKey) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java platform has SHA-256", impossible);
+        }
+        // A NUL between the two: no key pair can be read as another.
+        byte[] digest = sha256.digest((partitionKey + "\u0000" + sortKey).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
     }
 
     private static Optional<SecurityEventType> knownType(String name) {

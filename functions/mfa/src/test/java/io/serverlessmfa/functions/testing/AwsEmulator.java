@@ -19,7 +19,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS emulator the integration tests run against, chosen by the system property
@@ -42,6 +45,10 @@ public final class AwsEmulator {
     private final KmsClient kms;
     private final String tableName;
     private final String keyId;
+    private final StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    private DynamoDbStreamsClient dynamoDbStreams;
+    private EventBridgeClient eventBridge;
+    private SqsClient sqs;
 
     private AwsEmulator(String backend, URI endpoint) {
         this.backend = backend;
@@ -147,6 +154,33 @@ public final class AwsEmulator {
 
     public KmsClient kms() {
         return kms;
+    }
+
+    /** The tables' streams (what Lambda's event source mapping reads), built at first use. */
+    public synchronized DynamoDbStreamsClient dynamoDbStreams() {
+        if (dynamoDbStreams == null) {
+            dynamoDbStreams = DynamoDbStreamsClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
+                    .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return dynamoDbStreams;
+    }
+
+    /** EventBridge, for the tests' buses and rules, built at first use. */
+    public synchronized EventBridgeClient eventBridge() {
+        if (eventBridge == null) {
+            eventBridge = EventBridgeClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
+                    .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return eventBridge;
+    }
+
+    /** SQS, for the queues the tests' rules deliver to, built at first use. */
+    public synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = SqsClient.builder().region(Region.of(REGION)).endpointOverride(endpoint)
+                    .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        }
+        return sqs;
     }
 
     public String tableName() {
