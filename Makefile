@@ -80,7 +80,8 @@ bench: $(VENV)/.installed
 # jar for all functions, placed where the Java runtime looks for it.
 SAM_FUNCTIONS := StatusFunction SetupFunction ConfirmFunction VerifyFunction RecoverFunction RecoveryCodesFunction \
   RemoveFunction EventsFunction AdminStatsFunction AdminUserFunction AdminResetFunction AdoptionReportFunction \
-  ReconcileFunction DiscoveryFunction JwksFunction RotateSigningKeysFunction RecoveryHashUpgradeFunction
+  ReconcileFunction DiscoveryFunction JwksFunction RotateSigningKeysFunction RecoveryHashUpgradeFunction \
+  PublishSecurityEventsFunction
 .PHONY: $(addprefix build-,$(SAM_FUNCTIONS))
 $(addprefix build-,$(SAM_FUNCTIONS)):
 	$(MVN) -q package -DskipTests

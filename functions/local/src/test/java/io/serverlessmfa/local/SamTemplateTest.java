@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.serverlessmfa.core.audit.SecurityEventType;
+import io.serverlessmfa.core.publish.PublishedEvent;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.events.PublishSecurityEventsFunction;
+import io.serverlessmfa.functions.events.StreamEventSource;
 import io.serverlessmfa.functions.handler.MfaFunction;
 import io.serverlessmfa.functions.metrics.MfaMetric;
 import java.io.IOException;
@@ -155,6 +159,93 @@ class SamTemplateTest {
         assertEquals("Schedule", schedule.get("Type"));
     }
 
+    /**
+     * The security events (docs/notifications.md): the table streams new images; the publisher's
+     * event source mapping reads it in order (one batch per shard), hands over only the INSERTs of
+     * audit items (the filter {@link StreamEventSource} applies locally), retries from the first
+     * failed record (batch item failures) as long as the stream keeps it and then sends the batch to
+     * the dead-letter queue; the function may put events on its one bus and send to that queue, and
+     * nothing else.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSecurityEventsPublisherReadsCommittedAuditInsertsInOrderAndMayOnlyPutEventsOnItsBus() throws Exception {
+        Map<String, Object> table = properties("MfaTable");
+        assertEquals(Map.of("StreamViewType", "NEW_IMAGE"), table.get("StreamSpecification"));
+
+        Map<String, Object> publisher = properties("PublishSecurityEventsFunction");
+        String handler = ((String) publisher.get("Handler")).split("::", 2)[0];
+        assertEquals(PublishSecurityEventsFunction.class.getName(), handler);
+        assertTrue(RequestHandler.class.isAssignableFrom(Class.forName(handler)));
+        assertDoesNotThrow(() -> Class.forName(handler).getConstructor(), "Lambda's no-arg constructor");
+        assertEquals(Map.of("MFA_EVENT_BUS_NAME", "SecurityEventBusName"),
+                ((Map<String, Object>) publisher.get("Environment")).get("Variables"));
+        assertEquals("default", ((Map<String, Object>) template.parameters().get("SecurityEventBusName")).get("Default"));
+
+        Map<String, Object> events = (Map<String, Object>) publisher.get("Events");
+        assertEquals(Set.of("AuditStream"), events.keySet(), "the stream is the function's only trigger");
+        Map<String, Object> stream = (Map<String, Object>) events.get("AuditStream");
+        assertEquals("DynamoDB", stream.get("Type"));
+        Map<String, Object> mapping = (Map<String, Object>) stream.get("Properties");
+        assertEquals("MfaTable.StreamArn", mapping.get("Stream"));
+        assertEquals(StreamEventSource.BATCH_SIZE, ((Number) mapping.get("BatchSize")).intValue());
+        assertEquals(1, ((Number) mapping.get("ParallelizationFactor")).intValue(), "one batch per shard: commit order");
+        assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
+        assertEquals(Boolean.TRUE, mapping.get("BisectBatchOnFunctionError"));
+        assertEquals(-1, ((Number) mapping.get("MaximumRetryAttempts")).intValue(), "retried while the stream keeps it");
+        assertEquals(86400, ((Number) mapping.get("MaximumRecordAgeInSeconds")).intValue(), "the stream's 24 hours");
+        assertEquals(Map.of("OnFailure", Map.of("Destination", "SecurityEventsDeadLetterQueue.Arn")),
+                mapping.get("DestinationConfig"));
+        List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) mapping.get("FilterCriteria"))
+                .get("Filters");
+        assertEquals(1, filters.size());
+        JsonNode pattern = JsonNode.parser().parse((String) filters.get(0).get("Pattern"));
+        assertEquals(List.of("INSERT"), pattern.field("eventName").orElseThrow().asArray().stream().map(JsonNode::asString).toList());
+        Map<String, JsonNode> keys = pattern.field("dynamodb").orElseThrow().field("Keys").orElseThrow().asObject();
+        assertEquals("USER#", keys.get("pk").field("S").orElseThrow().asArray().get(0).field("prefix").orElseThrow().asString());
+        assertEquals("EVENT#", keys.get("sk").field("S").orElseThrow().asArray().get(0).field("prefix").orElseThrow().asString());
+        assertEquals(Set.of("pk", "sk"), keys.keySet());
+
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) ((List<Map<String, Object>>) publisher
+                .get("Policies")).get(0).get("Statement");
+        assertEquals(2, statements.size(), "PutEvents on the bus, SendMessage to the dead-letter queue: " + statements);
+        assertEquals("events:PutEvents", statements.get(0).get("Action"));
+        assertEquals("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${SecurityEventBusName}",
+                statements.get(0).get("Resource"), "the one bus, never *");
+        assertEquals("sqs:SendMessage", statements.get(1).get("Action"));
+        assertEquals("SecurityEventsDeadLetterQueue.Arn", statements.get(1).get("Resource"));
+    }
+
+    /**
+     * The sample rule of docs/notifications.md: deployed only with an ops topic, on the events' bus,
+     * matching helpdesk resets and locks by detail-types the publisher really uses.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSampleOpsRuleSendsResetsAndLocksToTheOpsTopicOnlyWhenOneIsGiven() {
+        Map<String, Object> rule = (Map<String, Object>) template.resources().get("SecurityEventsOpsRule");
+        assertEquals("AWS::Events::Rule", rule.get("Type"));
+        assertEquals("HasSecurityEventsOpsTopic", rule.get("Condition"));
+        assertEquals("", ((Map<String, Object>) template.parameters().get("SecurityEventsOpsTopicArn")).get("Default"));
+        Map<String, Object> properties = (Map<String, Object>) rule.get("Properties");
+        assertEquals("SecurityEventBusName", properties.get("EventBusName"));
+        Map<String, Object> pattern = (Map<String, Object>) properties.get("EventPattern");
+        assertEquals(List.of(PublishedEvent.SOURCE), pattern.get("source"));
+        Set<String> detailTypes = new TreeSet<>();
+        for (SecurityEventType type : List.of(SecurityEventType.ADMIN_RESET_PERFORMED, SecurityEventType.LOCKED_OUT,
+                SecurityEventType.LOCKED_UNTIL_RESET)) {
+            detailTypes.add(new PublishedEvent("id", type, "user", java.time.Instant.EPOCH, java.util.Optional.empty(),
+                    java.util.Optional.empty()).detailType());
+        }
+        assertEquals(detailTypes, new TreeSet<>((List<String>) pattern.get("detail-type")));
+        assertEquals(List.of(Map.of("Id", "ops-list", "Arn", "SecurityEventsOpsTopicArn")), properties.get("Targets"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(String logicalId) {
+        return (Map<String, Object>) ((Map<String, Object>) template.resources().get(logicalId)).get("Properties");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theDashboardIsValidJsonAndChartsTheMetricsTheCodeEmits() {
@@ -187,7 +278,11 @@ class SamTemplateTest {
             }
         }
         assertEquals(Set.of("VerifyFailedAlarm", "LockedOutAlarm", "AccountUnderAttackAlarm", "KmsUnavailableAlarm",
-                "Api5xxAlarm", "DynamoDbThrottleAlarm"), watched.keySet());
+                "Api5xxAlarm", "DynamoDbThrottleAlarm", "SecurityEventsDeadLetterAlarm", "SecurityEventsIteratorAgeAlarm"),
+                watched.keySet());
+        assertTrue(watched.get("SecurityEventsDeadLetterAlarm").contains("SecurityEventsDeadLetterQueue.QueueName"));
+        assertTrue(watched.get("SecurityEventsIteratorAgeAlarm").contains("MetricName=IteratorAge"));
+        assertTrue(watched.get("SecurityEventsIteratorAgeAlarm").contains("Value=PublishSecurityEventsFunction"));
         assertTrue(watched.get("VerifyFailedAlarm").contains("MetricName=VerifyFailed"));
         assertTrue(watched.get("LockedOutAlarm").contains("MetricName=LockedOut"));
         assertTrue(watched.get("Api5xxAlarm").contains("MetricName=5xx"));
