@@ -48,7 +48,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * payload 2.0 event. Also serves the local development issuer ({@code POST /dev/token}) and the
  * portal page at {@code /}. With origins in {@value Cors#ALLOWED_ORIGINS}, CORS as API Gateway does
  * it for template.yaml's {@code CorsConfiguration} ({@link Cors}). One log line per request: method,
- * path, status, milliseconds.
+ * path, status, milliseconds; one per security event published ({@link LocalSecurityEvents}).
  *
  * <p>It answers only requests addressed to itself ({@link #isAddressedHere}), before CORS or routing:
  * a {@code Host} naming anything else gets {@code 421 misdirected_request}, and a request without
@@ -110,6 +110,9 @@ public final class LocalGateway {
                 Path.of("portal"), cors);
         gateway.start(new InetSocketAddress("127.0.0.1", port));
         Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop));
+        // The security events each change publishes, one line each (docs/notifications.md).
+        LocalSecurityEvents events = LocalSecurityEvents.create(System.getenv(), System.out).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(events::close));
         System.out.println("Serverless MFA on http://127.0.0.1:" + port + "/  (routes from template.yaml: "
                 + routes.keySet().stream().sorted().toList() + "; CORS origins: "
                 + (cors.enabled() ? cors.allowedOrigins().stream().sorted().toList() : "none") + "; Ctrl-C stops)");

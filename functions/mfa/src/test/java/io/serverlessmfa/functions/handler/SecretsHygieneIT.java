@@ -10,12 +10,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.serverlessmfa.functions.config.AwsClients;
 import io.serverlessmfa.functions.config.MfaConfiguration;
 import io.serverlessmfa.functions.config.Wiring;
+import io.serverlessmfa.functions.events.PublishSecurityEventsFunction;
+import io.serverlessmfa.functions.events.StreamEventSource;
 import io.serverlessmfa.functions.testing.ApiResult;
 import io.serverlessmfa.functions.testing.AwsEmulator;
 import io.serverlessmfa.functions.testing.MfaApi;
 import io.serverlessmfa.functions.testing.MfaFixtures;
 import io.serverlessmfa.functions.testing.MutableClock;
 import io.serverlessmfa.functions.testing.RawItems;
+import io.serverlessmfa.functions.testing.SecurityEventQueue;
 import io.serverlessmfa.functions.testing.SigningKeys;
 import io.serverlessmfa.functions.testing.TestUser;
 import java.io.ByteArrayOutputStream;
@@ -53,6 +56,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * a public route), and anywhere else (another field, another caller's line, a fault line, an EMF
  * document) the user's and the operator's sub are searched for like any forbidden string; so the
  * user looked up or reset by the helpdesk never appears in the operator's lines.
+ *
+ * <p>The security events the flow publishes (PublishSecurityEventsFunction, fed from the table's
+ * stream, on a bus whose rule delivers to a queue) are searched too: the publisher's own log lines
+ * like every other line, and each event as a consumer receives it for everything above but the
+ * subs (an event names its user, and a reset's operator record its operator), and for the request's
+ * address and browser, which the audit trail keeps and an event never carries.
  */
 class SecretsHygieneIT {
 
@@ -82,6 +91,8 @@ class SecretsHygieneIT {
         PrintStream originalOut = System.out;
         PrintStream originalErr = System.err;
         List<String> ciphertexts = new ArrayList<>();
+        List<SecurityEventQueue.Delivered> published = new ArrayList<>();
+        SecurityEventQueue eventQueue = SecurityEventQueue.create(emulator);
         String secret;
         PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
         System.setOut(capture);
@@ -93,6 +104,9 @@ class SecretsHygieneIT {
             MfaFixtures fixtures = new MfaFixtures(api, clock);
             MfaApi outage = new MfaApi(new Wiring(MfaConfiguration.fromEnvironment(emulator.environment(Map.of())), clock,
                     new SecureRandom(), deadDynamoDb, emulator.kms()));
+            StreamEventSource publisher = StreamEventSource.fromLatest(emulator.dynamoDb(), emulator.dynamoDbStreams(),
+                    emulator.tableName(), new PublishSecurityEventsFunction(emulator.wiring(clock, eventQueue.environment())
+                            .withEventBridge(emulator.eventBridge())));
 
             ApiResult setup = assertSuccess(201, send(api, "POST /mfa/setup", "{}"));
             secret = setup.text("secret");
@@ -161,6 +175,10 @@ class SecretsHygieneIT {
             assertSuccess(201, send(api, "POST /mfa/setup", "{}"));
             String reset = "POST /admin/mfa/users/{userId}/reset";
             assertSuccess(200, sendAs(operator, api, reset, MfaApi.RESET_BODY, Map.of(MfaApi.STEP_UP_HEADER, stepUp)));
+
+            // The flow's security events, published (the publisher's log lines are captured with the rest).
+            assertTrue(publisher.drain(20), "the publisher caught up with the stream");
+            published.addAll(eventQueue.takeAll());
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
@@ -247,6 +265,30 @@ class SecretsHygieneIT {
             }
         });
         assertEquals(List.of(), inResponses, "the private signing key in no response");
+
+        // The published events: everything above but the subs, and the request's address and browser.
+        Map<String, Pattern> forbiddenInEvents = new LinkedHashMap<>(forbidden);
+        forbiddenInEvents.remove("sub (outside its own request lines' sub field)");
+        forbiddenInEvents.remove("operator's sub (outside its own request lines' sub field)");
+        forbiddenInEvents.put("source IP", literal("127.0.0.1"));
+        forbiddenInEvents.put("user agent", literal("integration-test"));
+        assertEquals(Set.of("SETUP_STARTED", "MFA_ENABLED", "RECOVERY_CODE_USED",
+                "RECOVERY_CODES_REGENERATED", "MFA_REMOVED", "ADMIN_RESET", "ADMIN_RESET_PERFORMED"),
+                published.stream().map(SecurityEventQueue.Delivered::type).collect(java.util.stream.Collectors.toSet()),
+                "the flow's events were published and are searched");
+        List<String> eventLeaks = new ArrayList<>();
+        for (SecurityEventQueue.Delivered event : published) {
+            // A TOTP code is a number of its own; the event id is hex, where one could appear by chance
+            // between two letters, so codes are searched in the other fields (the id is a hash of the item's key).
+            assertTrue(event.eventId().matches("[0-9a-f]{32}"), event::body);
+            String withoutId = event.body().replace(event.eventId(), "(the event id)");
+            forbiddenInEvents.forEach((what, value) -> {
+                if (value.matcher(withoutId).find()) {
+                    eventLeaks.add(what + " in: " + event.body());
+                }
+            });
+        }
+        assertEquals(List.of(), eventLeaks, "nothing secret, no address or browser in a published event");
 
         List<String> leaks = new ArrayList<>();
         forbidden.forEach((what, value) -> {
