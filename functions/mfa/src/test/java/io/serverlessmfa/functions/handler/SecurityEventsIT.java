@@ -105,11 +105,31 @@ class SecurityEventsIT {
 
     @Test
     void aWholeJourneyOfTwoUsersArrivesOnTheRulesQueueOnceEachInOrderPerUserWithItsDetail() {
-        StreamEventSource source = publisher(publisherWiring(Map.of()).withEventBridge(emulator.eventBridge()));
+        // Counted for docs/performance.md ("Security events"): the PutEvents calls, their entries and sizes.
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger entries = new AtomicInteger();
+        AtomicInteger largestEntry = new AtomicInteger();
+        ExecutionInterceptor counter = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutEventsRequest request) {
+                    calls.incrementAndGet();
+                    entries.addAndGet(request.entries().size());
+                    // EventBridge's entry size: Time 14 bytes, Source, DetailType and Detail in UTF-8.
+                    request.entries().forEach(entry -> largestEntry.accumulateAndGet(14
+                            + utf8(entry.source()) + utf8(entry.detailType()) + utf8(entry.detail()), Math::max));
+                }
+            }
+        };
+        StreamEventSource source = publisher(publisherWiring(Map.of()).withEventBridge(client(counter)));
         Map<String, List<SecurityEventType>> expected = journey();
 
         assertTrue(source.drain(20), "the publisher caught up with the stream");
         List<Delivered> delivered = queue.takeAll();
+        System.out.println("security events: " + delivered.size() + " events for two users' journeys and an operator ("
+                + expected.get(alice.sub()).size() + " in one user's journey), " + calls.get() + " PutEvents calls of "
+                + entries.get() + " entries, largest entry " + largestEntry.get() + " bytes");
+        assertEquals(delivered.size(), entries.get(), "each event put once");
 
         assertEquals(expected, byTrail(delivered), "every committed event once, in commit order per user");
         Set<String> ids = new LinkedHashSet<>();
@@ -228,11 +248,7 @@ class SecurityEventsIT {
                 return context.request();
             }
         };
-        EventBridgeClient refusing = EventBridgeClient.builder().region(Region.of(AwsEmulator.REGION))
-                .endpointOverride(emulator.endpoint()).httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(override -> override.addExecutionInterceptor(refuseFirstEntry)).build();
-        StreamEventSource source = publisher(publisherWiring(Map.of()).withEventBridge(refusing));
+        StreamEventSource source = publisher(publisherWiring(Map.of()).withEventBridge(client(refuseFirstEntry)));
 
         Map<String, List<SecurityEventType>> expected = journey();
         assertTrue(source.drain(40));
@@ -322,6 +338,18 @@ class SecurityEventsIT {
             clock.advance(Duration.ofMillis(7));
         }
         return expected;
+    }
+
+    /** An EventBridge client of the emulator with {@code interceptor}. */
+    private EventBridgeClient client(ExecutionInterceptor interceptor) {
+        return EventBridgeClient.builder().region(Region.of(AwsEmulator.REGION))
+                .endpointOverride(emulator.endpoint()).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(override -> override.addExecutionInterceptor(interceptor)).build();
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /**
