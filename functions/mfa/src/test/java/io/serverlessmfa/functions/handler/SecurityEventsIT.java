@@ -36,8 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -228,6 +232,43 @@ class SecurityEventsIT {
             assertTrue(source.drain(40));
             assertEquals(expected, byTrail(queue.takeAll()), "every event once, in commit order per user");
         }
+    }
+
+    /**
+     * PutEvents under each fault of the fault matrix (FaultMatrixIT: a reset connection, a stall past
+     * the client's timeout, throttling, an internal error), once and from then on, through the
+     * production client (its retries and timeouts). Once: the client's retry absorbs it and the
+     * events are published at the first poll. From then on: every record is handed back and nothing
+     * is published; when the bus is back, each event arrives once, in order.
+     */
+    @ParameterizedTest(name = "{0}, lasting: {1}")
+    @MethodSource("putEventsFaults")
+    void putEventsUnderEachFaultIsRetriedAndLosesNothing(FaultProxy.Fault fault, boolean lasting) {
+        try (FaultProxy proxy = FaultProxy.start(emulator.endpoint())) {
+            StreamEventSource source = publisher(publisherWiring(Map.of(MfaConfiguration.ENDPOINT_URL, proxy.endpoint())));
+            proxy.inject(fault, call -> call.action().equals("PutEvents") && (lasting || call.occurrence() == 1));
+            MfaFixtures.Enabled enabled = fixtures.enabled(carol);
+            assertSuccess(200, api.removeWithCode(carol, api.codeFor(enabled.secret())));
+            List<SecurityEventType> expected = List.of(SecurityEventType.SETUP_STARTED, SecurityEventType.MFA_ENABLED,
+                    SecurityEventType.MFA_REMOVED);
+
+            StreamEventSource.Poll first = source.poll();
+            assertTrue(proxy.injected() >= 1, "the fault was injected");
+            if (lasting) {
+                assertEquals(new StreamEventSource.Poll(3, 3), first, "every record handed back");
+                assertEquals(List.of(), queue.takeAll(), "nothing published while the bus fails");
+                proxy.clear();
+            } else {
+                assertEquals(new StreamEventSource.Poll(3, 0), first, "the client's retry absorbed the fault");
+            }
+            assertTrue(source.drain(5));
+            assertEquals(Map.of(carol.sub(), expected), byTrail(queue.takeAll()), "each event once, in order");
+        }
+    }
+
+    static Stream<Arguments> putEventsFaults() {
+        return Stream.of(FaultProxy.Fault.values())
+                .flatMap(fault -> Stream.of(Arguments.of(fault, false), Arguments.of(fault, true)));
     }
 
     @Test
