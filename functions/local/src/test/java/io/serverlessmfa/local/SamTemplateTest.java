@@ -193,7 +193,8 @@ class SamTemplateTest {
         assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
         assertEquals(Boolean.TRUE, mapping.get("BisectBatchOnFunctionError"));
         assertEquals(-1, ((Number) mapping.get("MaximumRetryAttempts")).intValue(), "retried while the stream keeps it");
-        assertEquals(86400, ((Number) mapping.get("MaximumRecordAgeInSeconds")).intValue(), "the stream's 24 hours");
+        assertEquals(82800, ((Number) mapping.get("MaximumRecordAgeInSeconds")).intValue(),
+                "inside the stream's 24 hours, so a record reaches the dead-letter queue before it is trimmed");
         assertEquals(Map.of("OnFailure", Map.of("Destination", "SecurityEventsDeadLetterQueue.Arn")),
                 mapping.get("DestinationConfig"));
         List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) mapping.get("FilterCriteria"))

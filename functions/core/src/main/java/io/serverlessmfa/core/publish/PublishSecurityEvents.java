@@ -26,8 +26,9 @@ public final class PublishSecurityEvents {
      *
      * @param position where it is in the stream (its sequence number): what a retry starts from
      * @param event    the committed event, or empty when this version cannot read the entry (a type
-     *                 written by a later version): a failure, kept for retry and in the end for the
-     *                 dead-letter queue, never silently dropped
+     *                 written by a later version, rolled back from; an item a table writer altered):
+     *                 not published and counted ({@link Outcome#unreadable}), never handed back, since
+     *                 no retry can read it and it would hold back every later entry of its shard
      */
     public record Entry(String position, Optional<RecordedSecurityEvent> event) {
 
@@ -41,11 +42,13 @@ public final class PublishSecurityEvents {
      * What became of a batch.
      *
      * @param published the events the bus took, in order
-     * @param skipped   entries of the service's reserved users: nothing to publish
-     * @param failed    the positions to deliver again: the first failed entry and all after it
-     * @param failure   why the first one failed (the bus's error code, an exception's class, or "unreadable")
+     * @param skipped    entries of the service's reserved users: nothing to publish
+     * @param unreadable entries this version cannot read: not published (logged and counted by the caller)
+     * @param failed     the positions to deliver again: the first failed entry and all after it
+     * @param failure    why the first one failed (the bus's error code or an exception's class)
      */
-    public record Outcome(List<PublishedEvent> published, int skipped, List<String> failed, Optional<String> failure) {
+    public record Outcome(List<PublishedEvent> published, int skipped, int unreadable, List<String> failed,
+                          Optional<String> failure) {
 
         public Outcome {
             published = List.copyOf(published);
@@ -63,14 +66,14 @@ public final class PublishSecurityEvents {
         List<Integer> indexes = new ArrayList<>();
         List<PublishedEvent> events = new ArrayList<>();
         int skipped = 0;
+        int unreadable = 0;
         int firstFailed = entries.size();
         Optional<String> failure = Optional.empty();
         for (int i = 0; i < entries.size(); i++) {
             Optional<RecordedSecurityEvent> recorded = entries.get(i).event();
             if (recorded.isEmpty()) {
-                firstFailed = i;
-                failure = Optional.of("unreadable");
-                break; // the events before it are published; it and the rest wait for the retry
+                unreadable++;
+                continue;
             }
             Optional<PublishedEvent> event = PublishedEvent.of(recorded.get());
             if (event.isEmpty()) {
@@ -119,10 +122,14 @@ public final class PublishSecurityEvents {
         for (int i = firstFailed; i < entries.size(); i++) {
             failed.add(entries.get(i).position());
         }
-        return new Outcome(published, skipped, failed, failure);
+        return new Outcome(published, skipped, unreadable, failed, failure);
     }
 
-    /** Where the call that starts at {@code start} ends: the bus's limits, and one event per user. */
+    /**
+     * Where the call that starts at {@code start} ends: the bus's limits, and one event per trail
+     * ({@link PublishedEvent#userId()} is the trail's owner), so a refused entry never has a later
+     * one of its trail published ahead of it.
+     */
     private static int callEnd(List<PublishedEvent> events, int start) {
         Set<String> users = new HashSet<>();
         int bytes = 0;

@@ -13,19 +13,22 @@ import java.util.Optional;
 /**
  * What the world is told about one security event (docs/notifications.md): the event's stable id,
  * its type, whose second factor changed, when, and for a helpdesk reset the reason (and, in the
- * operator's own record only, the operator). Never the request's address or browser, a secret, a
+ * operator's own record only, the user reset). Never the request's address or browser, a secret, a
  * code or a token: the fields below are all there is, and none of them can hold one.
  *
  * @param eventId    stable across retries and duplicates: the trail entry's id
  * @param type       the event type; each has its own {@link #detailType()}
- * @param userId     the {@code sub} whose MFA changed (for a reset: the user reset, in both records)
- * @param at         when the change was committed
- * @param reason     the helpdesk's reason, on the two reset events
- * @param operatorId the operator, on {@link SecurityEventType#ADMIN_RESET_PERFORMED} only: the user
- *                   never learns who reset them (contract, "Helpdesk routes")
+ * @param userId      the {@code sub} whose trail holds the entry: the user whose MFA changed, and on
+ *                    {@link SecurityEventType#ADMIN_RESET_PERFORMED} the operator who reset someone (a
+ *                    rule that mails {@code userId} never mails a user the operator's record)
+ * @param at          when the change was committed
+ * @param reason      the helpdesk's reason, on the two reset events
+ * @param resetUserId the user reset, on {@link SecurityEventType#ADMIN_RESET_PERFORMED} only; the
+ *                    user's own record ({@link SecurityEventType#ADMIN_RESET}) never names the
+ *                    operator (contract, "Helpdesk routes")
  */
 public record PublishedEvent(String eventId, SecurityEventType type, String userId, Instant at,
-                             Optional<String> reason, Optional<String> operatorId) {
+                             Optional<String> reason, Optional<String> resetUserId) {
 
     /** The source of every event on the bus. */
     public static final String SOURCE = "serverless-mfa";
@@ -36,7 +39,7 @@ public record PublishedEvent(String eventId, SecurityEventType type, String user
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(operatorId, "operatorId");
+        Objects.requireNonNull(resetUserId, "resetUserId");
     }
 
     /**
@@ -46,16 +49,15 @@ public record PublishedEvent(String eventId, SecurityEventType type, String user
     public static Optional<PublishedEvent> of(RecordedSecurityEvent recorded) {
         Optional<HelpdeskAction> helpdesk = recorded.event().helpdesk();
         SecurityEventType type = recorded.event().type();
-        // The user whose MFA changed: the trail's owner, except in the operator's own record of a reset.
-        String userId = type == SecurityEventType.ADMIN_RESET_PERFORMED && helpdesk.isPresent()
-                ? helpdesk.get().userId() : recorded.trailOwner();
-        if (ReservedUsers.isReserved(userId) || ReservedUsers.isReserved(recorded.trailOwner())) {
+        // The trail's owner; in the operator's own record of a reset, the user reset beside it.
+        String userId = recorded.trailOwner();
+        Optional<String> resetUserId = type == SecurityEventType.ADMIN_RESET_PERFORMED
+                ? helpdesk.map(HelpdeskAction::userId) : Optional.empty();
+        if (ReservedUsers.isReserved(userId) || resetUserId.filter(ReservedUsers::isReserved).isPresent()) {
             return Optional.empty();
         }
         Optional<String> reason = helpdesk.flatMap(HelpdeskAction::reason).map(ResetReason::text);
-        Optional<String> operatorId = type == SecurityEventType.ADMIN_RESET_PERFORMED
-                ? helpdesk.map(HelpdeskAction::operatorId) : Optional.empty();
-        return Optional.of(new PublishedEvent(recorded.eventId(), type, userId, recorded.event().at(), reason, operatorId));
+        return Optional.of(new PublishedEvent(recorded.eventId(), type, userId, recorded.event().at(), reason, resetUserId));
     }
 
     /**
@@ -85,7 +87,7 @@ public record PublishedEvent(String eventId, SecurityEventType type, String user
      */
     public int sizeBound() {
         return 512 + SOURCE.length() + detailType().length() + escapedUtf8(eventId) + escapedUtf8(userId)
-                + reason.map(PublishedEvent::escapedUtf8).orElse(0) + operatorId.map(PublishedEvent::escapedUtf8).orElse(0);
+                + reason.map(PublishedEvent::escapedUtf8).orElse(0) + resetUserId.map(PublishedEvent::escapedUtf8).orElse(0);
     }
 
     private static int utf8(String text) {

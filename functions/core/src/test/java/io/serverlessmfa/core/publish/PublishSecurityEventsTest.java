@@ -102,16 +102,37 @@ class PublishSecurityEventsTest {
     }
 
     @Test
-    void anUnreadableEntryIsAFailureAfterTheEventsBeforeItArePublished() {
+    void anUnreadableEntryIsCountedAndHoldsBackNothing() {
         RecordingBus bus = new RecordingBus(PublishSecurityEventsTest::allTaken);
         PublishSecurityEvents.Outcome outcome = new PublishSecurityEvents(bus).publish(List.of(
                 entry(1, "a", SecurityEventType.SETUP_STARTED),
                 new PublishSecurityEvents.Entry("2", Optional.empty()),
-                entry(3, "a", SecurityEventType.MFA_ENABLED)));
+                entry(3, "a", SecurityEventType.MFA_ENABLED),
+                entry(4, "b", SecurityEventType.MFA_ENABLED)));
 
-        assertEquals(List.of("id-1"), outcome.published().stream().map(PublishedEvent::eventId).toList());
-        assertEquals(List.of("2", "3"), outcome.failed());
-        assertEquals(Optional.of("unreadable"), outcome.failure());
+        assertEquals(List.of("id-1", "id-3", "id-4"), outcome.published().stream().map(PublishedEvent::eventId).toList(),
+                "no retry could read it: the entries after it, of any user, go out");
+        assertEquals(1, outcome.unreadable());
+        assertEquals(List.of(), outcome.failed());
+        assertEquals(Optional.empty(), outcome.failure());
+    }
+
+    @Test
+    void theOperatorsTrailKeepsItsOrderUnderAPartialFailure() {
+        // Two resets by one operator: both records are in the operator's trail, so never in one call.
+        HelpdeskAction resetAlice = new HelpdeskAction("operator-1", "alice", Optional.of(new ResetReason("Lost phone")));
+        HelpdeskAction resetBob = new HelpdeskAction("operator-1", "bob", Optional.of(new ResetReason("Lost phone")));
+        RecordingBus bus = new RecordingBus(call -> call.stream()
+                .map(event -> event.eventId().equals("id-1") ? Optional.of("ThrottlingException") : Optional.<String>empty())
+                .toList());
+        PublishSecurityEvents.Outcome outcome = new PublishSecurityEvents(bus).publish(List.of(
+                new PublishSecurityEvents.Entry("1", Optional.of(new RecordedSecurityEvent("operator-1", "id-1",
+                        new SecurityEvent(SecurityEventType.ADMIN_RESET_PERFORMED, AT, RequestOrigin.unknown(), Optional.of(resetAlice))))),
+                new PublishSecurityEvents.Entry("2", Optional.of(new RecordedSecurityEvent("operator-1", "id-2",
+                        new SecurityEvent(SecurityEventType.ADMIN_RESET_PERFORMED, AT, RequestOrigin.unknown(), Optional.of(resetBob)))))));
+
+        assertEquals(List.of(), outcome.published(), "bob's reset does not go out before alice's");
+        assertEquals(List.of("1", "2"), outcome.failed());
     }
 
     @Test
@@ -134,7 +155,7 @@ class PublishSecurityEventsTest {
     }
 
     @Test
-    void theUsersRecordOfAResetHasTheReasonButNotTheOperatorWhoseOwnRecordHasBoth() {
+    void theUsersRecordOfAResetHasTheReasonButNotTheOperatorWhoseOwnRecordNamesTheUserReset() {
         HelpdeskAction reset = new HelpdeskAction("operator-1", "user-1", Optional.of(new ResetReason("Lost phone")));
         PublishedEvent users = PublishedEvent.of(new RecordedSecurityEvent("user-1", "id-1",
                 new SecurityEvent(SecurityEventType.ADMIN_RESET, AT, RequestOrigin.unknown(), Optional.of(reset)))).orElseThrow();
@@ -145,8 +166,8 @@ class PublishSecurityEventsTest {
         assertEquals(new PublishedEvent("id-1", SecurityEventType.ADMIN_RESET, "user-1", AT, Optional.of("Lost phone"),
                 Optional.empty()), users);
         assertEquals("MFA Reset By Helpdesk", users.detailType());
-        assertEquals(new PublishedEvent("id-2", SecurityEventType.ADMIN_RESET_PERFORMED, "user-1", AT,
-                Optional.of("Lost phone"), Optional.of("operator-1")), operators);
+        assertEquals(new PublishedEvent("id-2", SecurityEventType.ADMIN_RESET_PERFORMED, "operator-1", AT,
+                Optional.of("Lost phone"), Optional.of("user-1")), operators);
         assertEquals("MFA Helpdesk Reset Performed", operators.detailType());
     }
 

@@ -59,7 +59,7 @@ public final class EventBridgeSecurityEventBus implements SecurityEventBus {
 
     /**
      * The detail: {@code eventId}, {@code type}, {@code userId}, {@code time} (ISO-8601 UTC), and
-     * {@code reason} / {@code operatorId} where the event has them. Written field by field from the
+     * {@code reason} / {@code resetUserId} where the event has them. Written field by field from the
      * event: nothing else of the trail entry (its address and browser) can get in.
      */
     static String detail(PublishedEvent event) {
@@ -70,7 +70,7 @@ public final class EventBridgeSecurityEventBus implements SecurityEventBus {
         json.writeFieldName("userId").writeValue(event.userId());
         json.writeFieldName("time").writeValue(event.at().toString());
         event.reason().ifPresent(reason -> json.writeFieldName("reason").writeValue(reason));
-        event.operatorId().ifPresent(operator -> json.writeFieldName("operatorId").writeValue(operator));
+        event.resetUserId().ifPresent(reset -> json.writeFieldName("resetUserId").writeValue(reset));
         json.writeEndObject();
         return new String(json.getBytes(), StandardCharsets.UTF_8);
     }

@@ -58,7 +58,14 @@ public final class PublishSecurityEventsFunction implements RequestHandler<Dynam
         PublishSecurityEvents.Outcome outcome = publisher.publish(entries);
         metrics.publishValues(FUNCTION, List.of(
                 new EmfMetrics.Value("EventsPublished", outcome.published().size(), "Count"),
-                new EmfMetrics.Value("EventPublishFailed", outcome.failed().size(), "Count")));
+                new EmfMetrics.Value("EventPublishFailed", outcome.failed().size(), "Count"),
+                new EmfMetrics.Value("SecurityEventsUnreadable", outcome.unreadable(), "Count")));
+        if (outcome.unreadable() > 0) {
+            // Counted and alarmed (SecurityEventsUnreadableAlarm), not handed back: no retry can read
+            // them, and they would hold back every later record of their shard for a day.
+            log.println("security events: " + outcome.unreadable() + " of " + entries.size()
+                    + " records not published: this version cannot read them");
+        }
         outcome.failure().ifPresent(reason -> log.println("security events: " + outcome.failed().size() + " of "
                 + entries.size() + " records handed back for retry: " + reason));
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();

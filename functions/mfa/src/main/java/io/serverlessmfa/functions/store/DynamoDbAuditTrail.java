@@ -152,8 +152,14 @@ public final class DynamoDbAuditTrail implements AuditTrail {
         } catch (NumberFormatException notMillis) {
             return Optional.empty();
         }
+        Optional<HelpdeskAction> helpdesk;
+        try {
+            helpdesk = helpdesk(owner, item);
+        } catch (IllegalArgumentException notAReason) {
+            return Optional.empty(); // a reason no request could have given (a table writer's)
+        }
         return Optional.of(new RecordedSecurityEvent(owner, eventId(pk.s(), sk.s()),
-                new SecurityEvent(known.get(), when, RequestOrigin.unknown(), helpdesk(owner, item))));
+                new SecurityEvent(known.get(), when, RequestOrigin.unknown(), helpdesk)));
     }
 
     static String eventId(String partitionKey, String sortKey) {

@@ -151,8 +151,8 @@ class SecurityEventsIT {
                 assertEquals(REASON, event.detail().get("reason"), event::body);
             }
             if (type == SecurityEventType.ADMIN_RESET_PERFORMED) {
-                fields.add("operatorId");
-                assertEquals(operator.sub(), event.detail().get("operatorId"), event::body);
+                fields.add("resetUserId");
+                assertEquals(operator.sub(), event.userId(), () -> "the operator's record is the operator's: " + event.body());
             } else {
                 assertFalse(event.body().contains(operator.sub()) && !event.userId().equals(operator.sub()),
                         () -> "the user never sees the operator's id: " + event.body());
@@ -163,7 +163,7 @@ class SecurityEventsIT {
         }
         // The operator's record of each reset names the user reset, whose own record is in their trail.
         assertEquals(Set.of(alice.sub(), bob.sub()), delivered.stream()
-                .filter(event -> event.type().equals("ADMIN_RESET_PERFORMED")).map(Delivered::userId)
+                .filter(event -> event.type().equals("ADMIN_RESET_PERFORMED")).map(event -> event.detail().get("resetUserId"))
                 .collect(java.util.stream.Collectors.toSet()));
         assertTrue(source.drain(1), "nothing more: each event once");
         assertEquals(List.of(), queue.takeAll());
@@ -400,7 +400,7 @@ class SecurityEventsIT {
     private static Map<String, List<SecurityEventType>> byTrail(List<Delivered> delivered) {
         Map<String, List<SecurityEventType>> byTrail = new LinkedHashMap<>();
         for (Delivered event : delivered) {
-            String trail = event.type().equals("ADMIN_RESET_PERFORMED") ? event.detail().get("operatorId") : event.userId();
+            String trail = event.userId();
             byTrail.computeIfAbsent(trail, sub -> new ArrayList<>()).add(SecurityEventType.valueOf(event.type()));
         }
         return byTrail;
