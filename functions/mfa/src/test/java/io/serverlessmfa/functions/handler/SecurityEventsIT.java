@@ -309,6 +309,50 @@ class SecurityEventsIT {
     }
 
     /**
+     * Review: one audit entry this version cannot read (a type written by a later release that was
+     * rolled back, or an item with a reason of a shape the reader refuses) must not hold back every
+     * other user's events on its shard. Today the publisher hands it and everything after it back on
+     * every poll: in AWS that stalls the whole shard for the stream's 24 hours, then the batch goes to
+     * the dead-letter queue (positions only), and the records queued behind it are at the trim edge.
+     */
+    @ParameterizedTest(name = "unreadable entry: {0}")
+    @MethodSource("unreadableEntries")
+    void oneUnreadableEntryDoesNotHoldBackOtherUsersEvents(String name, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> extra) {
+        StreamEventSource source = publisher(publisherWiring(Map.of()).withEventBridge(emulator.eventBridge()));
+        long at = clock.instant().toEpochMilli();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new HashMap<>(Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + bob.sub()),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                        "EVENT#" + String.format("%013d", at) + "#00112233445566ff"),
+                "at", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(at))));
+        item.putAll(extra);
+        emulator.dynamoDb().putItem(request -> request.tableName(emulator.tableName()).item(item));
+        clock.advance(Duration.ofMillis(7));
+
+        fixtures.enabled(alice);
+
+        boolean caughtUp;
+        try {
+            caughtUp = source.drain(10);
+        } catch (RuntimeException functionError) {
+            caughtUp = false;
+        }
+        assertEquals(Map.of(alice.sub(), List.of(SecurityEventType.SETUP_STARTED, SecurityEventType.MFA_ENABLED)),
+                byTrail(queue.takeAll()), "another user's events are published despite bob's unreadable entry");
+        assertTrue(caughtUp, "the publisher gets past the unreadable entry (published generically, or set aside with an alarm)");
+    }
+
+    static Stream<Arguments> unreadableEntries() {
+        return Stream.of(
+                Arguments.of("a later release's type", Map.of(
+                        "type", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("AUTHENTICATOR_ADDED"))),
+                Arguments.of("a reason the reader refuses", Map.of(
+                        "type", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("ADMIN_RESET"),
+                        "actor", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("op"),
+                        "reason", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("bad\u0007reason"))));
+    }
+
+    /**
      * Alice and Bob each go through the whole journey, step by step in turn (so their events
      * interleave in the stream): setup cancelled, setup, confirm, verify, a recovery code used, new
      * recovery codes, a lock, a helpdesk reset, setup and confirm again, removal. The events each
