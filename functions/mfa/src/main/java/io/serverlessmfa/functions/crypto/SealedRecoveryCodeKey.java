@@ -136,8 +136,8 @@ public final class SealedRecoveryCodeKey implements RecoveryCodeKey {
             Arrays.fill(plaintext, (byte) 0);
             throw AwsFailures.dynamoDb("DynamoDB PutItem of the recovery code key", failure);
         }
-        // Said once per deployment: made anywhere else than the deployment's first run (the key's item
-        // deleted, say), every stored recovery code has stopped matching.
+        // Said every time: once per deployment is expected; a second time, the key's item was deleted
+        // (say) and every stored recovery code has stopped matching.
         System.out.println("{\"level\":\"WARN\",\"event\":\"recovery_code_key_created\"}");
         return keyOf(plaintext);
     }
