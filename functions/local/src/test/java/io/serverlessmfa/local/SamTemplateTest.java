@@ -279,8 +279,10 @@ class SamTemplateTest {
             }
         }
         assertEquals(Set.of("VerifyFailedAlarm", "LockedOutAlarm", "AccountUnderAttackAlarm", "KmsUnavailableAlarm",
-                "Api5xxAlarm", "DynamoDbThrottleAlarm", "SecurityEventsDeadLetterAlarm", "SecurityEventsIteratorAgeAlarm"),
-                watched.keySet());
+                "Api5xxAlarm", "DynamoDbThrottleAlarm", "SecurityEventsDeadLetterAlarm", "SecurityEventsIteratorAgeAlarm",
+                "SecurityEventsUnreadableAlarm"), watched.keySet());
+        assertTrue(watched.get("SecurityEventsUnreadableAlarm").contains("MetricName=SecurityEventsUnreadable"));
+        assertTrue(watched.get("SecurityEventsUnreadableAlarm").contains("Value=publish-security-events"));
         assertTrue(watched.get("SecurityEventsDeadLetterAlarm").contains("SecurityEventsDeadLetterQueue.QueueName"));
         assertTrue(watched.get("SecurityEventsIteratorAgeAlarm").contains("MetricName=IteratorAge"));
         assertTrue(watched.get("SecurityEventsIteratorAgeAlarm").contains("Value=PublishSecurityEventsFunction"));
