@@ -396,11 +396,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
             // Written even when empty: an enabled item without it was written by a release before
             // keyed hashes, and only such an item is the upgrade's to key (RecoveryHashUpgrade). The
             // Put drops the unkeyed ones the upgrade left for the earlier release.
-            List<AttributeValue> hashes = new ArrayList<>();
-            for (HashedRecoveryCode code : enabled.recoveryCodes()) {
-                hashes.add(bytes(concat(code.salt(), code.hash())));
-            }
-            item.put(RECOVERY_CODES, AttributeValue.fromL(hashes));
+            item.put(RECOVERY_CODES, storedRecoveryCodes(enabled.recoveryCodes()));
         }
         enrollment.authenticator().lastAcceptedStep().ifPresent(step -> item.put(LAST_ACCEPTED_STEP, number(step)));
         enrollment.lockout().lockEnd().ifPresent(until -> item.put(LOCKED_UNTIL, number(until.toEpochMilli())));
@@ -453,6 +449,15 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
      * the deployment's upgrade keys it. Unkeyed hashes beside keyed ones are ignored: the earlier
      * release always rewrites a whole item, dropping the keyed ones, so keyed ones are never stale.
      */
+    /** The keyed hashes as {@link #RECOVERY_CODES} holds them: a list of salt || hash binaries. */
+    static AttributeValue storedRecoveryCodes(List<HashedRecoveryCode> codes) {
+        List<AttributeValue> hashes = new ArrayList<>();
+        for (HashedRecoveryCode code : codes) {
+            hashes.add(bytes(concat(code.salt(), code.hash())));
+        }
+        return AttributeValue.fromL(hashes);
+    }
+
     private static List<HashedRecoveryCode> recoveryCodes(Map<String, AttributeValue> item) {
         List<HashedRecoveryCode> hashes = new ArrayList<>();
         AttributeValue codes = item.get(RECOVERY_CODES);
@@ -471,7 +476,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return Instant.ofEpochSecond(Long.parseLong(value.n()));
     }
 
-    static byte[] concat(byte[] first, byte[] second) {
+    private static byte[] concat(byte[] first, byte[] second) {
         return ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
     }
 
@@ -483,7 +488,7 @@ public final class DynamoDbEnrollmentStore implements EnrollmentStore {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    static AttributeValue bytes(byte[] value) {
+    private static AttributeValue bytes(byte[] value) {
         return AttributeValue.fromB(SdkBytes.fromByteArray(value));
     }
 }

@@ -138,14 +138,13 @@ public final class RecoveryHashUpgrade {
                 return Outcome.NOT_ANY_MORE;
             }
             String userId = partition.substring(USER_PREFIX.length());
-            List<AttributeValue> wrapped = new ArrayList<>();
+            List<HashedRecoveryCode> wrapped = new ArrayList<>();
             try {
                 for (AttributeValue entry : item.get(DynamoDbEnrollmentStore.UNKEYED_RECOVERY_CODES).l()) {
                     byte[] saltAndHash = entry.b().asByteArray();
-                    HashedRecoveryCode keyed = hasher.wrap(userId,
+                    wrapped.add(hasher.wrap(userId,
                             Arrays.copyOfRange(saltAndHash, 0, HashedRecoveryCode.SALT_BYTES),
-                            Arrays.copyOfRange(saltAndHash, HashedRecoveryCode.SALT_BYTES, saltAndHash.length));
-                    wrapped.add(DynamoDbEnrollmentStore.bytes(DynamoDbEnrollmentStore.concat(keyed.salt(), keyed.hash())));
+                            Arrays.copyOfRange(saltAndHash, HashedRecoveryCode.SALT_BYTES, saltAndHash.length)));
                 }
             } catch (IllegalArgumentException | NullPointerException notAnEarlierReleasesList) {
                 return Outcome.UNREADABLE;
@@ -159,7 +158,7 @@ public final class RecoveryHashUpgrade {
                         .expressionAttributeNames(Map.of("#keyed", DynamoDbEnrollmentStore.RECOVERY_CODES,
                                 "#unkeyed", DynamoDbEnrollmentStore.UNKEYED_RECOVERY_CODES,
                                 "#version", DynamoDbEnrollmentStore.VERSION))
-                        .expressionAttributeValues(Map.of(":keyed", AttributeValue.fromL(wrapped),
+                        .expressionAttributeValues(Map.of(":keyed", DynamoDbEnrollmentStore.storedRecoveryCodes(wrapped),
                                 ":one", AttributeValue.fromN("1"),
                                 ":version", read.get(DynamoDbEnrollmentStore.VERSION),
                                 ":unkeyed", read.get(DynamoDbEnrollmentStore.UNKEYED_RECOVERY_CODES))));
